@@ -1,0 +1,28 @@
+"""backprop-lab's autograd: a scalar reverse-mode automatic-differentiation engine.
+
+Arithmetic on ``Value`` records a computation graph; ``backward()`` walks it in reverse
+topological order and applies the chain rule. The engine uses only the standard library.
+
+Note: the import name ``autograd`` is also used by the HIPS autograd package on PyPI; install
+backprop-lab into its own virtual environment.
+"""
+
+from .backprop import gradients, local_derivatives, topological_order
+from .functional import grad
+from .grad_mode import is_recording, no_grad
+from .gradcheck import GradcheckError, gradcheck, numerical_gradient
+from .value import Parameter, Value
+
+__all__ = [
+    "GradcheckError",
+    "Parameter",
+    "Value",
+    "grad",
+    "gradcheck",
+    "gradients",
+    "is_recording",
+    "local_derivatives",
+    "no_grad",
+    "numerical_gradient",
+    "topological_order",
+]

@@ -1,0 +1,441 @@
+"""``Value``: one scalar node of a computation graph, and the operations that build graphs."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any, Union
+
+from . import op as rules
+from .grad_mode import _recording
+from .op import Op, PowerOf
+
+# What may stand on the other side of an operator: a Value or a real number.
+Operand = Union["Value", float, int]
+
+
+def _as_float(data: object, where: str) -> float:
+    """``data`` as a float if a real number (int, float, NumPy real scalar), else TypeError."""
+    if type(data) is float:
+        return data
+    if isinstance(data, numbers.Real) and not isinstance(data, bool):
+        return float(data)
+    raise TypeError(f"{where}: expected a real number, got {type(data).__name__} {data!r}")
+
+
+def _is_number(x: object) -> bool:
+    kind = type(x)
+    if kind is float or kind is int:
+        return True
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _domain_error(error: Exception, name: str, *operands: float) -> Exception:
+    """The same kind of error as ``math`` raised, naming the op and the offending operand(s)."""
+    if len(operands) == 1:
+        where = f"input {operands[0]!r}"
+    else:
+        where = f"inputs {operands[0]!r} and {operands[1]!r}"
+    return type(error)(f"{name}: {error} for {where}")
+
+
+class Value:
+    """A scalar in a computation graph: its ``data``, and the ``grad`` a backward pass gives it.
+
+    Arithmetic on Values records the graph: each result remembers its ``inputs`` (an ordered
+    tuple) and its ``op`` symbol, so ``loss.backward()`` can apply the chain rule from the loss
+    back to every leaf. ``a - b`` is one ``-`` node and ``a / b`` one ``/`` node, as written;
+    a number on either side of an operator becomes a constant leaf.
+
+    >>> a = Value(3.0, label="a")
+    >>> b = a + a
+    >>> c = b * b
+    >>> c.backward()
+    >>> a.grad
+    24.0
+
+    Values are compared by identity (``==`` is not overridden) and are hashable.
+
+    Each operation below is one block: its value, then its local derivative rule (see
+    ``autograd.op``), with the derivative in math in a comment.
+    """
+
+    __slots__ = ("_op", "data", "grad", "inputs", "label")
+
+    # NumPy scalars defer to our reflected operators: np.float64(2) * Value(3) is a Value.
+    __array_ufunc__ = None
+
+    data: float
+    grad: float | Value
+    label: str
+    inputs: tuple[Value, ...]
+    _op: Any  # the Op (or PowerOf) that made this Value; None for a leaf
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
+        self.data = _as_float(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self.inputs = ()
+        self._op = None
+
+    @property
+    def op(self) -> str:
+        """The symbol of the op that made this Value (``"*"``, ``"tanh"``); ``""`` for a leaf."""
+        return "" if self._op is None else self._op.symbol
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Value made directly (an input, a parameter or a constant), not by an op."""
+        return self._op is None
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
+        if self.label:
+            parts.append(f"label={self.label!r}")
+        if self._op is not None:
+            parts.append(f"op={self._op.symbol!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def backward(self, grad: float = 1.0, create_graph: bool = False) -> None:
+        """Fill in ``.grad`` of every node this Value depends on, by the chain rule.
+
+        ``grad`` is d(something)/d(self): 1.0 when ``self`` is the loss. Interior nodes hold
+        this pass's gradient; leaves *accumulate* across passes, as in PyTorch (call
+        ``zero_grad()``, or set ``leaf.grad = 0.0``, between training steps). Each pass sends
+        back only its own contribution, so two passes give a leaf exactly twice the gradient
+        of one.
+
+        With ``create_graph=True`` the gradients are themselves Values in the graph, so they can
+        be differentiated again (second derivatives). They refer back to the graph, which then
+        holds a reference cycle until the garbage collector runs; ``autograd.grad`` avoids that.
+        """
+        from .backprop import backward
+
+        backward(self, grad, create_graph)
+
+    # ---- a + b -------------------------------------------------------------------------------
+
+    def __add__(self, other: Operand) -> Value:
+        if not isinstance(other, Value):
+            if not _is_number(other):
+                return NotImplemented
+            other = _constant(other)
+        return _result(self.data + other.data, (self, other), Value._ADD)
+
+    def __radd__(self, other: Operand) -> Value:
+        return _constant(other) + self if _is_number(other) else NotImplemented
+
+    @staticmethod
+    def _add_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
+        # d(a + b)/da = 1,  d(a + b)/db = 1
+        return 1.0, 1.0
+
+    _ADD = Op("+", "add", _add_derivatives)
+
+    # ---- a - b -------------------------------------------------------------------------------
+
+    def __sub__(self, other: Operand) -> Value:
+        if not isinstance(other, Value):
+            if not _is_number(other):
+                return NotImplemented
+            other = _constant(other)
+        return _result(self.data - other.data, (self, other), Value._SUB)
+
+    def __rsub__(self, other: Operand) -> Value:
+        return _constant(other) - self if _is_number(other) else NotImplemented
+
+    @staticmethod
+    def _sub_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
+        # d(a - b)/da = 1,  d(a - b)/db = -1
+        return 1.0, -1.0
+
+    _SUB = Op("-", "sub", _sub_derivatives)
+
+    # ---- a * b -------------------------------------------------------------------------------
+
+    def __mul__(self, other: Operand) -> Value:
+        if not isinstance(other, Value):
+            if not _is_number(other):
+                return NotImplemented
+            other = _constant(other)
+        return _result(self.data * other.data, (self, other), Value._MUL)
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _constant(other) * self if _is_number(other) else NotImplemented
+
+    @staticmethod
+    def _mul_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
+        # d(a b)/da = b,  d(a b)/db = a
+        return b, a
+
+    _MUL = Op("*", "mul", _mul_derivatives)
+
+    # ---- a / b -------------------------------------------------------------------------------
+
+    def __truediv__(self, other: Operand) -> Value:
+        if not isinstance(other, Value):
+            if not _is_number(other):
+                return NotImplemented
+            other = _constant(other)
+        try:
+            data = self.data / other.data
+        except ZeroDivisionError as error:
+            raise _domain_error(error, "div", self.data, other.data) from None
+        return _result(data, (self, other), Value._DIV)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return _constant(other) / self if _is_number(other) else NotImplemented
+
+    @staticmethod
+    def _div_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
+        # d(a/b)/da = 1/b,  d(a/b)/db = -a/b^2 = -(a/b)/b
+        return 1.0 / b, -out / b
+
+    _DIV = Op("/", "div", _div_derivatives)
+
+    # ---- a ** b ------------------------------------------------------------------------------
+
+    def __pow__(self, exponent: Operand) -> Value:
+        """``x ** 2`` is one node ``**2``; ``x ** y`` with a Value ``y`` is differentiable in both.
+
+        Follows ``math.pow``: a negative base with a non-integer exponent, and ``0 ** -1``,
+        raise ValueError; an overflow raises OverflowError.
+        """
+        if isinstance(exponent, Value):
+            try:
+                data = math.pow(self.data, exponent.data)
+            except (ValueError, OverflowError) as error:
+                raise _domain_error(error, "pow", self.data, exponent.data) from None
+            return _result(data, (self, exponent), Value._POW)
+        if not _is_number(exponent):
+            return NotImplemented
+        n = float(exponent)
+        try:
+            data = math.pow(self.data, n)
+        except (ValueError, OverflowError) as error:
+            raise _domain_error(error, "pow", self.data, n) from None
+        return _result(data, (self,), _power_of(n))  # derivative: PowerOf.derivatives
+
+    def __rpow__(self, base: Operand) -> Value:
+        return _constant(base) ** self if _is_number(base) else NotImplemented
+
+    @staticmethod
+    def _pow_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
+        # d(a^b)/da = b a^(b-1)
+        d_base = b * rules.power(a, b - 1.0)
+        # d(a^b)/db = a^b ln(a), real for a > 0; at a = 0 its limit is 0 (as in PyTorch)
+        if float(a) > 0:
+            d_exponent = out * rules.log(a)
+        elif float(a) == 0:
+            d_exponent = 0.0
+        else:
+            d_exponent = math.nan
+        return d_base, d_exponent
+
+    _POW = Op("**", "pow", _pow_derivatives)
+
+    # ---- -x ----------------------------------------------------------------------------------
+
+    def __neg__(self) -> Value:
+        return _result(-self.data, (self,), Value._NEG)
+
+    @staticmethod
+    def _neg_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d(-x)/dx = -1
+        return (-1.0,)
+
+    _NEG = Op("neg", "neg", _neg_derivatives)
+
+    # ---- |x| ---------------------------------------------------------------------------------
+
+    def __abs__(self) -> Value:
+        """|x|. Its derivative at the kink x = 0 is taken to be 0."""
+        return _result(math.fabs(self.data), (self,), Value._ABS)
+
+    @staticmethod
+    def _abs_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d|x|/dx = sign(x), and 0 at x = 0
+        return (rules.sign(x),)
+
+    _ABS = Op("abs", "abs", _abs_derivatives)
+
+    # ---- exp(x) ------------------------------------------------------------------------------
+
+    def exp(self) -> Value:
+        """e ** x. OverflowError past x ~ 709.78, as ``math.exp``."""
+        try:
+            data = math.exp(self.data)
+        except OverflowError as error:
+            raise _domain_error(error, "exp", self.data) from None
+        return _result(data, (self,), Value._EXP)
+
+    @staticmethod
+    def _exp_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d exp(x)/dx = exp(x)
+        return (out,)
+
+    _EXP = Op("exp", "exp", _exp_derivatives)
+
+    # ---- log(x) ------------------------------------------------------------------------------
+
+    def log(self) -> Value:
+        """The natural logarithm. ValueError for x <= 0, as ``math.log``."""
+        try:
+            data = math.log(self.data)
+        except ValueError as error:
+            raise _domain_error(error, "log", self.data) from None
+        return _result(data, (self,), Value._LOG)
+
+    @staticmethod
+    def _log_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d log(x)/dx = 1/x
+        return (1.0 / x,)
+
+    _LOG = Op("log", "log", _log_derivatives)
+
+    # ---- sqrt(x) -----------------------------------------------------------------------------
+
+    def sqrt(self) -> Value:
+        """The square root. ValueError for x < 0; the derivative at 0 is +inf."""
+        try:
+            data = math.sqrt(self.data)
+        except ValueError as error:
+            raise _domain_error(error, "sqrt", self.data) from None
+        return _result(data, (self,), Value._SQRT)
+
+    @staticmethod
+    def _sqrt_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d sqrt(x)/dx = 1 / (2 sqrt(x))
+        return (rules.divide(0.5, out),)
+
+    _SQRT = Op("sqrt", "sqrt", _sqrt_derivatives)
+
+    # ---- tanh(x) -----------------------------------------------------------------------------
+
+    def tanh(self) -> Value:
+        return _result(math.tanh(self.data), (self,), Value._TANH)
+
+    @staticmethod
+    def _tanh_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d tanh(x)/dx = 1 - tanh(x)^2
+        return (1.0 - out * out,)
+
+    _TANH = Op("tanh", "tanh", _tanh_derivatives)
+
+    # ---- sigmoid(x), the lecture's sigma -----------------------------------------------------
+
+    def sigmoid(self) -> Value:
+        """sigma(x) = 1 / (1 + e^-x), computed so that e^(...) never overflows."""
+        x = self.data
+        if x >= 0:
+            data = 1.0 / (1.0 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            data = e / (1.0 + e)
+        return _result(data, (self,), Value._SIGMOID)
+
+    @staticmethod
+    def _sigmoid_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d sigma(x)/dx = sigma(x) (1 - sigma(x))
+        return (out * (1.0 - out),)
+
+    _SIGMOID = Op("sigmoid", "sigmoid", _sigmoid_derivatives)
+
+    # ---- relu(x) -----------------------------------------------------------------------------
+
+    def relu(self) -> Value:
+        """max(0, x); nan stays nan. Its derivative at the kink x = 0 is taken to be 0."""
+        x = self.data
+        return _result(0.0 if x <= 0 else x, (self,), Value._RELU)
+
+    @staticmethod
+    def _relu_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d relu(x)/dx = 1 for x > 0, else 0 (0 at x = 0)
+        return (rules.step(x),)
+
+    _RELU = Op("relu", "relu", _relu_derivatives)
+
+    # ---- sin(x) ------------------------------------------------------------------------------
+
+    def sin(self) -> Value:
+        try:
+            data = math.sin(self.data)
+        except ValueError as error:  # sin(inf)
+            raise _domain_error(error, "sin", self.data) from None
+        return _result(data, (self,), Value._SIN)
+
+    @staticmethod
+    def _sin_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d sin(x)/dx = cos(x)
+        return (rules.cos(x),)
+
+    _SIN = Op("sin", "sin", _sin_derivatives)
+
+    # ---- cos(x) ------------------------------------------------------------------------------
+
+    def cos(self) -> Value:
+        try:
+            data = math.cos(self.data)
+        except ValueError as error:  # cos(inf)
+            raise _domain_error(error, "cos", self.data) from None
+        return _result(data, (self,), Value._COS)
+
+    @staticmethod
+    def _cos_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d cos(x)/dx = -sin(x)
+        return (-rules.sin(x),)
+
+    _COS = Op("cos", "cos", _cos_derivatives)
+
+
+class Parameter(Value):
+    """A Value that a model learns. ``nn`` makes its weights Parameters; pictures colour them."""
+
+    __slots__ = ()
+
+
+_new = object.__new__
+
+
+def _result(data: float, inputs: tuple[Value, ...], op: Any) -> Value:
+    """The node for an op's result; under ``no_grad()`` a bare leaf that records nothing."""
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _recording.get():
+        out.inputs = inputs
+        out._op = op
+    else:
+        out.inputs = ()
+        out._op = None
+    return out
+
+
+def _constant(number: Operand) -> Value:
+    """A number that stands on one side of an operator, as a leaf of the graph."""
+    out: Value = _new(Value)
+    out.data = float(number)
+    out.grad = 0.0
+    out.label = ""
+    out.inputs = ()
+    out._op = None
+    return out
+
+
+_powers: dict[float, PowerOf] = {}
+
+
+def _power_of(exponent: float) -> PowerOf:
+    """The op ``x ** exponent``, one per exponent so that nodes share it."""
+    op = _powers.get(exponent)
+    if op is None:
+        op = PowerOf(exponent)
+        if len(_powers) < 1024 and not math.isnan(exponent):  # a bounded cache
+            _powers[exponent] = op
+    return op
