@@ -11,12 +11,14 @@ from .backprop import gradients, local_derivatives, topological_order
 from .functional import grad
 from .grad_mode import is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient
+from .reductions import dot, sum
 from .value import Parameter, Value
 
 __all__ = [
     "GradcheckError",
     "Parameter",
     "Value",
+    "dot",
     "grad",
     "gradcheck",
     "gradients",
@@ -24,5 +26,6 @@ __all__ = [
     "local_derivatives",
     "no_grad",
     "numerical_gradient",
+    "sum",
     "topological_order",
 ]

@@ -48,9 +48,7 @@ def local_derivatives(node: Value, create_graph: bool = False) -> tuple[Any, ...
     inputs = node.inputs
     if create_graph:
         return op.derivatives(*inputs, node)
-    if len(inputs) == 2:
-        return op.derivatives(inputs[0].data, inputs[1].data, node.data)
-    return op.derivatives(inputs[0].data, node.data)
+    return op.derivatives(*[child.data for child in inputs], node.data)
 
 
 def _propagate(order: list[Value], create_graph: bool) -> None:
@@ -75,8 +73,10 @@ def _propagate(order: list[Value], create_graph: bool) -> None:
             a.grad += local[0] * upstream
             b.grad += local[1] * upstream
             continue
-        else:
+        elif len(inputs) == 1:
             local = op.derivatives(inputs[0].data, node.data)
+        else:
+            local = op.derivatives(*[child.data for child in inputs], node.data)
         for child, derivative in zip(inputs, local, strict=True):
             child.grad += derivative * upstream
 
