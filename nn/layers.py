@@ -1,0 +1,214 @@
+"""Neurons, layers and multi-layer perceptrons: h(x) = σ(W x + b), stacked as f(x) = h2(h1(x)).
+
+Initialisation (scaled by fan-in ``nin``, the number of inputs of a neuron):
+
+- ``"sigmoid"``, ``"tanh"``, ``"linear"``: weights uniform in [-1, 1] / sqrt(nin);
+- ``"relu"``: He initialisation, weights uniform in [-sqrt(6 / nin), sqrt(6 / nin)];
+- biases start at 0 (as in micrograd); the random weights already make neurons differ.
+
+``seed`` is an int (the same int gives the same model), a ``random.Random`` (drawn from in
+order, so one generator can seed a whole network), or None for a fresh random source.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd import Parameter, Value, dot
+from autograd.value import Operand
+
+from .module import Module
+
+
+def _identity(z: Value) -> Value:
+    return z
+
+
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "sigmoid": Value.sigmoid,  # the lecture's σ(z) = 1 / (1 + e^-z)
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "linear": _identity,
+}
+
+
+def activation_function(name: str) -> Callable[[Value], Value]:
+    """The activation called ``name``, or ValueError listing the valid names."""
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        valid = ", ".join(repr(n) for n in ACTIVATIONS)
+        raise ValueError(f"unknown activation {name!r}: choose one of {valid}")
+    return ACTIVATIONS[name]
+
+
+def random_source(seed: int | random.Random | None) -> random.Random:
+    """A ``random.Random`` from an int seed, the generator itself, or a fresh one for None."""
+    if seed is None:
+        return random.Random()
+    if isinstance(seed, random.Random):
+        return seed
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return random.Random(seed)
+    raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}")
+
+
+def _positive_int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{what} must be a positive int, got {value!r}")
+    return value
+
+
+def _as_inputs(x: Sequence[Operand] | Operand, nin: int, where: str) -> Sequence[Operand]:
+    """``x`` as a sequence of ``nin`` inputs; a lone number or Value counts as one input."""
+    if isinstance(x, (Value, int, float)) and not isinstance(x, bool):
+        if nin == 1:
+            return (x,)
+        raise ValueError(f"{where}: expected {nin} inputs, got a single number")
+    if not isinstance(x, Sequence) or isinstance(x, str):
+        raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {x!r}")
+    if len(x) != nin:
+        raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
+    return x
+
+
+class Neuron(Module):
+    """One neuron: h(x) = σ(w · x + b), with weights ``w`` (a list) and bias ``b``.
+
+    The weighted sum is one ``dot`` node, so the graph draws as the lecture writes it.
+
+    >>> neuron = Neuron(2, activation="tanh", seed=0)
+    >>> len(neuron.parameters())
+    3
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "sigmoid",
+        *,
+        seed: int | random.Random | None = None,
+    ) -> None:
+        self.nin = _positive_int(nin, "Neuron: nin")
+        self.activation = activation
+        self._sigma = activation_function(activation)
+        rng = random_source(seed)
+        # He initialisation for relu; uniform(-1, 1) / sqrt(nin) otherwise
+        bound = math.sqrt(6.0 / nin) if activation == "relu" else 1.0 / math.sqrt(nin)
+        self.w = [Parameter(rng.uniform(-bound, bound)) for _ in range(nin)]
+        self.b = Parameter(0.0)
+        self._label_parameters()
+
+    def __call__(self, x: Sequence[Operand] | Operand) -> Value:
+        inputs = _as_inputs(x, self.nin, "Neuron")
+        return self._sigma(dot(self.w, inputs) + self.b)
+
+    def architecture(self) -> dict[str, Any]:
+        return {"type": "Neuron", "nin": self.nin, "activation": self.activation}
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs: h(x) = σ(W x + b), a list of Values."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "sigmoid",
+        *,
+        seed: int | random.Random | None = None,
+    ) -> None:
+        self.nin = _positive_int(nin, "Layer: nin")
+        self.nout = _positive_int(nout, "Layer: nout")
+        self.activation = activation
+        activation_function(activation)
+        rng = random_source(seed)
+        self.neurons = [Neuron(nin, activation, seed=rng) for _ in range(nout)]
+        self._label_parameters()
+
+    def __call__(self, x: Sequence[Operand] | Operand) -> list[Value]:
+        inputs = _as_inputs(x, self.nin, "Layer")
+        return [neuron(inputs) for neuron in self.neurons]
+
+    def architecture(self) -> dict[str, Any]:
+        return {
+            "type": "Layer",
+            "nin": self.nin,
+            "nout": self.nout,
+            "activation": self.activation,
+        }
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron f(x) = h_L(... h_2(h_1(x))), each h(x) = σ(W x + b).
+
+    ``sizes`` lists the number of neurons of each layer, the last being the number of outputs.
+    Hidden layers use ``activation``; the last uses ``output_activation`` (None means
+    ``"linear"``, as for regression). With one output the MLP returns a single Value (as
+    micrograd does); with more it returns a list of Values. For one input, ``x`` may be a
+    lone number or Value instead of a one-element list.
+
+    >>> model = MLP(2, [4, 1], activation="tanh", seed=0)
+    >>> len(model.parameters())  # (2 + 1) * 4 + (4 + 1) * 1
+    17
+    >>> type(model([0.5, -1.0])).__name__
+    'Value'
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activation: str = "sigmoid",
+        output_activation: str | None = None,
+        seed: int | random.Random | None = None,
+    ) -> None:
+        self.nin = _positive_int(nin, "MLP: nin")
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
+            raise ValueError(f"MLP: sizes must be a non-empty list of layer sizes, got {sizes!r}")
+        self.sizes = [_positive_int(size, "MLP: each layer size") for size in sizes]
+        self.activation = activation
+        self.output_activation = "linear" if output_activation is None else output_activation
+        activation_function(self.activation)
+        activation_function(self.output_activation)
+        rng = random_source(seed)
+        fan_ins = [self.nin, *self.sizes[:-1]]
+        last = len(self.sizes) - 1
+        self.layers = [
+            Layer(
+                fan_in,
+                size,
+                self.output_activation if i == last else self.activation,
+                seed=rng,
+            )
+            for i, (fan_in, size) in enumerate(zip(fan_ins, self.sizes, strict=True))
+        ]
+        self._label_parameters()
+
+    def __call__(self, x: Sequence[Operand] | Operand) -> Value | list[Value]:
+        values = self.layers[0](_as_inputs(x, self.nin, "MLP"))
+        for layer in self.layers[1:]:
+            values = layer(values)
+        return values[0] if len(values) == 1 else values
+
+    def architecture(self) -> dict[str, Any]:
+        return {
+            "type": "MLP",
+            "nin": self.nin,
+            "sizes": list(self.sizes),
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP({self.nin}, {self.sizes}, activation={self.activation!r}, "
+            f"output_activation={self.output_activation!r})"
+        )

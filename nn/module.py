@@ -1,0 +1,208 @@
+"""``Module``: the base of every model, which finds, names, resets, saves and loads its parameters.
+
+A Module's parameters are the ``autograd.Parameter`` values stored on it, found by looking at
+its attributes in the order they were set in ``__init__`` (so the order is deterministic):
+
+- an attribute holding a Parameter is named after the attribute: ``b``;
+- a list or tuple of Parameters is named by position, counting from 0: ``w.0``, ``w.1``;
+- a sub-Module (or a list of them) adds its own names after a dot:
+  ``layers.0.neurons.3.w.1`` is weight 1 of neuron 3 of layer 0 of an MLP.
+
+Attributes whose names start with ``_`` are private and never searched. A Parameter stored
+twice (shared weights) is listed once, under the first name it is found by.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from os import PathLike
+from typing import Any
+
+from autograd import Parameter
+
+
+class StateDictError(ValueError):
+    """A state dict (or a file holding one) does not fit the model; the model was not changed."""
+
+
+class Module:
+    """A model made of Parameters and sub-Modules, in the spirit of ``torch.nn.Module``.
+
+    Subclasses store their Parameters and sub-Modules as attributes, and describe their
+    shape in ``architecture()`` so that a saved file can be matched to the model it came from.
+
+    ``training`` is True after construction; ``eval()`` switches it off for this module and
+    every sub-module (``Dropout`` then passes its input through), ``train()`` switches it on.
+    """
+
+    training: bool = True
+
+    # ---- finding parameters --------------------------------------------------------------
+
+    def _members(self) -> Iterator[tuple[str, Parameter | Module]]:
+        """The Parameters and sub-Modules stored on this module, by name, in attribute order."""
+        for attribute, value in vars(self).items():
+            if attribute.startswith("_"):
+                continue
+            if isinstance(value, (Parameter, Module)):
+                yield attribute, value
+            elif isinstance(value, (list, tuple)):
+                for index, item in enumerate(value):
+                    if isinstance(item, (Parameter, Module)):
+                        yield f"{attribute}.{index}", item
+
+    def modules(self) -> list[Module]:
+        """This module and every sub-module, each once, parents before their children."""
+        found: list[Module] = []
+        seen: set[int] = set()
+        stack: list[Module] = [self]
+        while stack:  # iterative, depth first, in attribute order
+            module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            found.append(module)
+            children = [m for _, m in module._members() if isinstance(m, Module)]
+            stack.extend(reversed(children))
+        return found
+
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
+        """Every Parameter with its dotted name (see the module docstring), each once, in order."""
+        named: list[tuple[str, Parameter]] = []
+        seen_parameters: set[Parameter] = set()
+        seen_modules: set[int] = {id(self)}
+        # An explicit stack of (prefix, member iterator): no recursion, attribute order kept.
+        stack: list[tuple[str, Iterator[tuple[str, Parameter | Module]]]] = [
+            ("", self._members())
+        ]
+        while stack:
+            prefix, members = stack[-1]
+            for name, member in members:
+                if isinstance(member, Parameter):
+                    if member not in seen_parameters:
+                        seen_parameters.add(member)
+                        named.append((prefix + name, member))
+                elif id(member) not in seen_modules:
+                    seen_modules.add(id(member))
+                    stack.append((f"{prefix}{name}.", member._members()))
+                    break
+            else:
+                stack.pop()
+        return named
+
+    def parameters(self) -> list[Parameter]:
+        """Every Parameter of the model, each once, in the order of ``named_parameters()``."""
+        return [parameter for _, parameter in self.named_parameters()]
+
+    def _label_parameters(self) -> None:
+        """Label each Parameter with its name, so graph pictures show ``layers.0.neurons.1.b``."""
+        for name, parameter in self.named_parameters():
+            parameter.label = name
+
+    # ---- training ------------------------------------------------------------------------
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (leaves accumulate gradients across passes)."""
+        for parameter in self.parameters():
+            parameter.grad = 0.0
+
+    def train(self, mode: bool = True) -> Module:
+        """Switch training mode on (or off with ``mode=False``) here and in every sub-module."""
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Switch training mode off here and in every sub-module: the same as ``train(False)``."""
+        return self.train(False)
+
+    # ---- state -----------------------------------------------------------------------------
+
+    def architecture(self) -> dict[str, Any]:
+        """What the model looks like, as JSON-ready data: its type and its constructor's sizes.
+
+        Subclasses add the arguments that fix their shape (``MLP`` adds ``nin``, ``sizes`` and
+        the activations). A file saved from one architecture is refused by another.
+        """
+        return {"type": type(self).__name__}
+
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's value by name, in the order of ``named_parameters()``."""
+        return {name: parameter.data for name, parameter in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set every parameter from ``state`` (as made by ``state_dict()``).
+
+        All of ``state`` is checked before anything is assigned: the names must be exactly
+        this model's, and every value a finite real number. Otherwise ``StateDictError`` (a
+        ValueError) names the problem and the model is left exactly as it was.
+        """
+        values = checked_state(self, state)
+        for (_, parameter), value in zip(self.named_parameters(), values, strict=True):
+            parameter.data = value
+
+    def save(self, path: str | PathLike[str]) -> None:
+        """Write the architecture and parameters to ``path`` as JSON, atomically.
+
+        See ``nn.serialization.save``: a failed save leaves any existing file untouched.
+        """
+        from .serialization import save
+
+        save(self, path)
+
+    def load(self, path: str | PathLike[str]) -> Module:
+        """Load parameters saved by ``save()`` into this model, and return it.
+
+        The file must come from the same architecture; a bad file raises ``ModelFileError``
+        (a ValueError naming the file and the problem) and leaves the model unchanged.
+        """
+        from .serialization import load
+
+        load(self, path)
+        return self
+
+
+def checked_state(module: Module, state: Mapping[str, Any]) -> list[float]:
+    """``state``'s values as floats in ``module``'s parameter order, or ``StateDictError``."""
+    if not isinstance(state, Mapping):
+        raise StateDictError(
+            f"load_state_dict: expected a mapping of names to numbers, got {type(state).__name__}"
+        )
+    names = [name for name, _ in module.named_parameters()]
+    expected = set(names)
+    missing = [name for name in names if name not in state]
+    unexpected = [key for key in state if key not in expected]
+    if missing or unexpected:
+        problems = []
+        if missing:
+            problems.append(f"missing {_listing(missing)}")
+        if unexpected:
+            problems.append(f"unexpected {_listing(unexpected)}")
+        raise StateDictError(
+            f"load_state_dict: the names do not match this {type(module).__name__} "
+            f"({len(names)} parameters, {len(state)} given): {'; '.join(problems)}"
+        )
+    values = []
+    for name in names:
+        value = state[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise StateDictError(
+                f"load_state_dict: {name!r} must be a number, got {type(value).__name__} {value!r}"
+            )
+        try:
+            number = float(value)
+        except OverflowError:
+            raise StateDictError(
+                f"load_state_dict: {name!r} is too large for a float: {value!r}"
+            ) from None
+        if not math.isfinite(number):
+            raise StateDictError(f"load_state_dict: {name!r} must be finite, got {value!r}")
+        values.append(number)
+    return values
+
+
+def _listing(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(repr(name) for name in names[:limit])
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return shown + more

@@ -1,0 +1,138 @@
+"""Saving a model's parameters to a JSON file atomically, and loading them back exactly.
+
+A file looks like this (floats are written with ``repr``, so they read back bit for bit)::
+
+    {
+      "format": "backprop-lab model",
+      "version": 1,
+      "architecture": {"type": "MLP", "nin": 2, "sizes": [4, 1], ...},
+      "parameters": {"layers.0.neurons.0.w.0": 0.123, ...}
+    }
+
+Loading checks the whole file before touching the model: a file from another architecture,
+a truncated or malformed file, a value of the wrong type, or NaN/Infinity raises
+``ModelFileError`` (a ValueError naming the file and the problem) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from os import PathLike
+from typing import Any
+
+from .module import Module, StateDictError, checked_state
+
+FORMAT = "backprop-lab model"
+VERSION = 1
+
+
+class ModelFileError(StateDictError):
+    """A model file cannot be loaded into this model; the message names the file and why."""
+
+
+def save(model: Module, path: str | PathLike[str]) -> None:
+    """Write ``model``'s architecture and parameters to ``path`` as JSON, atomically.
+
+    The text is written to a temporary file in the same directory, flushed and synced to
+    disk, then renamed over ``path`` with ``os.replace``: a crash or error at any point
+    leaves either the old file or the new one, never half a file. A model with a
+    non-finite parameter is refused (ValueError naming it) before anything is written.
+    """
+    path = os.fspath(path)
+    state = model.state_dict()
+    for name, value in state.items():
+        if not math.isfinite(value):
+            raise ValueError(f"save: parameter {name!r} is {value!r}; only finite values are saved")
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "architecture": model.architecture(),
+        "parameters": state,
+    }
+    text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    _write_atomically(path, text)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(
+        dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: str) -> None:
+    """Make the rename itself durable where the platform allows it (POSIX)."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def load(model: Module, path: str | PathLike[str]) -> None:
+    """Load parameters saved by ``save`` into ``model``; ``ModelFileError`` if they don't fit.
+
+    Everything is checked first (format, version, architecture, names, types, finiteness),
+    then every parameter is assigned, so on error the model is exactly as it was.
+    """
+    path = os.fspath(path)
+    with open(path, encoding="utf-8") as file:
+        text = file.read()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ModelFileError(f"{path}: not a complete JSON model file ({error})") from None
+    parameters = _check_document(document, model, path)
+    try:
+        model.load_state_dict(parameters)
+    except StateDictError as error:
+        raise ModelFileError(f"{path}: {error}") from None
+
+
+def _check_document(document: Any, model: Module, path: str) -> dict[str, Any]:
+    """The ``parameters`` of a well-formed file made by ``model``'s architecture."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ModelFileError(f"{path}: not a backprop-lab model file (no \"format\": {FORMAT!r})")
+    version = document.get("version")
+    if version != VERSION or isinstance(version, bool):
+        raise ModelFileError(
+            f"{path}: unsupported format version {version!r} (this backprop-lab reads {VERSION})"
+        )
+    architecture = document.get("architecture")
+    expected = model.architecture()
+    if architecture != expected:
+        raise ModelFileError(
+            f"{path}: saved from another architecture: the file has {architecture!r}, "
+            f"this model is {expected!r}"
+        )
+    parameters = document.get("parameters")
+    if not isinstance(parameters, dict):
+        raise ModelFileError(
+            f"{path}: \"parameters\" must be an object of names to numbers, "
+            f"got {type(parameters).__name__}"
+        )
+    # checked_state names the offending key (type, NaN/Infinity, missing or unexpected names).
+    try:
+        checked_state(model, parameters)
+    except StateDictError as error:
+        raise ModelFileError(f"{path}: {error}") from None
+    return parameters
