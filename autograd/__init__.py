@@ -8,17 +8,25 @@ backprop-lab into its own virtual environment.
 """
 
 from .backprop import gradients, local_derivatives, topological_order
+from .draw import draw_graph, render
 from .functional import grad
 from .grad_mode import is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient
+from .numbers_format import format_number
 from .reductions import dot, sum
+from .steps import BackpropStep, Contribution, backprop_steps
 from .value import Parameter, Value
 
 __all__ = [
+    "BackpropStep",
+    "Contribution",
     "GradcheckError",
     "Parameter",
     "Value",
+    "backprop_steps",
     "dot",
+    "draw_graph",
+    "format_number",
     "grad",
     "gradcheck",
     "gradients",
@@ -26,6 +34,7 @@ __all__ = [
     "local_derivatives",
     "no_grad",
     "numerical_gradient",
+    "render",
     "sum",
     "topological_order",
 ]

@@ -1,0 +1,287 @@
+"""Draw a computation graph with Graphviz: every value, gradient and local derivative."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import backprop
+from .numbers_format import format_number
+from .steps import backprop_steps
+from .value import Parameter, Value
+
+if TYPE_CHECKING:
+    import graphviz
+
+# The legend (also in draw_graph's docstring).
+OUTPUT_FILL = "#b7e4c7"  # green: the output (root) of the graph, usually the loss
+PARAMETER_FILL = "#a9cce3"  # blue: a Parameter, something the model learns
+LEAF_FILL = "#e5e5e5"  # grey: any other leaf (an input, a target, a constant)
+INTERIOR_FILL = "#ffffff"  # white: an intermediate result
+HIGHLIGHT = "#f08c00"  # orange border / edge: highlighted, or the current backprop step
+LOCAL_DERIVATIVE_COLOUR = "red"  # edge labels: the lecture's red factors d(out)/d(in)
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+RENDER_FORMATS = ("svg", "png", "pdf", "dot", "gv")
+INSTALL_HINT = "install Graphviz: sudo apt-get install graphviz"
+UNKNOWN_GRAD = "?"
+
+
+def draw_graph(
+    root: Value,
+    *,
+    grads: bool = True,
+    local_derivatives: bool = False,
+    highlight: Iterable[Value] = (),
+    rankdir: str = "LR",
+    max_nodes: int = 500,
+    precision: int = 4,
+    step: int | None = None,
+) -> graphviz.Digraph:
+    """The graph ``root`` depends on, as a ``graphviz.Digraph`` (show it in Jupyter, or ``render``).
+
+    Each value is a box showing its label (if it has one), ``data`` and ``grad`` (the grad is
+    left out when ``grads=False``). Each operation is its own small ellipse with its symbol,
+    and edges run input -> operation -> result, one edge per input, so ``a + a`` shows two.
+    Numbers are written by ``format_number`` with ``precision`` significant digits.
+
+    Legend (fill colours):
+
+    - green ``#b7e4c7``: the output, ``root`` (usually the loss);
+    - blue ``#a9cce3``: a ``Parameter`` (something the model learns);
+    - grey ``#e5e5e5``: any other leaf (an input, a target, a constant);
+    - white: an intermediate result, and every operation;
+    - a thick orange border or edge: highlighted (``highlight``, or the current ``step``);
+    - red edge labels: local derivatives d(out)/d(in) (``local_derivatives=True``).
+
+    Arguments:
+
+    - ``local_derivatives``: label each input -> operation edge with the local derivative of
+      the operation's result with respect to that input, at the current values (the lecture's
+      red factors; multiplying them along a path gives the chain rule).
+    - ``highlight``: Values (of this graph) to draw with an orange border.
+    - ``rankdir``: "LR" (left to right, default), "RL", "TB" or "BT".
+    - ``max_nodes``: a graph with more values than this raises ValueError before anything is
+      drawn (Graphviz is slow and the picture unreadable past a few hundred).
+    - ``step``: show the backward pass after step ``step`` of ``backprop_steps(root)`` (0 to
+      number of steps - 1), whatever the ``.grad`` fields hold: a gradient is shown once it is
+      complete (every node that uses the value has sent its contribution), others show
+      ``grad ?``; the step's node and the edges it sends gradient along are highlighted, and
+      those edges carry their local derivatives.
+
+    Node ids come from the topological order (value ``i`` is ``v{i}``, the operation that
+    made it ``op{i}``), so the same graph always gives byte-identical DOT text (``.source``).
+    Building the Digraph needs the ``graphviz`` Python package but not the Graphviz programs;
+    rendering to an image needs the ``dot`` program.
+
+    >>> from autograd.examples import house_price
+    >>> house = house_price()
+    >>> house.loss.backward()
+    >>> graph = draw_graph(house.loss, local_derivatives=True)
+    >>> "grad -2.125e+08" in graph.source
+    True
+    """
+    import graphviz
+
+    _check_options(rankdir, max_nodes, precision)
+    order = backprop.topological_order(root)
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"draw_graph: the graph has {len(order):,} values, more than max_nodes={max_nodes:,}; "
+            f"raise max_nodes (draw_graph(root, max_nodes={len(order)})) or draw a subgraph "
+            f"(draw_graph(some_intermediate_value))"
+        )
+    index = {node: i for i, node in enumerate(order)}
+    highlighted = _highlighted(highlight, index)
+
+    # The gradients to show: after ``step`` if given, else what the .grad fields hold.
+    shown_grads: dict[Value, float] = {}
+    current: Value | None = None
+    if step is not None:
+        shown_grads, current = _grads_after_step(root, order, step)
+    elif grads:
+        shown_grads = {node: _grad_float(node.grad) for node in order}
+
+    graph = graphviz.Digraph(
+        graph_attr={"rankdir": rankdir},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "10"},
+    )
+    show_grad_field = grads or step is not None
+    for i, node in enumerate(order):
+        fields = []
+        if node.label:
+            fields.append(_escape_record(node.label))
+        fields.append(f"data {format_number(node.data, precision)}")
+        name = node.label.replace("\\", "\\\\") or _default_name(node, i)
+        tooltip = f"{name}: data={node.data!r}"
+        if show_grad_field:
+            if node in shown_grads:
+                fields.append(f"grad {format_number(shown_grads[node], precision)}")
+                tooltip += f" grad={shown_grads[node]!r}"
+            else:
+                fields.append(f"grad {UNKNOWN_GRAD}")
+        record = " | ".join(fields)
+        if rankdir in ("LR", "RL"):
+            record = "{ " + record + " }"  # fields side by side, across the flow
+        attrs = {"shape": "record", "style": "filled", "fillcolor": _fill(node, root)}
+        if node in highlighted or node is current:
+            attrs.update(color=HIGHLIGHT, penwidth="3")
+        graph.node(f"v{i}", label=record, tooltip=tooltip, **attrs)
+
+        if node.is_leaf:
+            continue
+        op_attrs = {"shape": "ellipse", "style": "filled", "fillcolor": INTERIOR_FILL}
+        if node is current:
+            op_attrs.update(color=HIGHLIGHT, penwidth="3")
+        graph.node(f"op{i}", label=node.op, margin="0.05,0.02", **op_attrs)
+        graph.edge(f"op{i}", f"v{i}")
+        sends_gradient = node is current
+        derivatives: tuple[Any, ...] = ()
+        if local_derivatives or sends_gradient:
+            derivatives = backprop.local_derivatives(node)
+        for position, child in enumerate(node.inputs):
+            edge_attrs: dict[str, str] = {}
+            if derivatives:
+                edge_attrs.update(
+                    label=format_number(derivatives[position], precision),
+                    fontcolor=LOCAL_DERIVATIVE_COLOUR,
+                )
+            if sends_gradient:
+                edge_attrs.update(color=HIGHLIGHT, penwidth="2.5")
+            graph.edge(f"v{index[child]}", f"op{i}", **edge_attrs)
+    return graph
+
+
+def render(graph: Any, path: str | os.PathLike[str]) -> Path:
+    """Write ``graph`` (from ``draw_graph``) to ``path``; the format comes from the suffix.
+
+    ``.svg``, ``.png`` and ``.pdf`` need the Graphviz ``dot`` program; ``.dot`` (or ``.gv``)
+    writes the DOT text and needs nothing. The file is written atomically (a temporary file in
+    the same directory, then ``os.replace``): on any failure an existing file at ``path`` is
+    left as it was and no temporary file is left behind. Without the ``dot`` program this
+    raises ``graphviz.ExecutableNotFound`` with the line "install Graphviz: sudo apt-get
+    install graphviz" added.
+    """
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in RENDER_FORMATS:
+        raise ValueError(
+            f"render: cannot tell the format from {str(path)!r}; "
+            f"end the file name in .svg, .png, .pdf or .dot"
+        )
+    if fmt in ("dot", "gv"):
+        data = graph.source.encode("utf-8")
+    else:
+        import graphviz
+
+        try:
+            data = graph.pipe(format=fmt)
+        except graphviz.ExecutableNotFound as error:
+            error.args = (f"{error}\n{INSTALL_HINT}",)
+            raise
+    _write_atomically(target, data)
+    return target
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+def _check_options(rankdir: str, max_nodes: int, precision: int) -> None:
+    if rankdir not in RANKDIRS:
+        choices = ", ".join(RANKDIRS)
+        raise ValueError(f"draw_graph: rankdir must be one of {choices}, got {rankdir!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 1:
+        raise ValueError(f"draw_graph: precision must be a positive int, got {precision!r}")
+
+
+def _highlighted(highlight: Iterable[Value], index: dict[Value, int]) -> set[Value]:
+    chosen = set()
+    for node in highlight:
+        if not isinstance(node, Value):
+            raise TypeError(f"draw_graph: highlight must hold Values, got {type(node).__name__}")
+        if node not in index:
+            raise ValueError(f"draw_graph: cannot highlight {node!r}: root does not depend on it")
+        chosen.add(node)
+    return chosen
+
+
+def _grads_after_step(
+    root: Value, order: list[Value], step: int
+) -> tuple[dict[Value, float], Value]:
+    """The gradients complete after ``step`` (replaying ``backprop_steps``), and its node."""
+    if isinstance(step, bool) or not isinstance(step, int):
+        raise TypeError(f"draw_graph: step must be an int, got {type(step).__name__} {step!r}")
+    steps = list(backprop_steps(root))
+    if not 0 <= step < len(steps):
+        if not steps:
+            raise ValueError(f"draw_graph: step={step}, but root is a leaf: there are no steps")
+        raise ValueError(f"draw_graph: step must be from 0 to {len(steps) - 1}, got {step}")
+    uses_left = {node: 0 for node in order}  # contributions each node is still waiting for
+    for node in order:
+        for child in node.inputs:
+            uses_left[child] += 1
+    totals: dict[Value, float] = {root: 1.0}
+    for done in steps[: step + 1]:
+        for part in done.contributions:
+            totals[part.input] = totals.get(part.input, 0.0) + part.contribution
+            uses_left[part.input] -= 1
+    known = {node: totals.get(node, 0.0) for node in order if uses_left[node] == 0}
+    return known, steps[step].node
+
+
+def _fill(node: Value, root: Value) -> str:
+    if node is root:
+        return OUTPUT_FILL
+    if isinstance(node, Parameter):
+        return PARAMETER_FILL
+    if node.is_leaf:
+        return LEAF_FILL
+    return INTERIOR_FILL
+
+
+def _grad_float(grad: Any) -> float:
+    """A float grad as is; a Value grad (after ``backward(create_graph=True)``) by its data."""
+    return grad.data if isinstance(grad, Value) else float(grad)
+
+
+def _default_name(node: Value, i: int) -> str:
+    return f"{node._op.name}{i}" if node._op is not None else f"v{i}"
+
+
+def _escape_record(text: str) -> str:
+    """``text`` safe inside a Graphviz record label (where { } | < > are structure)."""
+    text = text.replace("\\", "\\\\").replace("\n", " ")
+    for special in "{}|<>":
+        text = text.replace(special, "\\" + special)
+    return text
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` via a temporary file in the same directory + os.replace."""
+    directory = target.parent
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, _mode_for(target))
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _mode_for(target: Path) -> int:
+    """An existing file keeps its permissions; a new one gets the usual 0o666 minus umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

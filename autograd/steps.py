@@ -1,0 +1,66 @@
+"""``backprop_steps``: the backward pass one node at a time, as data a student can step through."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .backprop import local_derivatives, topological_order
+from .value import Value
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one step sends to one input: local derivative times the node's gradient."""
+
+    input: Value
+    local_derivative: float  # d(node)/d(input) at the current values
+    contribution: float  # local_derivative * grad: this path's share of d(root)/d(input)
+
+
+@dataclass(frozen=True)
+class BackpropStep:
+    """Step ``index`` of the backward pass: ``node`` has its complete gradient and passes it on.
+
+    ``grad`` is d(root)/d(node). ``contributions`` has one entry per input of ``node``, in
+    order (an input used twice, as in ``a + a``, appears twice).
+    """
+
+    index: int
+    node: Value
+    grad: float
+    contributions: tuple[Contribution, ...]
+
+
+def backprop_steps(root: Value) -> Iterator[BackpropStep]:
+    """The steps ``root.backward()`` takes, in its order, computed on the side.
+
+    One step per interior node, in reverse topological order (leaves have nothing to pass on,
+    so they get no step). At each step the node's gradient is complete: every node that uses
+    it has already sent its contribution. The chain rule for the step is
+
+        d root/d input  +=  d node/d input * d root/d node      (for each input)
+
+    No ``.grad`` is read or written: replaying the steps (all gradients 0, d root/d root = 1,
+    add each contribution to its input) gives exactly what ``backward()`` gives a fresh graph.
+
+    >>> from autograd import Value, backprop_steps
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x
+    >>> [(s.index, s.grad, [c.contribution for c in s.contributions]) for s in backprop_steps(y)]
+    [(0, 1.0, [3.0, 3.0])]
+    """
+    order = topological_order(root)
+    gradient: dict[Value, float] = {root: 1.0}
+    index = 0
+    for node in reversed(order):
+        if node.is_leaf:
+            continue
+        grad = gradient.get(node, 0.0)
+        contributions = []
+        for child, local in zip(node.inputs, local_derivatives(node), strict=True):
+            contribution = local * grad
+            gradient[child] = gradient.get(child, 0.0) + contribution
+            contributions.append(Contribution(child, local, contribution))
+        yield BackpropStep(index, node, grad, tuple(contributions))
+        index += 1
