@@ -7,22 +7,38 @@ the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the pena
 """
 
 from .data import accuracy, make_moons, noisy_sine
-from .layers import MLP, Layer, Neuron
+from .dropout import Dropout
+from .features import FeatureMap, FeatureModel, fourier, polynomial
+from .layers import ACTIVATIONS, MLP, Layer, Neuron
+from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
+from .penalty import l2_penalty
 from .serialization import ModelFileError, load, save
 
 __all__ = [
+    "ACTIVATIONS",
     "MLP",
+    "Dropout",
+    "FeatureMap",
+    "FeatureModel",
     "Layer",
     "ModelFileError",
     "Module",
     "Neuron",
     "StateDictError",
     "accuracy",
+    "bce_loss",
+    "cross_entropy",
+    "fourier",
+    "hinge_loss",
+    "l2_penalty",
     "load",
     "make_moons",
+    "mse_loss",
     "noisy_sine",
+    "polynomial",
     "save",
+    "sse_loss",
 ]
 
 # ---- training loop (nn.fit, nn.History) ---------------------------------------------------

@@ -1,0 +1,144 @@
+"""Linear models on features, f_θ(x) = θᵀβ(x), with Fourier and polynomial feature maps.
+
+A feature map β turns an input x into n numbers β_1(x), ..., β_n(x); the model learns one
+weight θ_i per feature. ``fourier(n)`` is the lecture's β_i(x) = sin(iπx).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograd import Parameter, Value, dot
+from autograd.value import Operand
+
+from .layers import random_source
+from .module import Module
+
+
+@dataclass(frozen=True)
+class FeatureMap:
+    """A feature map β: ``name``, the number of features ``n``, and ``function(x)`` -> n values.
+
+    Calling it checks that ``function`` returned exactly ``n`` features.
+    """
+
+    name: str
+    n: int
+    function: Callable[[Any], Sequence[Operand]]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.n, bool) or not isinstance(self.n, int) or self.n < 1:
+            raise ValueError(f"FeatureMap {self.name!r}: n must be a positive int, got {self.n!r}")
+
+    def __call__(self, x: Any) -> list[Operand]:
+        features = list(self.function(x))
+        if len(features) != self.n:
+            raise ValueError(
+                f"FeatureMap {self.name!r}: expected {self.n} features, got {len(features)}"
+            )
+        return features
+
+
+def _scalar_input(x: Any, where: str) -> Value:
+    """x as a Value: a number, a Value, or a one-element list of either."""
+    if isinstance(x, Sequence) and not isinstance(x, str):
+        if len(x) != 1:
+            raise ValueError(f"{where}: expected one input, got {len(x)}")
+        x = x[0]
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return Value(x, label="x")
+    raise TypeError(f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}")
+
+
+def fourier(n: int) -> FeatureMap:
+    """The lecture's Fourier features β_i(x) = sin(iπx) for i = 1, ..., n (no constant)."""
+
+    def sines(x: Any) -> list[Operand]:
+        x = _scalar_input(x, "fourier")
+        return [(i * math.pi * x).sin() for i in range(1, n + 1)]
+
+    return FeatureMap(f"fourier({n})", n, sines)
+
+
+def polynomial(degree: int) -> FeatureMap:
+    """Powers of x *including the constant*: β(x) = (1, x, x², ..., x^degree), degree + 1 features.
+
+    The constant feature 1 gives the model an intercept θ_0.
+    """
+    if isinstance(degree, bool) or not isinstance(degree, int) or degree < 0:
+        raise ValueError(f"polynomial: degree must be an int >= 0, got {degree!r}")
+
+    def powers(x: Any) -> list[Operand]:
+        x = _scalar_input(x, "polynomial")
+        features: list[Operand] = [1.0]
+        if degree >= 1:
+            features.append(x)
+        features.extend(x**k for k in range(2, degree + 1))
+        return features
+
+    return FeatureMap(f"polynomial({degree})", degree + 1, powers)
+
+
+class FeatureModel(Module):
+    """f_θ(x) = θᵀβ(x) = θ_1 β_1(x) + ... + θ_n β_n(x), one ``dot`` node.
+
+    ``features`` is a ``FeatureMap`` (``fourier(n)``, ``polynomial(n)``) or any function
+    x -> list of n Values/numbers, in which case give ``n`` (the parameters must exist before
+    the first call, so that an optimizer can be given them). ``x`` is passed to the feature
+    map as it is; the built-in maps take a number, a Value or a one-element list.
+
+    θ starts at 0 (the loss of a linear model is convex in θ, so no symmetry needs breaking
+    and the start is the same every run); with a ``seed`` it starts uniform in [-0.1, 0.1].
+    The weights are ``theta.0`` ... ``theta.{n-1}``: ``theta.0`` multiplies the first
+    feature (β_1 for ``fourier``, the constant 1 for ``polynomial``).
+
+    >>> model = FeatureModel(fourier(3))
+    >>> model(0.5).data
+    0.0
+    """
+
+    def __init__(
+        self,
+        features: FeatureMap | Callable[[Any], Sequence[Operand]],
+        n: int | None = None,
+        *,
+        seed: int | random.Random | None = None,
+    ) -> None:
+        if isinstance(features, FeatureMap):
+            if n is not None and n != features.n:
+                raise ValueError(
+                    f"FeatureModel: n={n!r} contradicts {features.name}, which has {features.n}"
+                )
+            feature_map = features
+        elif callable(features):
+            if n is None:
+                raise ValueError(
+                    "FeatureModel: give n, the number of features, for a plain feature function"
+                )
+            feature_map = FeatureMap(getattr(features, "__name__", "features"), n, features)
+        else:
+            raise TypeError(
+                f"FeatureModel: features must be a FeatureMap or a function, got {features!r}"
+            )
+        self.features = feature_map
+        if seed is None:
+            self.theta = [Parameter(0.0) for _ in range(feature_map.n)]
+        else:
+            rng = random_source(seed)
+            self.theta = [Parameter(rng.uniform(-0.1, 0.1)) for _ in range(feature_map.n)]
+        self._label_parameters()
+
+    def __call__(self, x: Any) -> Value:
+        return dot(self.theta, self.features(x))
+
+    def architecture(self) -> dict[str, Any]:
+        return {"type": "FeatureModel", "features": self.features.name, "n": self.features.n}
+
+    def __repr__(self) -> str:
+        return f"FeatureModel({self.features.name}, n={self.features.n})"
