@@ -1,0 +1,83 @@
+"""``RMSProp``: gradient descent with each step divided by a running root-mean-square gradient."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from autograd import Value
+
+from .optimizer import (
+    Hyperparameter,
+    Optimizer,
+    check_eps,
+    check_gamma,
+    check_lr,
+    check_maximize,
+)
+
+
+class RMSProp(Optimizer):
+    """RMSProp, as on the lecture's slide "Adaptive Step Size: RMSProp".
+
+    For each parameter θ, with learning rate α, decay rate γ and ε::
+
+        g ← ∇θ ℓ                      (g ← −∇θ ℓ with maximize=True)
+        s ← γ s + (1 − γ) g ⊙ g       (s, the decaying mean of g², starts at 0)
+        θ ← θ − α g / (ε + √s)
+
+    ε is added *outside* the square root, as the lecture writes it and as PyTorch does (some
+    texts write √(s + ε)). A parameter whose gradient has been large takes small steps, one
+    whose gradient has been small takes larger ones.
+
+    Args:
+        params: the parameters to learn, in a fixed order (``model.parameters()``).
+        lr: α, the learning rate (required; PyTorch ``lr``, default 0.01 there).
+        gamma: γ in [0, 1), how slowly s forgets (default 0.9, the common choice in the
+            literature; PyTorch calls it ``alpha`` and defaults it to 0.99).
+        eps: ε > 0 (default 1e-8; PyTorch ``eps``, same default).
+        maximize: climb the objective instead of descending it (default False; PyTorch
+            ``maximize``). The lecture writes updates as ascent, θ ← θ + α ∇; this is that.
+
+    PyTorch's extras (momentum, centered, weight_decay) are left out.
+
+    Example::
+
+        optimizer = RMSProp(model.parameters(), lr=0.01)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    """
+
+    state_names = ("s",)
+
+    lr: float
+    gamma: float
+    eps: float
+    maximize: bool
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float,
+        gamma: float = 0.9,
+        eps: float = 1e-8,
+        maximize: bool = False,
+    ) -> None:
+        super().__init__(params, {"lr": lr, "gamma": gamma, "eps": eps, "maximize": maximize})
+
+    def _check_hyperparameters(self, h: Mapping[str, Hyperparameter]) -> None:
+        check_lr(h["lr"])
+        check_gamma("gamma", h["gamma"])
+        check_eps(h["eps"])
+        check_maximize(h["maximize"])
+
+    def _update(self, theta: Value, g: float, state: dict[str, float]) -> None:
+        if self.maximize:
+            # g ← −∇θ ℓ
+            g = -g
+        # s ← γ s + (1 − γ) g ⊙ g
+        s = self.gamma * state.get("s", 0.0) + (1 - self.gamma) * g * g
+        # θ ← θ − α g / (ε + √s)
+        theta.data = theta.data - self.lr * g / (self.eps + math.sqrt(s))
+        state["s"] = s

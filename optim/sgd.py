@@ -1,0 +1,69 @@
+"""``SGD``: stochastic gradient descent, θ ← θ − α g, optionally with momentum."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from autograd import Value
+
+from .optimizer import Hyperparameter, Optimizer, check_lr, check_maximize, check_momentum
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, the lecture's "Training" slide, optionally with momentum.
+
+    For each parameter θ, with learning rate α and momentum μ::
+
+        g ← ∇θ ℓ              (g ← −∇θ ℓ with maximize=True)
+        b ← μ b + g           (only when μ > 0; the buffer b starts at 0)
+        θ ← θ − α b           (θ ← θ − α g when μ = 0)
+
+    Momentum follows PyTorch's form (b accumulates gradients, α multiplies b), not the
+    Sutskever et al. form (b ← μ b + α g, θ ← θ − b); the two agree while α is constant and
+    differ once a schedule changes α. There is no dampening, Nesterov momentum or weight decay
+    (for an L2 penalty add ``nn.l2_penalty`` to the loss).
+
+    Args:
+        params: the parameters to learn, in a fixed order (``model.parameters()``).
+        lr: α, the learning rate (required; PyTorch ``lr``).
+        momentum: μ >= 0 (default 0.0, plain SGD; PyTorch ``momentum``).
+        maximize: climb the objective instead of descending it (default False; PyTorch
+            ``maximize``). The lecture writes updates as ascent, θ ← θ + α ∇; this is that.
+
+    Example::
+
+        optimizer = SGD(model.parameters(), lr=0.1, momentum=0.9)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    """
+
+    state_names = ("momentum_buffer",)
+
+    lr: float
+    momentum: float
+    maximize: bool
+
+    def __init__(
+        self, params: Iterable[Value], lr: float, momentum: float = 0.0, maximize: bool = False
+    ) -> None:
+        super().__init__(params, {"lr": lr, "momentum": momentum, "maximize": maximize})
+
+    def _check_hyperparameters(self, h: Mapping[str, Hyperparameter]) -> None:
+        check_lr(h["lr"])
+        check_momentum(h["momentum"])
+        check_maximize(h["maximize"])
+
+    def _update(self, theta: Value, g: float, state: dict[str, float]) -> None:
+        if self.maximize:
+            # g ← −∇θ ℓ
+            g = -g
+        if self.momentum > 0:
+            # b ← μ b + g
+            b = self.momentum * state.get("momentum_buffer", 0.0) + g
+            state["momentum_buffer"] = b
+            # θ ← θ − α b
+            theta.data = theta.data - self.lr * b
+        else:
+            # θ ← θ − α g
+            theta.data = theta.data - self.lr * g

@@ -1,0 +1,380 @@
+"""Optimizers: one step against the formula by hand, many steps against NumPy, state, errors."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Parameter, Value
+from optim import SGD, Adam, Optimizer, RMSProp
+
+# ---- a two-parameter problem with a gradient we know by hand ---------------------------------
+# f(θ) = ½ θᵀ A θ − bᵀ θ, so ∇f(θ) = A θ − b (A symmetric).
+
+A = np.array([[3.0, 0.5], [0.5, 1.0]])
+B = np.array([1.0, -2.0])
+THETA0 = np.array([0.7, -1.3])
+
+
+def quadratic(theta: list[Value]) -> Value:
+    half_quadratic_form = sum(
+        0.5 * A[i, j] * theta[i] * theta[j] for i in range(2) for j in range(2)
+    )
+    return half_quadratic_form - sum(B[i] * theta[i] for i in range(2))
+
+
+def make_parameters(values: np.ndarray = THETA0) -> list[Value]:
+    return [Parameter(float(x), label=f"theta{i + 1}") for i, x in enumerate(values)]
+
+
+def run(optimizer: Optimizer, theta: list[Value], steps: int) -> np.ndarray:
+    for _ in range(steps):
+        optimizer.zero_grad()
+        quadratic(theta).backward()
+        optimizer.step()
+    return np.array([p.data for p in theta])
+
+
+def data(theta: list[Value]) -> list[float]:
+    return [p.data for p in theta]
+
+
+# ---- one step equals the formula, computed by hand ------------------------------------------
+
+def hand_gradient(t1: float, t2: float) -> tuple[float, float]:
+    # ∂f/∂θ1 = 3 θ1 + 0.5 θ2 − 1,  ∂f/∂θ2 = 0.5 θ1 + θ2 + 2
+    return 3 * t1 + 0.5 * t2 - 1, 0.5 * t1 + t2 + 2
+
+
+def test_sgd_one_step_is_theta_minus_alpha_g() -> None:
+    theta = make_parameters()
+    run(SGD(theta, lr=0.1), theta, steps=1)
+    g1, g2 = hand_gradient(0.7, -1.3)
+    assert data(theta) == pytest.approx([0.7 - 0.1 * g1, -1.3 - 0.1 * g2], rel=1e-12)
+
+
+def test_sgd_momentum_two_steps_by_hand() -> None:
+    theta = make_parameters()
+    run(SGD(theta, lr=0.1, momentum=0.9), theta, steps=2)
+    g1, g2 = hand_gradient(0.7, -1.3)
+    b1, b2 = g1, g2  # b ← 0.9·0 + g
+    t1, t2 = 0.7 - 0.1 * b1, -1.3 - 0.1 * b2
+    g1, g2 = hand_gradient(t1, t2)
+    b1, b2 = 0.9 * b1 + g1, 0.9 * b2 + g2
+    assert data(theta) == pytest.approx([t1 - 0.1 * b1, t2 - 0.1 * b2], rel=1e-12)
+
+
+def test_rmsprop_one_step_by_hand() -> None:
+    theta = make_parameters()
+    run(RMSProp(theta, lr=0.01, gamma=0.9, eps=1e-8), theta, steps=1)
+    expected = []
+    for t, g in zip((0.7, -1.3), hand_gradient(0.7, -1.3), strict=True):
+        s = 0.1 * g * g
+        expected.append(t - 0.01 * g / (1e-8 + math.sqrt(s)))
+    assert data(theta) == pytest.approx(expected, rel=1e-12)
+
+
+def test_adam_one_step_by_hand() -> None:
+    theta = make_parameters()
+    run(Adam(theta, lr=0.05, gamma_v=0.8, gamma_s=0.99, eps=1e-3), theta, steps=1)
+    expected = []
+    for t, g in zip((0.7, -1.3), hand_gradient(0.7, -1.3), strict=True):
+        v, s = 0.2 * g, 0.01 * g * g
+        v_hat, s_hat = v / (1 - 0.8), s / (1 - 0.99)
+        expected.append(t - 0.05 * v_hat / (1e-3 + math.sqrt(s_hat)))
+    assert data(theta) == pytest.approx(expected, rel=1e-12)
+
+
+# ---- fifty steps equal an independent, vectorised NumPy implementation ----------------------
+
+def numpy_gradient(theta: np.ndarray) -> np.ndarray:
+    return A @ theta - B
+
+
+def numpy_sgd(lr: float, momentum: float, steps: int) -> np.ndarray:
+    theta, b = THETA0.copy(), np.zeros(2)
+    for _ in range(steps):
+        g = numpy_gradient(theta)
+        b = momentum * b + g
+        theta = theta - lr * (b if momentum else g)
+    return theta
+
+
+def numpy_rmsprop(lr: float, gamma: float, eps: float, steps: int) -> np.ndarray:
+    theta, s = THETA0.copy(), np.zeros(2)
+    for _ in range(steps):
+        g = numpy_gradient(theta)
+        s = gamma * s + (1 - gamma) * g * g
+        theta = theta - lr * g / (eps + np.sqrt(s))
+    return theta
+
+
+def numpy_adam(lr: float, gv: float, gs: float, eps: float, steps: int) -> np.ndarray:
+    theta, v, s = THETA0.copy(), np.zeros(2), np.zeros(2)
+    for k in range(steps):
+        g = numpy_gradient(theta)
+        v = gv * v + (1 - gv) * g
+        s = gs * s + (1 - gs) * g * g
+        v_hat = v / (1 - gv ** (k + 1))
+        s_hat = s / (1 - gs ** (k + 1))
+        theta = theta - lr * v_hat / (eps + np.sqrt(s_hat))
+    return theta
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_sgd_fifty_steps_match_numpy(momentum: float) -> None:
+    theta = make_parameters()
+    ours = run(SGD(theta, lr=0.05, momentum=momentum), theta, steps=50)
+    np.testing.assert_allclose(ours, numpy_sgd(0.05, momentum, 50), rtol=1e-10, atol=1e-12)
+
+
+def test_rmsprop_fifty_steps_match_numpy() -> None:
+    theta = make_parameters()
+    ours = run(RMSProp(theta, lr=0.01, gamma=0.9, eps=1e-8), theta, steps=50)
+    np.testing.assert_allclose(ours, numpy_rmsprop(0.01, 0.9, 1e-8, 50), rtol=1e-10, atol=1e-12)
+
+
+def test_adam_fifty_steps_match_numpy() -> None:
+    theta = make_parameters()
+    ours = run(Adam(theta, lr=0.02, gamma_v=0.9, gamma_s=0.999, eps=1e-8), theta, steps=50)
+    expected = numpy_adam(0.02, 0.9, 0.999, 1e-8, 50)
+    np.testing.assert_allclose(ours, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_each_optimizer_approaches_the_minimum() -> None:
+    minimum = np.linalg.solve(A, B)
+    for make in (
+        lambda p: SGD(p, lr=0.1, momentum=0.5),
+        lambda p: RMSProp(p, lr=0.01),
+        lambda p: Adam(p, lr=0.05),
+    ):
+        theta = make_parameters()
+        np.testing.assert_allclose(run(make(theta), theta, steps=400), minimum, atol=0.05)
+
+
+# ---- Adam's first step is about α in the direction −sign(g) ----------------------------------
+
+@settings(max_examples=50)
+@given(
+    g=st.floats(min_value=1e-4, max_value=1e6) | st.floats(min_value=-1e6, max_value=-1e-4),
+    lr=st.floats(min_value=1e-4, max_value=1.0),
+)
+def test_adam_first_step_moves_by_alpha_whatever_the_gradient_size(g: float, lr: float) -> None:
+    theta = Parameter(2.0)
+    optimizer = Adam([theta], lr=lr)
+    (g * theta).backward()  # d(g θ)/dθ = g
+    optimizer.step()
+    assert theta.data - 2.0 == pytest.approx(-lr * math.copysign(1.0, g), rel=1e-3)
+
+
+# ---- maximize=True climbs --------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: SGD(p, lr=0.1, maximize=True),
+        lambda p: SGD(p, lr=0.1, momentum=0.9, maximize=True),
+        lambda p: RMSProp(p, lr=0.05, maximize=True),
+        lambda p: Adam(p, lr=0.05, maximize=True),
+    ],
+    ids=["SGD", "SGD-momentum", "RMSProp", "Adam"],
+)
+def test_maximize_goes_uphill(make: object) -> None:
+    theta = make_parameters()
+
+    def bump() -> Value:  # a concave function with its top at θ = (1, -1)
+        return -((theta[0] - 1) ** 2) - 2 * (theta[1] + 1) ** 2
+
+    optimizer = make(theta)  # type: ignore[operator]
+    start = bump().data
+    for _ in range(10):
+        optimizer.zero_grad()
+        bump().backward()
+        optimizer.step()
+    assert bump().data > start
+    assert abs(theta[0].data - 1) < abs(0.7 - 1)
+
+
+def test_maximize_is_descent_on_the_negated_objective() -> None:
+    up, down = make_parameters(), make_parameters()
+    climber, descender = Adam(up, lr=0.1, maximize=True), Adam(down, lr=0.1)
+    for _ in range(5):
+        climber.zero_grad()
+        (-quadratic(up)).backward()
+        climber.step()
+        descender.zero_grad()
+        quadratic(down).backward()
+        descender.step()
+    assert data(up) == pytest.approx(data(down), rel=1e-12)
+
+
+# ---- hyper-parameters are checked ------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: SGD(p, lr=-1), "Invalid learning rate: -1"),
+        (lambda p: SGD(p, lr=math.nan), "Invalid learning rate: nan"),
+        (lambda p: SGD(p, lr=0.1, momentum=-0.5), "Invalid momentum value: -0.5"),
+        (lambda p: SGD(p, lr=0.1, maximize=1), "Invalid maximize value: 1"),
+        (lambda p: RMSProp(p, lr=-0.1), "Invalid learning rate: -0.1"),
+        (lambda p: RMSProp(p, lr=0.1, gamma=1.0), "Invalid gamma value: 1.0"),
+        (lambda p: RMSProp(p, lr=0.1, gamma=-0.1), "Invalid gamma value: -0.1"),
+        (lambda p: RMSProp(p, lr=0.1, eps=0.0), "Invalid epsilon value: 0.0"),
+        (lambda p: Adam(p, lr=-1e-3), "Invalid learning rate: -0.001"),
+        (lambda p: Adam(p, gamma_v=1.0), "Invalid gamma_v value: 1.0"),
+        (lambda p: Adam(p, gamma_s=1.5), "Invalid gamma_s value: 1.5"),
+        (lambda p: Adam(p, eps=-1e-8), "Invalid epsilon value: -1e-08"),
+        (lambda p: Adam(p, lr="0.1"), "Invalid learning rate: '0.1'"),
+    ],
+)
+def test_invalid_hyperparameters_are_named(make: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
+        make(make_parameters())  # type: ignore[operator]
+
+
+def test_zero_learning_rate_is_allowed_and_changes_nothing() -> None:
+    theta = make_parameters()
+    assert list(run(SGD(theta, lr=0.0), theta, steps=3)) == list(THETA0)
+
+
+# ---- the parameter list ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", [set, frozenset, lambda ps: dict.fromkeys(ps).keys()])
+def test_unordered_parameter_collections_are_refused(kind: object) -> None:
+    theta = make_parameters()
+    with pytest.raises(TypeError, match="ordered"):
+        SGD(kind(theta), lr=0.1)  # type: ignore[operator]
+
+
+def test_empty_repeated_and_non_value_parameters_are_refused() -> None:
+    theta = make_parameters()
+    with pytest.raises(ValueError, match="empty parameter list"):
+        Adam([])
+    repeated = r"parameter 2 \('theta1'\) is the same Value as parameter 0"
+    with pytest.raises(ValueError, match=repeated):
+        Adam([theta[0], theta[1], theta[0]])
+    with pytest.raises(TypeError, match="item 1 is float"):
+        Adam([theta[0], 1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="wrap it in a list"):
+        Adam(theta[0])  # type: ignore[arg-type]
+
+
+def test_a_generator_of_parameters_is_accepted_in_order() -> None:
+    theta = make_parameters()
+    optimizer = SGD((p for p in theta), lr=0.1)
+    assert optimizer.params == theta
+
+
+# ---- steps record no graph; zero_grad; non-finite gradients ----------------------------------
+
+def test_step_writes_data_in_place_and_records_no_graph() -> None:
+    theta = make_parameters()
+    optimizer = Adam(theta, lr=0.1)
+    quadratic(theta).backward()
+    optimizer.step()
+    assert all(p.is_leaf and p.inputs == () and isinstance(p, Parameter) for p in theta)
+
+
+def test_a_gradient_that_is_a_value_is_read_as_its_number() -> None:
+    theta = make_parameters()
+    quadratic(theta).backward(create_graph=True)
+    assert isinstance(theta[0].grad, Value)
+    SGD(theta, lr=0.1).step()
+    g1, g2 = hand_gradient(0.7, -1.3)
+    assert data(theta) == pytest.approx([0.7 - 0.1 * g1, -1.3 - 0.1 * g2], rel=1e-12)
+
+
+def test_zero_grad_clears_every_gradient() -> None:
+    theta = make_parameters()
+    optimizer = SGD(theta, lr=0.1)
+    quadratic(theta).backward()
+    optimizer.zero_grad()
+    assert [p.grad for p in theta] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize(
+    "make", [lambda p: SGD(p, lr=0.1, momentum=0.9), lambda p: RMSProp(p, lr=0.1), Adam]
+)
+def test_a_non_finite_gradient_changes_nothing(make: object, bad: float) -> None:
+    theta = make_parameters()
+    optimizer = make(theta)  # type: ignore[operator]
+    run(optimizer, theta, steps=2)
+    before, state_before = data(theta), json.dumps(optimizer.state_dict())
+    optimizer.zero_grad()
+    quadratic(theta).backward()
+    theta[1].grad = bad
+    with pytest.raises(ValueError, match=rf"gradient of parameter 1 \('theta2'\) is {bad!r}"):
+        optimizer.step()
+    assert data(theta) == before
+    assert json.dumps(optimizer.state_dict()) == state_before
+
+
+# ---- state_dict / load_state_dict ------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: SGD(p, lr=0.05, momentum=0.9),
+        lambda p: RMSProp(p, lr=0.01, gamma=0.8),
+        lambda p: Adam(p, lr=0.02, gamma_v=0.7),
+    ],
+    ids=["SGD", "RMSProp", "Adam"],
+)
+def test_state_dict_round_trip_continues_like_an_uninterrupted_run(make: object) -> None:
+    uninterrupted = make_parameters()
+    expected = run(make(uninterrupted), uninterrupted, steps=20)  # type: ignore[operator]
+
+    first = make_parameters()
+    first_optimizer = make(first)  # type: ignore[operator]
+    run(first_optimizer, first, steps=10)
+    saved = json.loads(json.dumps(first_optimizer.state_dict()))
+
+    resumed = make_parameters(np.array(data(first)))
+    resumed_optimizer = make(resumed)  # type: ignore[operator]
+    resumed_optimizer.load_state_dict(saved)
+    assert list(run(resumed_optimizer, resumed, steps=10)) == list(expected)
+
+
+def test_state_dict_keeps_the_current_learning_rate() -> None:
+    theta = make_parameters()
+    optimizer = SGD(theta, lr=0.1)
+    optimizer.lr = 0.025
+    other = SGD(make_parameters(), lr=0.1)
+    other.load_state_dict(json.loads(json.dumps(optimizer.state_dict())))
+    assert other.lr == 0.025
+
+
+def test_loading_state_for_another_problem_changes_nothing() -> None:
+    theta = make_parameters()
+    optimizer = Adam(theta, lr=0.02)
+    run(optimizer, theta, steps=3)
+    before = json.dumps(optimizer.state_dict())
+
+    three = Adam([Parameter(1.0), Parameter(2.0), Parameter(3.0)], lr=0.5)
+    with pytest.raises(ValueError, match="3 parameters, this optimizer has 2"):
+        optimizer.load_state_dict(three.state_dict())
+    with pytest.raises(ValueError, match="this state is for 'SGD', not 'Adam'"):
+        optimizer.load_state_dict(SGD(make_parameters(), lr=0.1).state_dict())
+
+    bad_lr = json.loads(before)
+    bad_lr["hyperparameters"]["lr"] = -1
+    with pytest.raises(ValueError, match="Invalid learning rate: -1"):
+        optimizer.load_state_dict(bad_lr)
+    bad_entry = json.loads(before)
+    bad_entry["state"]["1"]["v"] = "0.5"
+    with pytest.raises(ValueError, match="entry 'v' must be a number"):
+        optimizer.load_state_dict(bad_entry)
+    bad_step = json.loads(before)
+    bad_step["state"]["0"]["k"] = 2.5
+    with pytest.raises(ValueError, match="entry 'k' must be a whole number"):
+        optimizer.load_state_dict(bad_step)
+
+    assert json.dumps(optimizer.state_dict()) == before
+    assert optimizer.lr == 0.02
