@@ -8,6 +8,7 @@ backprop-lab into its own virtual environment.
 """
 
 from .backprop import gradients, local_derivatives, topological_order
+from .chain_rule import ChainRule, Factor, chain_rule, explain_step
 from .draw import draw_graph, render
 from .functional import grad
 from .grad_mode import is_recording, no_grad
@@ -19,13 +20,17 @@ from .value import Parameter, Value
 
 __all__ = [
     "BackpropStep",
+    "ChainRule",
     "Contribution",
+    "Factor",
     "GradcheckError",
     "Parameter",
     "Value",
     "backprop_steps",
+    "chain_rule",
     "dot",
     "draw_graph",
+    "explain_step",
     "format_number",
     "grad",
     "gradcheck",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import backprop
+from .chain_rule import stable_names
 from .numbers_format import format_number
 from .steps import backprop_steps
 from .value import Parameter, Value
@@ -96,6 +97,7 @@ def draw_graph(
             f"(draw_graph(some_intermediate_value))"
         )
     index = {node: i for i, node in enumerate(order)}
+    names = stable_names(order)  # label, else e.g. "mul3": the names chain_rule uses
     highlighted = _highlighted(highlight, index)
 
     # The gradients to show: after ``step`` if given, else what the .grad fields hold.
@@ -117,8 +119,7 @@ def draw_graph(
         if node.label:
             fields.append(_escape_record(node.label))
         fields.append(f"data {format_number(node.data, precision)}")
-        name = node.label.replace("\\", "\\\\") or _default_name(node, i)
-        tooltip = f"{name}: data={node.data!r}"
+        tooltip = f"{names[node]}: data={node.data!r}".replace("\\", "\\\\")
         if show_grad_field:
             if node in shown_grads:
                 fields.append(f"grad {format_number(shown_grads[node], precision)}")
@@ -248,10 +249,6 @@ def _fill(node: Value, root: Value) -> str:
 def _grad_float(grad: Any) -> float:
     """A float grad as is; a Value grad (after ``backward(create_graph=True)``) by its data."""
     return grad.data if isinstance(grad, Value) else float(grad)
-
-
-def _default_name(node: Value, i: int) -> str:
-    return f"{node._op.name}{i}" if node._op is not None else f"v{i}"
 
 
 def _escape_record(text: str) -> str:

@@ -1,0 +1,242 @@
+"""``chain_rule``: a gradient written out as the lecture does, as products of local derivatives."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .backprop import local_derivatives, topological_order
+from .numbers_format import format_number
+from .steps import BackpropStep
+from .value import Value
+
+PARTIAL = "∂"
+TIMES = " · "
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of a chain-rule product: d(node)/d(input), the local derivative on one edge."""
+
+    node: Value
+    input: Value
+    local_derivative: float
+
+
+@dataclass(frozen=True, eq=False)
+class ChainRule:
+    """d root/d wrt as a sum over paths of products of local derivatives.
+
+    ``paths`` holds one tuple of ``Factor`` per path from ``root`` down to ``wrt`` (root's
+    factor first); ``total`` is the sum over paths of each path's product, which is the
+    gradient ``backward()`` computes. ``str()`` gives the lecture's line; in Jupyter the
+    object shows as LaTeX.
+    """
+
+    root: Value
+    wrt: Value
+    paths: tuple[tuple[Factor, ...], ...]
+    total: float
+    precision: int = 4
+    names: Mapping[Value, str] = field(default_factory=dict, repr=False)
+
+    def _name(self, node: Value) -> str:
+        return self.names.get(node) or node.label or "?"
+
+    def _fraction(self, top: Value, bottom: Value) -> str:
+        return f"{PARTIAL}{self._name(top)}/{PARTIAL}{self._name(bottom)}"
+
+    def _number(self, x: float) -> str:
+        return format_number(x, self.precision)
+
+    def _symbols(self, path: tuple[Factor, ...]) -> str:
+        return TIMES.join(self._fraction(f.node, f.input) for f in path)
+
+    def _numbers(self, path: tuple[Factor, ...]) -> str:
+        return TIMES.join(self._number(f.local_derivative) for f in path)
+
+    def lines(self) -> list[str]:
+        """The chain rule, one line for a single path, else one line per stage of the sum.
+
+        One path:      ``∂l/∂a = ∂l/∂b · ∂b/∂a = 2 · 3 = 6``
+        Several paths: ``∂l/∂a = ∂l/∂b · ∂b/∂a + ∂l/∂c · ∂c/∂a``, then
+        ``= 2 · 3 + 1 · 1`` and ``= 7`` on the lines below.
+        """
+        lhs = self._fraction(self.root, self.wrt)
+        total = self._number(self.total)
+        if not self.paths:
+            return [f"{lhs} = 0 (no path leads from {self._name(self.root)} "
+                    f"to {self._name(self.wrt)})"]
+        if self.paths == ((),):  # wrt is root itself
+            return [f"{lhs} = 1"]
+        if len(self.paths) == 1:
+            (path,) = self.paths
+            return [f"{lhs} = {self._symbols(path)} = {self._numbers(path)} = {total}"]
+        indent = " " * len(lhs)
+        return [
+            f"{lhs} = " + " + ".join(self._symbols(path) for path in self.paths),
+            f"{indent} = " + " + ".join(self._numbers(path) for path in self.paths),
+            f"{indent} = {total}",
+        ]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def _repr_latex_(self) -> str:
+        """The same lines in LaTeX, for Jupyter: ∂ as fractions, numbers as ``a × 10^b``."""
+
+        def fraction(top: Value, bottom: Value) -> str:
+            return (rf"\frac{{\partial {_latex_name(self._name(top))}}}"
+                    rf"{{\partial {_latex_name(self._name(bottom))}}}")
+
+        def product(path: tuple[Factor, ...]) -> str:
+            return r" \cdot ".join(fraction(f.node, f.input) for f in path)
+
+        def numbers(path: tuple[Factor, ...]) -> str:
+            return r" \cdot ".join(_latex_number(self._number(f.local_derivative)) for f in path)
+
+        lhs = fraction(self.root, self.wrt)
+        total = _latex_number(self._number(self.total))
+        if not self.paths:
+            rows = [f"{lhs} &= 0"]
+        elif self.paths == ((),):
+            rows = [f"{lhs} &= 1"]
+        else:
+            rows = [
+                f"{lhs} &= " + " + ".join(product(path) for path in self.paths),
+                "&= " + " + ".join(numbers(path) for path in self.paths),
+                f"&= {total}",
+            ]
+        return r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
+
+
+def chain_rule(root: Value, wrt: Value, *, max_paths: int = 1000, precision: int = 4) -> ChainRule:
+    """d root/d wrt written out: for each path from ``root`` to ``wrt``, the product of the
+    local derivatives along it; the gradient is the sum over paths (the multivariate chain
+    rule). An input used twice (``a * a``) gives two paths.
+
+    >>> from autograd.examples import house_price
+    >>> house = house_price()
+    >>> print(chain_rule(house.loss, house.theta1))
+    ∂loss/∂theta1 = ∂loss/∂c2 · ∂c2/∂y_pred · ∂y_pred/∂theta1 = -85,000 · 1 · 1 = -85,000
+
+    Nodes are named by their label; an unlabelled node by its operation's name and its index
+    in ``topological_order(root)`` (``mul3``, ``tanh5``), an unlabelled leaf ``v`` and its index
+    (``v0``), the same names ``draw_graph`` gives in its tooltips. The number of paths can grow
+    exponentially with depth, so they are counted first (by dynamic programming, in linear
+    time) and more than ``max_paths`` raises ValueError at once; ``autograd.gradients`` gives
+    the same total without listing the paths.
+    """
+    if not isinstance(root, Value) or not isinstance(wrt, Value):
+        raise TypeError(
+            f"chain_rule: root and wrt must be Values, got {type(root).__name__} "
+            f"and {type(wrt).__name__}"
+        )
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
+        raise ValueError(f"chain_rule: max_paths must be a positive int, got {max_paths!r}")
+    format_number(0.0, precision)  # checks precision
+    order = topological_order(root)
+    names = stable_names(order)
+    count = _count_paths(order, wrt)
+    if count[root] > max_paths:
+        raise ValueError(
+            f"chain_rule: {_describe_count(count[root])} paths lead from {names[root]} to "
+            f"{names.get(wrt, wrt.label or 'wrt')}, more than max_paths={max_paths:,}; raise "
+            f"max_paths, or use autograd.gradients(root, (wrt,)), which sums them without "
+            f"listing them"
+        )
+    paths = _paths(root, wrt, count)
+    total = sum(math.prod(f.local_derivative for f in path) for path in paths)
+    return ChainRule(root, wrt, paths, float(total), precision, names)
+
+
+def stable_names(order: list[Value]) -> dict[Value, str]:
+    """A name for each node of ``order``: its label, else ``{op name}{index}`` or ``v{index}``."""
+    names = {}
+    for i, node in enumerate(order):
+        if node.label:
+            names[node] = node.label
+        elif node._op is not None:
+            names[node] = f"{node._op.name}{i}"
+        else:
+            names[node] = f"v{i}"
+    return names
+
+
+def explain_step(
+    step: BackpropStep, root: Value, *, precision: int = 4, names: Mapping[Value, str] | None = None
+) -> list[str]:
+    """One backprop step as chain-rule arithmetic, one line per input it sends gradient to.
+
+    ``∂loss/∂c1 += ∂loss/∂y_pred · ∂y_pred/∂c1 = -85,000 · 1 = -85,000``: the gradient of the
+    step's node times the local derivative, added to what the input has received so far.
+    """
+    if names is None:
+        names = stable_names(topological_order(root))
+
+    def d(top: Value, bottom: Value) -> str:
+        return f"{PARTIAL}{names[top]}/{PARTIAL}{names[bottom]}"
+
+    grad = format_number(step.grad, precision)
+    lines = [f"{d(root, step.node)} = {grad}"]
+    for part in step.contributions:
+        local = format_number(part.local_derivative, precision)
+        contribution = format_number(part.contribution, precision)
+        lines.append(
+            f"{d(root, part.input)} += {d(root, step.node)}{TIMES}{d(step.node, part.input)}"
+            f" = {grad}{TIMES}{local} = {contribution}"
+        )
+    return lines
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+def _count_paths(order: list[Value], wrt: Value) -> dict[Value, int]:
+    """For each node, how many paths lead from it down to ``wrt`` (inputs counted per edge)."""
+    count: dict[Value, int] = {}
+    for node in order:  # inputs come before the nodes that use them
+        if node is wrt:
+            count[node] = 1
+        else:
+            count[node] = sum(count[child] for child in node.inputs)
+    return count
+
+
+def _paths(root: Value, wrt: Value, count: Mapping[Value, int]) -> tuple[tuple[Factor, ...], ...]:
+    """Every path from ``root`` to ``wrt``, inputs explored left to right (iteratively)."""
+    found: list[tuple[Factor, ...]] = []
+    pending: list[tuple[Value, tuple[Factor, ...]]] = [(root, ())]
+    while pending:
+        node, factors = pending.pop()
+        if node is wrt:
+            found.append(factors)
+            continue
+        derivatives = local_derivatives(node)
+        branches = [
+            (child, (*factors, Factor(node, child, float(derivatives[position]))))
+            for position, child in enumerate(node.inputs)
+            if count[child] > 0
+        ]
+        pending.extend(reversed(branches))  # so the leftmost input is explored first
+    return tuple(found)
+
+
+def _describe_count(count: int) -> str:
+    digits = len(str(count))
+    return f"{count:,}" if digits <= 18 else f"about 10^{digits - 1}"
+
+
+def _latex_name(name: str) -> str:
+    escaped = "".join("\\" + c if c in "_#$%&{}" else c for c in name)
+    return rf"\mathrm{{{escaped}}}"
+
+
+def _latex_number(text: str) -> str:
+    """``format_number`` text in LaTeX: ``-85{,}000``, ``-2.125 \\times 10^{8}``."""
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    if text in ("inf", "-inf", "nan"):
+        return {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{nan}"}[text]
+    return text.replace(",", "{,}")
