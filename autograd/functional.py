@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from .backprop import gradients
 from .value import Value
+
+# How many ``grad``-made functions are evaluating their ``f`` right now. Inside one, a nested
+# derivative must stay in the graph (a Value), since the outer one differentiates through it,
+# even when its own arguments are plain numbers and the dependence comes through a closure.
+_depth: ContextVar[int] = ContextVar("backprop_lab_grad_depth", default=0)
 
 
 def grad(f: Callable[..., Any], argnum: int | tuple[int, ...] = 0) -> Callable[..., Any]:
@@ -39,14 +45,18 @@ def grad(f: Callable[..., Any], argnum: int | tuple[int, ...] = 0) -> Callable[.
                     f"grad: argnum {position} is out of range for {len(args)} argument(s)"
                 )
         arguments = list(args)
-        nested = any(isinstance(arguments[p], Value) for p in positions)
+        nested = _depth.get() > 0 or any(isinstance(a, Value) for a in arguments)
         variables = []
         for position in positions:
             x = arguments[position]
             variable = x if isinstance(x, Value) else Value(x)
             arguments[position] = variable
             variables.append(variable)
-        out = f(*arguments)
+        token = _depth.set(_depth.get() + 1)
+        try:
+            out = f(*arguments)
+        finally:
+            _depth.reset(token)
         if isinstance(out, Value):
             partials = gradients(out, tuple(variables), create_graph=nested)
         elif isinstance(out, (int, float)) and not isinstance(out, bool):

@@ -1,4 +1,4 @@
-"""Shared test set-up: hypothesis profiles ("dev" locally, "ci" in CI: derandomized, no deadline)."""
+"""Shared test set-up: hypothesis profiles, "dev" locally and "ci" (derandomized) in CI."""
 
 from __future__ import annotations
 

@@ -1,0 +1,38 @@
+"""gradcheck: passes when backward is right, and tables the mismatch when it is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd import GradcheckError, Value, gradcheck
+from autograd.op import Op
+
+
+def test_a_correct_function_passes() -> None:
+    assert gradcheck(lambda x, y: (x * y).tanh() + x.exp() / y, 0.3, -1.2) is True
+    assert gradcheck(lambda x: x.sqrt(), Value(4.0)) is True
+
+
+def test_a_wrong_derivative_is_reported_with_a_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    def wrong(x: object, out: object) -> tuple[float, ...]:
+        return (1.0,)  # the true derivative is 1 - tanh(x)^2
+
+    monkeypatch.setattr(Value, "_TANH", Op("tanh", "tanh", wrong))
+    with pytest.raises(GradcheckError) as raised:
+        gradcheck(lambda x, y: x.tanh() * y, 0.8, 2.0)
+    message = str(raised.value)
+    assert "analytic" in message and "numeric" in message and "difference" in message
+    lines = message.splitlines()
+    assert "mismatch" in lines[2] and "0.8" in lines[2]  # input 0 is wrong
+    assert "mismatch" not in lines[3]  # input 1 (y) gets tanh(x) right
+
+
+def test_gradcheck_refuses_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="at least one input"):
+        gradcheck(lambda: Value(1.0))
+    with pytest.raises(ValueError, match="eps must be positive"):
+        gradcheck(Value.tanh, 1.0, eps=0.0)
+    with pytest.raises(TypeError, match="f must return a Value"):
+        gradcheck(lambda x: 1.0, 1.0)
+    with pytest.raises(TypeError, match="expected a real number, got str"):
+        gradcheck(Value.tanh, "1")  # type: ignore[arg-type]

@@ -1,0 +1,81 @@
+"""no_grad(): nothing recorded inside, per thread and per asyncio task."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from autograd import Value, is_recording, no_grad
+
+
+def test_nothing_is_recorded_and_recording_resumes_after() -> None:
+    x = Value(2.0)
+    with no_grad():
+        assert not is_recording()
+        y = (x * 3.0).tanh() + x.exp()
+    assert y.inputs == () and y.is_leaf
+    assert is_recording()
+    z = x * 3.0
+    assert z.inputs[0] is x
+
+
+def test_recording_resumes_after_an_exception() -> None:
+    with pytest.raises(RuntimeError), no_grad():
+        raise RuntimeError("boom")
+    assert is_recording()
+
+
+def test_it_works_as_a_decorator_and_nests() -> None:
+    @no_grad()
+    def predict(x: Value) -> Value:
+        return x * 2.0
+
+    assert predict(Value(1.0)).is_leaf
+    with no_grad():
+        with no_grad():
+            pass
+        assert not is_recording()
+    assert is_recording()
+
+
+def test_another_thread_keeps_recording() -> None:
+    inside = threading.Event()
+    release = threading.Event()
+    recorded: list[bool] = []
+
+    def worker() -> None:
+        with no_grad():
+            inside.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    inside.wait(5)
+    recorded.append(not (Value(1.0) * 2.0).is_leaf)
+    release.set()
+    thread.join()
+    assert recorded == [True]
+
+
+def test_asyncio_tasks_do_not_share_the_setting() -> None:
+    async def under_no_grad(started: asyncio.Event, finish: asyncio.Event) -> bool:
+        with no_grad():
+            started.set()
+            await finish.wait()
+            return (Value(1.0) * 2.0).is_leaf
+
+    async def recording(started: asyncio.Event, finish: asyncio.Event) -> bool:
+        await started.wait()
+        result = not (Value(1.0) * 2.0).is_leaf
+        finish.set()
+        return result
+
+    async def main() -> list[bool]:
+        started, finish = asyncio.Event(), asyncio.Event()
+        return list(
+            await asyncio.gather(under_no_grad(started, finish), recording(started, finish))
+        )
+
+    assert asyncio.run(main()) == [True, True]
