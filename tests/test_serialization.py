@@ -1,0 +1,255 @@
+"""Saving and loading: exact round trips, every kind of bad file refused with the model left as
+it was, and atomic saves that never leave half a file."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nn.serialization
+from nn import MLP, FeatureModel, ModelFileError, Module, StateDictError, fourier
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+activations = st.sampled_from(["sigmoid", "tanh", "relu", "linear"])
+
+
+def snapshot(model: Module) -> list[tuple[str, str, float, str]]:
+    """Everything about each parameter, floats by repr (so -0.0 and 0.0 differ)."""
+    return [(name, repr(p.data), p.grad, p.label) for name, p in model.named_parameters()]
+
+
+# ---- round trips ------------------------------------------------------------------------------
+
+@settings(max_examples=25)
+@given(
+    st.integers(1, 3),
+    st.lists(st.integers(1, 3), min_size=1, max_size=3),
+    activations,
+    activations,
+    st.data(),
+)
+def test_round_trip_is_exact(
+    nin: int, sizes: list[int], activation: str, output: str, data: st.DataObject
+) -> None:
+    model = MLP(nin, sizes, activation=activation, output_activation=output, seed=0)
+    weights = data.draw(st.lists(finite, min_size=len(model.parameters()),
+                                 max_size=len(model.parameters())))
+    model.load_state_dict(dict(zip(model.state_dict(), weights, strict=True)))
+    other = MLP(nin, sizes, activation=activation, output_activation=output, seed=1)
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "model.json")
+        model.save(path)
+        assert other.load(path) is other
+    assert [repr(v) for v in other.state_dict().values()] == [repr(v) for v in weights]
+
+
+def test_feature_model_round_trip(tmp_path: Path) -> None:
+    model = FeatureModel(fourier(5), seed=3)
+    path = tmp_path / "fourier.json"
+    model.save(path)
+    fresh = FeatureModel(fourier(5))
+    fresh.load(path)
+    assert fresh.state_dict() == model.state_dict()
+    document = json.loads(path.read_text())
+    assert document["architecture"] == {"type": "FeatureModel", "features": "fourier(5)", "n": 5}
+    assert document["version"] == 1
+
+
+def test_the_file_holds_each_float_by_repr(tmp_path: Path) -> None:
+    model = MLP(1, [1], seed=0)
+    model.load_state_dict({"layers.0.neurons.0.w.0": 0.1, "layers.0.neurons.0.b": -0.0})
+    path = tmp_path / "m.json"
+    model.save(path)
+    assert json.loads(path.read_text())["parameters"] == {
+        "layers.0.neurons.0.w.0": 0.1,
+        "layers.0.neurons.0.b": -0.0,
+    }
+    assert '"layers.0.neurons.0.b": -0.0' in path.read_text()
+
+
+def test_save_is_deterministic(tmp_path: Path) -> None:
+    MLP(2, [3, 1], seed=5).save(tmp_path / "a.json")
+    MLP(2, [3, 1], seed=5).save(tmp_path / "b.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+# ---- bad files --------------------------------------------------------------------------------
+
+@pytest.fixture
+def saved(tmp_path: Path) -> tuple[Path, dict]:
+    """A good file from MLP(2, [2, 1], seed=0), and its parsed contents to tamper with."""
+    path = tmp_path / "model.json"
+    MLP(2, [2, 1], seed=0).save(path)
+    return path, json.loads(path.read_text())
+
+
+def assert_refused(model: Module, path: Path, match: str) -> None:
+    before = snapshot(model)
+    with pytest.raises(ModelFileError, match=match) as error:
+        model.load(path)
+    assert isinstance(error.value, ValueError)
+    assert str(path) in str(error.value)
+    assert snapshot(model) == before
+
+
+def rewrite(path: Path, document: dict) -> None:
+    path.write_text(json.dumps(document))
+
+
+def test_a_file_from_another_architecture_is_refused(saved: tuple[Path, dict]) -> None:
+    path, _ = saved
+    assert_refused(MLP(2, [3, 1], seed=9), path, "another architecture.*'sizes': \\[2, 1\\]")
+    assert_refused(MLP(2, [2, 1], activation="relu", seed=9), path, "another architecture")
+    assert_refused(FeatureModel(fourier(9)), path, "another architecture")
+
+
+def test_names_that_do_not_match_are_refused(saved: tuple[Path, dict]) -> None:
+    path, document = saved
+    model = MLP(2, [2, 1], seed=9)
+    del document["parameters"]["layers.1.neurons.0.b"]
+    rewrite(path, document)
+    assert_refused(model, path, "missing 'layers.1.neurons.0.b'")
+    document["parameters"]["layers.1.neurons.0.b"] = 0.0
+    document["parameters"]["layers.2.neurons.0.b"] = 0.0
+    rewrite(path, document)
+    assert_refused(model, path, "unexpected 'layers.2.neurons.0.b'")
+
+
+def test_truncated_and_malformed_files_are_refused(saved: tuple[Path, dict]) -> None:
+    path, _ = saved
+    text = path.read_text()
+    model = MLP(2, [2, 1], seed=9)
+    for broken in (text[: len(text) // 2], text[:-2], "", "{'format': 1}", "not json"):
+        path.write_text(broken)
+        assert_refused(model, path, "not a complete JSON model file")
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda d: d.update(format="something else"), "not a backprop-lab model file"),
+        (lambda d: d.update(version=2), "unsupported format version 2"),
+        (lambda d: d.pop("architecture"), "another architecture: the file has None"),
+        (lambda d: d.update(parameters=[1.0, 2.0]), '"parameters" must be an object'),
+    ],
+)
+def test_a_wrong_header_is_refused(saved: tuple[Path, dict], change, match: str) -> None:
+    path, document = saved
+    change(document)
+    rewrite(path, document)
+    assert_refused(MLP(2, [2, 1], seed=9), path, match)
+
+
+def test_a_top_level_that_is_not_an_object_is_refused(saved: tuple[Path, dict]) -> None:
+    path, _ = saved
+    path.write_text("[1, 2, 3]")
+    assert_refused(MLP(2, [2, 1], seed=9), path, "not a backprop-lab model file")
+
+
+@pytest.mark.parametrize("bad", ["0.5", None, [0.5], True, {"v": 0.5}])
+def test_a_value_of_the_wrong_type_is_refused(saved: tuple[Path, dict], bad: object) -> None:
+    path, document = saved
+    document["parameters"]["layers.0.neurons.1.w.0"] = bad
+    rewrite(path, document)
+    assert_refused(MLP(2, [2, 1], seed=9), path, "'layers.0.neurons.1.w.0' must be a number, got")
+
+
+def test_a_number_too_large_for_a_float_is_refused(saved: tuple[Path, dict]) -> None:
+    path, document = saved
+    document["parameters"]["layers.0.neurons.1.w.0"] = 12345.0
+    path.write_text(json.dumps(document).replace("12345.0", "1e400"))  # reads as inf
+    assert_refused(MLP(2, [2, 1], seed=9), path, "'layers.0.neurons.1.w.0' must be finite")
+    path.write_text(json.dumps(document).replace("12345.0", "1" + "0" * 400))  # a huge int
+    assert_refused(MLP(2, [2, 1], seed=9), path, "'layers.0.neurons.1.w.0' is too large")
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_numbers_are_refused(saved: tuple[Path, dict], literal: str) -> None:
+    path, _ = saved
+    text = path.read_text()
+    name = "layers.1.neurons.0.w.1"
+    start = text.index(f'"{name}": ') + len(f'"{name}": ')
+    end = text.index("\n", start)
+    comma = "," if text[end - 1] == "," else ""
+    path.write_text(text[:start] + literal + comma + text[end:])
+    assert json.loads(path.read_text(), parse_constant=str)["parameters"][name] == literal
+    assert_refused(MLP(2, [2, 1], seed=9), path, f"'{name}' must be finite, got -?(nan|inf)")
+
+
+def test_a_missing_file_raises_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        MLP(1, [1], seed=0).load(tmp_path / "absent.json")
+
+
+def test_load_state_dict_checks_everything_before_assigning() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    before = snapshot(model)
+    good = model.state_dict()
+    # every value but the last is fine: nothing may be assigned all the same
+    bad = {name: 1.0 for name in good}
+    bad[list(good)[-1]] = math.inf
+    with pytest.raises(StateDictError, match="must be finite, got inf"):
+        model.load_state_dict(bad)
+    with pytest.raises(StateDictError, match="must be a number, got str"):
+        model.load_state_dict({**{name: 1.0 for name in good}, "layers.0.neurons.0.b": "1"})
+    with pytest.raises(StateDictError, match=r"missing .* and 4 more"):
+        model.load_state_dict({})
+    with pytest.raises(StateDictError, match="expected a mapping"):
+        model.load_state_dict([1.0] * len(good))  # type: ignore[arg-type]
+    assert snapshot(model) == before
+
+
+# ---- atomic saves -----------------------------------------------------------------------------
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name != "model.json")
+
+
+@pytest.mark.parametrize("failing", ["replace", "fsync", "dumps"])
+def test_a_failed_save_leaves_the_old_file_and_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    path = tmp_path / "model.json"
+    MLP(2, [2, 1], seed=0).save(path)
+    old = path.read_bytes()
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(f"simulated failure in {failing}")
+
+    if failing == "dumps":
+        monkeypatch.setattr(nn.serialization.json, "dumps", fail)
+    else:
+        monkeypatch.setattr(nn.serialization.os, failing, fail)
+    with pytest.raises(OSError, match="simulated failure"):
+        MLP(2, [2, 1], seed=1).save(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == old
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failed_first_save_creates_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(nn.serialization.os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        MLP(1, [1], seed=0).save(tmp_path / "model.json")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_model_with_a_non_finite_parameter_is_not_saved(tmp_path: Path) -> None:
+    model = MLP(1, [1], seed=0)
+    model.layers[0].neurons[0].b.data = math.nan
+    with pytest.raises(ValueError, match=r"save: parameter 'layers\.0\.neurons\.0\.b' is nan"):
+        model.save(tmp_path / "model.json")
+    assert list(tmp_path.iterdir()) == []
