@@ -202,6 +202,8 @@ def _check_options(rankdir: str, max_nodes: int, precision: int) -> None:
 
 
 def _highlighted(highlight: Iterable[Value], index: dict[Value, int]) -> set[Value]:
+    if isinstance(highlight, Value):  # one Value is taken as a group of one
+        highlight = (highlight,)
     chosen = set()
     for node in highlight:
         if not isinstance(node, Value):

@@ -162,6 +162,8 @@ def test_highlight_marks_the_chosen_values() -> None:
     nodes, _ = parse_dot(draw_graph(house.loss, highlight=[house.c1]).source)
     marked = [fields(a)[0] for a in nodes.values() if a.get("color") == HIGHLIGHT]
     assert marked == ["c1"]
+    single, _ = parse_dot(draw_graph(house.loss, highlight=house.c1).source)  # type: ignore[arg-type]
+    assert single == nodes
 
 
 def test_highlighting_a_value_from_another_graph_is_an_error() -> None:
