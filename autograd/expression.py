@@ -1,0 +1,372 @@
+"""``parse_expression``: text like ``"tanh(w1*x1 + b)"`` to a graph of Values, safely, and back.
+
+The text is parsed with Python's ``ast`` and only a whitelist is accepted: numbers, names that
+have a value, ``+ - * / **``, unary ``-`` and ``+``, and calls of the engine's functions
+(``exp(x)`` or ``x.exp()``). Nothing is ever passed to ``eval``. Anything else is refused with
+an ``ExpressionError`` that names the offending piece and its column.
+"""
+
+from __future__ import annotations
+
+import ast
+import numbers
+import operator
+from collections.abc import Callable, Mapping
+from typing import TypeAlias
+
+from .chain_rule import stable_names
+from .numbers_format import format_number
+from .value import Value
+
+# One step of evaluation either side of an operator: a Value, or a number not yet in the graph.
+# Numbers stay plain until they meet a Value, so ``x ** 2`` is one ``**2`` node, as written.
+_Operand: TypeAlias = "Value | float"
+
+
+class ExpressionError(ValueError):
+    """An expression uses something the engine does not offer, or a name that has no value."""
+
+
+# ---- the whitelist ---------------------------------------------------------------------------
+
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    "abs": Value.__abs__,
+    "cos": Value.cos,
+    "exp": Value.exp,
+    "log": Value.log,
+    "relu": Value.relu,
+    "sigmoid": Value.sigmoid,
+    "sin": Value.sin,
+    "sqrt": Value.sqrt,
+    "tanh": Value.tanh,
+}
+
+_BINARY: dict[type[ast.operator], Callable[[_Operand, _Operand], Value]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+
+# Python operators the engine does not have, by how they are written, for error messages.
+_UNSUPPORTED_OPERATORS: dict[type[ast.operator], str] = {
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+}
+
+# What the refusals call the things they refuse, for nodes that are not simply unsupported.
+_DESCRIPTIONS: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscript",
+    ast.Lambda: "lambda",
+    ast.Compare: "comparison",
+    ast.BoolOp: "boolean operator",
+    ast.IfExp: "conditional expression",
+    ast.NamedExpr: "assignment expression",
+    ast.Starred: "starred argument",
+    ast.Tuple: "tuple",
+    ast.List: "list",
+    ast.Dict: "dict",
+    ast.Set: "set",
+    ast.ListComp: "comprehension",
+    ast.SetComp: "comprehension",
+    ast.DictComp: "comprehension",
+    ast.GeneratorExp: "generator expression",
+    ast.JoinedStr: "f-string",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "slice",
+}
+
+_LONGEST_PIECE = 40  # characters of an offending piece quoted in a message
+_LONGEST_NAME = 32  # characters of a formula used as a node's name
+
+
+def parse_expression(text: str, values: Mapping[str, float]) -> Value:
+    """The graph of ``text`` with each name a labelled leaf ``Value(values[name], label=name)``.
+
+    >>> from autograd import parse_expression
+    >>> out = parse_expression("tanh(w * x + b)", {"w": -3.0, "x": 2.0, "b": 6.88})
+    >>> out.op
+    'tanh'
+    >>> out.backward()
+
+    A name used twice is one leaf (its gradient gets both contributions). Numbers become
+    constant leaves where they meet a Value; ``x ** 2`` is one ``**2`` node. Names in ``values``
+    that the text does not use are ignored. Raises ``ExpressionError`` for anything outside the
+    whitelist, a name with no value, or a value that is not a real number; a math domain error
+    (``log(-1)``) propagates with the engine's message.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_expression: text must be a str, got {type(text).__name__}")
+    numbers_by_name = _checked_values(values)
+    tree = _parse(text)
+    _refuse_anything_outside_whitelist(tree, text, numbers_by_name)
+    leaves = {name: Value(number, label=name) for name, number in numbers_by_name.items()}
+    result = _evaluate(tree.body, leaves)
+    return result if isinstance(result, Value) else Value(result)
+
+
+def _checked_values(values: Mapping[str, float]) -> dict[str, float]:
+    checked: dict[str, float] = {}
+    for name, number in values.items():
+        if not isinstance(number, numbers.Real) or isinstance(number, bool):
+            raise ExpressionError(
+                f"the value of {name!r} must be a real number, got {type(number).__name__} "
+                f"{number!r}"
+            )
+        checked[name] = float(number)
+    return checked
+
+
+def _parse(text: str) -> ast.Expression:
+    source = text.strip()
+    if not source:
+        raise ExpressionError("the expression is empty")
+    try:
+        return ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        line, offset = error.lineno or 1, error.offset or 0
+        lines = source.splitlines()
+        inside = line <= len(lines) and 1 <= offset <= len(lines[line - 1])
+        if inside:
+            where = f"at {_position(text, line, offset - 1)}"
+        else:
+            where = "at the end of the expression"
+        detail = "" if error.msg == "invalid syntax" else f": {error.msg}"
+        raise ExpressionError(f"invalid syntax {where}{detail}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the expression is nested too deeply") from None
+
+
+# ---- refusing what is not on the whitelist ---------------------------------------------------
+
+def _refuse_anything_outside_whitelist(
+    tree: ast.Expression, text: str, values: Mapping[str, float]
+) -> None:
+    """Raise ExpressionError for the leftmost piece of ``tree`` that is not allowed."""
+    problems: list[tuple[int, int, int, str]] = []
+    judged_by_call: set[int] = set()  # the ``exp`` of ``exp(x)`` and the ``.exp`` of ``x.exp()``
+    for order, node in enumerate(ast.walk(tree)):
+        if isinstance(node, ast.Call) and (
+            isinstance(node.func, ast.Name) or _is_method_call(node)
+        ):
+            judged_by_call.add(id(node.func))
+        if not isinstance(node, ast.expr) or id(node) in judged_by_call:
+            continue  # operators, keywords and the like are judged with the expression they are in
+        problem = _problem(node, text, values)
+        if problem is not None:
+            problems.append((node.lineno, node.col_offset, order, problem))
+    if problems:
+        line, byte_offset, _, problem = min(problems)
+        source_line = text.strip().splitlines()[line - 1]
+        column = len(source_line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
+        raise ExpressionError(f"{problem} at {_position(text, line, column)}")
+
+
+def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | None:
+    """Why ``node`` is refused, or None if it is allowed (its text is quoted only if refused)."""
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            symbol = _UNSUPPORTED_OPERATORS.get(type(node.op), type(node.op).__name__)
+            return f"operator {symbol!r} is not supported, in {_piece(text, node)!r}"
+        return None
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, (ast.UAdd, ast.USub)):
+            return f"operator in {_piece(text, node)!r} is not supported"
+        return None
+    if isinstance(node, ast.Constant):
+        if type(node.value) not in (int, float):
+            return f"{_piece(text, node)!r} is not a real number"
+        try:
+            float(node.value)  # type: ignore[arg-type]
+        except OverflowError:
+            return f"number {_piece(text, node)!r} is too large"
+        return None
+    if isinstance(node, ast.Name):
+        if node.id not in values:
+            return f"unknown name {node.id!r} (it has no value)"
+        return None
+    if isinstance(node, ast.Call):
+        return _call_problem(node, text)
+    description = _DESCRIPTIONS.get(type(node), "this kind of expression")
+    return f"{description} {_piece(text, node)!r} is not allowed"
+
+
+def _call_problem(node: ast.Call, text: str) -> str | None:
+    if isinstance(node.func, ast.Name):
+        name = node.func.id
+        if name not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            return f"unknown function {name!r} (known: {known})"
+    elif _is_method_call(node):
+        name = node.func.attr  # type: ignore[attr-defined]
+        if node.args:
+            return f"method {name}() takes no arguments, in {_piece(text, node)!r}"
+    elif isinstance(node.func, ast.Attribute):
+        return f"unknown function {node.func.attr!r} in {_piece(text, node)!r}"
+    else:
+        known = ", ".join(sorted(FUNCTIONS))
+        return f"only the functions {known} can be called, not {_piece(text, node)!r}"
+    if node.keywords:
+        return f"keyword arguments are not allowed, in {_piece(text, node)!r}"
+    if isinstance(node.func, ast.Name) and len(node.args) != 1:
+        count = len(node.args)
+        return f"{name}() takes exactly one argument, got {count} in {_piece(text, node)!r}"
+    return None
+
+
+def _is_method_call(node: ast.Call) -> bool:
+    """``x.tanh()``: the method form of an engine function."""
+    return isinstance(node.func, ast.Attribute) and node.func.attr in FUNCTIONS
+
+
+def _piece(text: str, node: ast.AST) -> str:
+    """The source text of ``node``, on one line and shortened, to quote in a message."""
+    segment = ast.get_source_segment(text.strip(), node) or type(node).__name__
+    segment = " ".join(segment.split())
+    if len(segment) > _LONGEST_PIECE:
+        segment = segment[: _LONGEST_PIECE - 3] + "..."
+    return segment
+
+
+def _position(text: str, line: int, column: int) -> str:
+    """``column 5`` (1-based, counted in ``text`` as given) for a 0-based ``column`` in ``line``
+    of ``text.strip()``; with the line number too when the expression has several lines."""
+    leading = text[: len(text) - len(text.lstrip())]
+    line += leading.count("\n")
+    if line == leading.count("\n") + 1:
+        column += len(leading) - (leading.rfind("\n") + 1)
+    if "\n" in text.strip():
+        return f"line {line}, column {column + 1}"
+    return f"column {column + 1}"
+
+
+# ---- evaluating: building the graph ----------------------------------------------------------
+
+def _evaluate(root: ast.expr, leaves: Mapping[str, Value]) -> _Operand:
+    """Build the graph of an already-checked tree, bottom-up with an explicit stack.
+
+    Iterative, like the engine's traversals, so a long sum such as ``x + x + ... + x`` (which
+    ``ast`` nests one level per term) never hits Python's recursion limit.
+    """
+    results: list[_Operand] = []
+    stack: list[tuple[ast.expr, bool]] = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        children = _inputs_of(node)
+        if not inputs_done and children:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children))
+            continue
+        arguments = results[len(results) - len(children) :]
+        del results[len(results) - len(children) :]
+        results.append(_apply(node, arguments, leaves))
+    return results[0]
+
+
+def _inputs_of(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute):
+            return [node.func.value]
+        return list(node.args)
+    return []
+
+
+def _apply(node: ast.expr, arguments: list[_Operand], leaves: Mapping[str, Value]) -> _Operand:
+    if isinstance(node, ast.Constant):
+        return float(node.value)  # type: ignore[arg-type]
+    if isinstance(node, ast.Name):
+        return leaves[node.id]
+    if isinstance(node, ast.UnaryOp):
+        (operand,) = arguments
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        return -operand  # a negative number stays a number: ``x ** -1`` is one node
+    if isinstance(node, ast.BinOp):
+        a, b = arguments
+        if not isinstance(a, Value) and not isinstance(b, Value):
+            a = Value(a)  # two numbers: the engine computes (and reports errors) as usual
+        return _BINARY[type(node.op)](a, b)
+    if isinstance(node, ast.Call):
+        (argument,) = arguments
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id  # type: ignore[attr-defined]
+        x = argument if isinstance(argument, Value) else Value(argument)
+        return FUNCTIONS[name](x)
+    raise AssertionError(f"unchecked node {type(node).__name__}")  # the whitelist prevents this
+
+
+# ---- writing a graph back as formulas -----------------------------------------------------
+
+# How tightly each operator binds, to put brackets only where a formula needs them.
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+_ATOM = 5
+
+
+def formula_names(order: list[Value]) -> dict[Value, str]:
+    """Each node's name for a reader: its label, else the formula that made it (``w1*x1``).
+
+    A constant is its number. A formula longer than a line, or one that would repeat a name
+    already taken, falls back to ``chain_rule``'s name for the node (``mul3``).
+    """
+    fallback = stable_names(order)
+    formulas: dict[Value, tuple[str, int]] = {}
+    names: dict[Value, str] = {}
+    taken = {node.label for node in order if node.label}
+    for node in order:
+        formula = _formula(node, formulas)
+        formulas[node] = formula
+        if node.label:
+            names[node] = node.label
+        elif node.is_leaf or (len(formula[0]) <= _LONGEST_NAME and formula[0] not in taken):
+            names[node] = formula[0]
+        else:
+            names[node] = fallback[node]
+        if not node.is_leaf:
+            taken.add(names[node])
+    return names
+
+
+def _formula(node: Value, formulas: dict[Value, tuple[str, int]]) -> tuple[str, int]:
+    """``node`` written as a formula of its inputs' names, with its precedence."""
+    if node.label:
+        return node.label, _ATOM
+    if node.is_leaf:
+        return format_number(node.data), _ATOM if node.data >= 0 else _PRECEDENCE["neg"]
+    symbol = node.op
+    parts = [formulas[child] for child in node.inputs]
+
+    def operand(part: tuple[str, int], binds: int) -> str:
+        return part[0] if part[1] >= binds else f"({part[0]})"
+
+    if symbol in ("+", "*"):
+        binds = _PRECEDENCE[symbol]
+        left, right = operand(parts[0], binds), operand(parts[1], binds)
+    elif symbol in ("-", "/"):  # a - (b - c): the right side needs brackets at equal precedence
+        binds = _PRECEDENCE[symbol]
+        left, right = operand(parts[0], binds), operand(parts[1], binds + 1)
+    elif symbol == "**":  # right-associative: (a ** b) ** c needs brackets, a ** b ** c not
+        binds = _PRECEDENCE[symbol]
+        left, right = operand(parts[0], binds + 1), operand(parts[1], binds)
+    else:
+        binds = 0
+    if binds:
+        joiner = f" {symbol} " if binds == 1 else symbol
+        return left + joiner + right, binds
+    if symbol.startswith("**"):
+        return operand(parts[0], _ATOM) + symbol, _PRECEDENCE["**"]
+    if symbol == "neg":
+        return "-" + operand(parts[0], _PRECEDENCE["neg"]), _PRECEDENCE["neg"]
+    return f"{symbol}({', '.join(part[0] for part in parts)})", _ATOM
