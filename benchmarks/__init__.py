@@ -1,0 +1,1 @@
+"""Benchmarks: backprop-lab side by side with micrograd and plain Python floats (``make bench``)."""

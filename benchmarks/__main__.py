@@ -1,0 +1,94 @@
+"""``python -m benchmarks``: run every workload, print the tables, write benchmarks/results.md.
+
+``--quick`` runs tiny sizes once each (a smoke test, seconds); ``--output PATH`` writes the
+report there (a full run writes benchmarks/results.md unless told otherwise; a quick run
+writes only where ``--output`` says).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import report
+from .chain import time_chain
+from .memory import MEMORY_ENGINES, measure
+from .mlp_step import MICROGRAD, time_steps
+from .sizes import FULL, QUICK, Sizes
+
+DEFAULT_OUTPUT = Path(__file__).with_name("results.md")
+
+
+def _demo_section(sizes: Sizes) -> str:
+    """Workload 4, when backprop-lab's nn and optim are importable."""
+    try:
+        from .demo_training import DEMO_ENGINES, run_demo
+    except ImportError as error:
+        return f"Not run: {error}."
+    runs = run_demo(steps=sizes.demo_steps, n_samples=sizes.n_samples)
+    by_engine = {run.engine: run for run in runs}
+    ours, theirs = (by_engine[name] for name in DEMO_ENGINES)
+    rows = [
+        [
+            run.engine,
+            report.seconds(run.seconds),
+            report.seconds(run.seconds / run.steps),
+            f"{run.losses[0]:.6f}",
+            f"{run.losses[-1]:.6f}",
+            f"{run.final_accuracy:.0%}",
+        ]
+        for run in runs
+    ]
+    header = ["engine", f"{ours.steps} steps", "per step", "first loss", "last loss", "accuracy"]
+    speedup = theirs.seconds / ours.seconds
+    return (
+        report.table(header, rows)
+        + f"\n\nbackprop-lab's nn + optim: **{speedup:.3g}x** faster than micrograd's own loop "
+        "(one run each, collector on)."
+    )
+
+
+def run(sizes: Sizes) -> str:
+    """Every workload, and the report as Markdown."""
+    started = time.perf_counter()
+    print("MLP step, collector off ...", file=sys.stderr)
+    gc_off = time_steps(False, sizes.repeats_off, sizes.steps_per_sample, sizes.n_samples)
+    print("MLP step, collector on ...", file=sys.stderr)
+    gc_on = time_steps(
+        True,
+        sizes.repeats_on,
+        sizes.steps_per_sample,
+        sizes.n_samples,
+        repeats_for={MICROGRAD: sizes.micrograd_repeats_on},
+    )
+    print("chain ...", file=sys.stderr)
+    chain = time_chain(sizes.chain_sizes, sizes.chain_repeats, gc_enabled=False)
+    print("memory ...", file=sys.stderr)
+    memory = [measure(engine, sizes.products) for engine in MEMORY_ENGINES]
+    print("whole demo ...", file=sys.stderr)
+    demo = _demo_section(sizes)
+    found = report.targets(gc_off, gc_on, chain, memory)
+    elapsed = time.perf_counter() - started
+    return report.render(sizes, gc_off, gc_on, chain, memory, demo, found, elapsed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one round each")
+    parser.add_argument("--output", type=Path, help="where to write the Markdown report")
+    args = parser.parse_args(argv)
+    output = args.output if args.output is not None else (None if args.quick else DEFAULT_OUTPUT)
+    if output is not None and not output.parent.is_dir():
+        parser.error(f"--output: directory {str(output.parent)!r} does not exist")
+    text = run(QUICK if args.quick else FULL)
+    print(text)
+    if output is not None:
+        report.write_atomically(output, text)
+        print(f"written to {output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
