@@ -1,0 +1,322 @@
+"""``fit``: the training loop of the lecture's "Training" slide, θ ← θ − α ∇θ l(f_θ(x), y)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import autograd
+from autograd import Value
+from optim import SGD, Optimizer, Schedule
+from optim.optimizer import check_lr
+
+from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
+from .module import Module
+from .penalty import l2_penalty
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+LossFunction = Callable[[list[Any], list[Any]], Value]
+
+
+class TrainingDiverged(ArithmeticError):
+    """The loss (or a gradient) became NaN or infinite; no step was taken from it.
+
+    ``epoch`` (counting from 1) and ``loss`` say where and what; ``history`` holds the epochs
+    completed before it. The parameters are those of the last step computed from a finite loss.
+    """
+
+    def __init__(self, message: str, epoch: int, loss: float, history: History) -> None:
+        super().__init__(message)
+        self.epoch = epoch
+        self.loss = loss
+        self.history = history
+
+
+@dataclass
+class History:
+    """What ``fit`` recorded, one entry per epoch.
+
+    ``losses[e]`` is the mean of the losses the optimizer stepped from in epoch e (with one
+    batch, the loss before that epoch's step), L2 penalty included. ``accuracies[e]`` is the
+    fraction of training samples classified correctly by the same forward passes, for the
+    classification losses ("hinge", "bce", "cross_entropy"); None for the others.
+    """
+
+    losses: list[float] = field(default_factory=list)
+    accuracies: list[float] | None = None
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Draw the loss curve (loss against epoch) with matplotlib; returns the Axes.
+
+        Needs matplotlib (the ``notebooks`` extra). Draws on ``ax`` if given, else on a new
+        figure.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        epochs = range(1, len(self.losses) + 1)
+        ax.plot(epochs, self.losses, label="training loss")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        ax.set_title("Training loss")
+        return ax
+
+
+# ---- the losses fit knows by name -----------------------------------------------------------
+
+def _mean_cross_entropy(logits: list[Any], targets: list[Any]) -> Value:
+    """1/n Σ cross_entropy(z_i, k_i) over a batch of class-logit lists z_i and classes k_i."""
+    terms = [cross_entropy(z, k) for z, k in zip(logits, targets, strict=True)]
+    return autograd.sum(terms) / len(terms)
+
+
+LOSSES: dict[str, LossFunction] = {
+    "mse": mse_loss,
+    "sse": sse_loss,
+    "hinge": hinge_loss,
+    "bce": bce_loss,
+    "cross_entropy": _mean_cross_entropy,
+}
+
+
+def _hits_by_sign(scores: list[Any], ys: list[Any]) -> int:
+    """Scores > 0 predict +1, others -1 (hinge, labels ±1)."""
+    return sum((1.0 if float(s) > 0 else -1.0) == float(y) for s, y in zip(scores, ys, strict=True))
+
+
+def _hits_by_logit(logits: list[Any], ys: list[Any]) -> int:
+    """Logits > 0 predict 1, others 0 (bce, labels 0/1)."""
+    return sum((1.0 if float(z) > 0 else 0.0) == float(y) for z, y in zip(logits, ys, strict=True))
+
+
+def _hits_by_argmax(logits: list[Any], ks: list[Any]) -> int:
+    """The largest logit (the first, on ties) predicts the class (cross_entropy)."""
+    hits = 0
+    for z, k in zip(logits, ks, strict=True):
+        scores = [float(z_j) for z_j in z]
+        hits += scores.index(max(scores)) == k
+    return hits
+
+
+HITS: dict[str, Callable[[list[Any], list[Any]], int]] = {
+    "hinge": _hits_by_sign,
+    "bce": _hits_by_logit,
+    "cross_entropy": _hits_by_argmax,
+}
+
+
+# ---- the loop --------------------------------------------------------------------------------
+
+def fit(
+    model: Module,
+    xs: Sequence[Any],
+    ys: Sequence[Any],
+    loss: str | LossFunction = "mse",
+    optimizer: Optimizer | None = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    l2: float = 0.0,
+    seed: int | None = None,
+    progress: bool = True,
+    lr_schedule: Schedule | Callable[[int], float] | None = None,
+) -> History:
+    """Train ``model`` on the samples (xs[i], ys[i]) and return the ``History`` of the loss.
+
+    Each epoch, for each batch (the whole data set when ``batch_size`` is None)::
+
+        ŷ_i = model(x_i)                              forward
+        ℓ = loss(ŷ, y) + l2 · ‖θ‖²                    (the penalty only when l2 > 0)
+        optimizer.zero_grad(); ℓ.backward()           ∇θ ℓ by backprop
+        optimizer.step()                              θ ← θ − α ∇θ ℓ (for SGD)
+
+    Args:
+        model: an ``nn.Module`` (``MLP``, ``FeatureModel``); put in training mode.
+        xs, ys: the inputs and targets, of equal length. Each x is passed to the model as is.
+        loss: "mse", "sse", "hinge" (labels ±1), "bce" (labels 0/1, the model gives logits),
+            "cross_entropy" (class indices, the model gives a list of logits), or a function
+            ``loss(predictions, targets) -> Value`` taking a batch's lists.
+        optimizer: default ``optim.SGD(model.parameters(), lr=0.1)``.
+        epochs: passes over the data, >= 1.
+        batch_size: None for full-batch gradient descent (one step per epoch), or the number of
+            samples per step; the samples are then shuffled each epoch with ``seed``.
+        l2: β >= 0 of the penalty ``nn.l2_penalty(model.parameters(), β)``.
+        seed: seeds the shuffling (same seed, same model start: same losses).
+        progress: show a tqdm progress bar with the current loss (needs tqdm, from the
+            ``notebooks`` extra); False prints nothing.
+        lr_schedule: an ``optim`` schedule made on the optimizer (stepped after each epoch),
+            or a function of the epoch k = 0, 1, ... giving α for that epoch, e.g.
+            micrograd's ``lambda k: 1.0 - 0.9 * k / 100``.
+
+    Raises ``TrainingDiverged`` if the loss or a gradient becomes NaN or infinite (or the
+    forward pass overflows): it names the epoch and the loss, and no step is taken from it, so
+    the model keeps the parameters of the last finite step. Invalid arguments raise
+    ValueError/TypeError before anything changes.
+
+    Example::
+
+        xs, ys = nn.make_moons(100)
+        model = nn.MLP(2, [16, 16, 1], activation="relu", seed=1)
+        history = nn.fit(model, xs, ys, loss="hinge", l2=1e-4, optimizer=optim.SGD(
+            model.parameters(), lr=1.0), lr_schedule=lambda k: 1.0 - 0.9 * k / 100)
+    """
+    loss_function, hits = _checked_loss(loss)
+    n = _checked_data(xs, ys)
+    _check_whole("epochs", epochs)
+    if batch_size is not None:
+        _check_whole("batch_size", batch_size)
+    if not _is_real(l2) or not 0.0 <= l2 < math.inf:
+        raise ValueError(f"fit: l2 must be a finite number >= 0, got {l2!r}")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise TypeError(f"fit: seed must be an int or None, got {seed!r}")
+    if not callable(model):
+        raise TypeError(f"fit: model must be callable, got {type(model).__name__}")
+    if optimizer is None:
+        optimizer = SGD(model.parameters(), lr=0.1)
+    elif not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be an optim.Optimizer, got {optimizer!r}")
+    if isinstance(lr_schedule, Schedule):
+        if lr_schedule.optimizer is not optimizer:
+            raise ValueError("fit: lr_schedule was made on a different optimizer than fit's")
+    elif lr_schedule is not None and not callable(lr_schedule):
+        raise TypeError(f"fit: lr_schedule must be a Schedule or a function, got {lr_schedule!r}")
+
+    if isinstance(model, Module):
+        model.train()
+    rng = random.Random(seed)
+    parameters = model.parameters() if l2 > 0 else []
+    history = History(accuracies=[] if hits is not None else None)
+    bar = _progress_bar(epochs) if progress else None
+    try:
+        for epoch in range(1, epochs + 1):
+            if lr_schedule is not None and not isinstance(lr_schedule, Schedule):
+                optimizer.lr = _scheduled_lr(lr_schedule, epoch - 1)
+            order = list(range(n))
+            if batch_size is not None:
+                rng.shuffle(order)
+            size = n if batch_size is None else batch_size
+            batch_losses: list[float] = []
+            correct = 0
+            for start in range(0, n, size):
+                batch = order[start:start + size]
+                targets = [ys[i] for i in batch]
+                try:
+                    predictions = [model(xs[i]) for i in batch]
+                    objective = loss_function(predictions, targets)
+                    if l2 > 0:
+                        objective = objective + l2_penalty(parameters, l2)
+                except OverflowError as error:
+                    what = f"the forward pass overflowed ({error})"
+                    raise _diverged(epoch, epochs, math.inf, what, history) from error
+                if not isinstance(objective, Value):
+                    raise TypeError(f"fit: the loss must return a Value, got {objective!r}")
+                value = objective.data
+                if not math.isfinite(value):
+                    raise _diverged(epoch, epochs, value, f"the loss is {value!r}", history)
+                optimizer.zero_grad()
+                objective.backward()
+                _check_gradients(optimizer, epoch, epochs, value, history)
+                optimizer.step()
+                batch_losses.append(value)
+                if hits is not None:
+                    correct += hits(predictions, targets)
+            history.losses.append(math.fsum(batch_losses) / len(batch_losses))
+            if history.accuracies is not None:
+                history.accuracies.append(correct / n)
+            if isinstance(lr_schedule, Schedule):
+                lr_schedule.step()
+            if bar is not None:
+                bar.set_postfix(loss=f"{history.losses[-1]:.4g}")
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
+
+
+# ---- checks ----------------------------------------------------------------------------------
+
+def _checked_loss(
+    loss: str | LossFunction,
+) -> tuple[LossFunction, Callable[[list[Any], list[Any]], int] | None]:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"fit: unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        return LOSSES[loss], HITS.get(loss)
+    if callable(loss):
+        return loss, None
+    raise TypeError(f"fit: loss must be a name or a function, got {loss!r}")
+
+
+def _checked_data(xs: Sequence[Any], ys: Sequence[Any]) -> int:
+    for name, data in (("xs", xs), ("ys", ys)):
+        if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
+            raise TypeError(f"fit: {name} must be a list, got {type(data).__name__}")
+    if len(xs) != len(ys):
+        raise ValueError(f"fit: xs and ys differ in length ({len(xs)} and {len(ys)})")
+    if not xs:
+        raise ValueError("fit: no samples given (xs and ys are empty)")
+    return len(xs)
+
+
+def _check_whole(name: str, value: object) -> None:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"fit: {name} must be an int >= 1, got {value!r}")
+
+
+def _is_real(x: object) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _check_gradients(
+    optimizer: Optimizer, epoch: int, epochs: int, loss: float, history: History
+) -> None:
+    for index, p in enumerate(optimizer.params):
+        g = float(p.grad)
+        if not math.isfinite(g):
+            name = f" ({p.label!r})" if p.label else ""
+            raise _diverged(
+                epoch, epochs, loss, f"the gradient of parameter {index}{name} is {g!r}", history
+            )
+
+
+def _scheduled_lr(lr_schedule: Callable[[int], float], k: int) -> float:
+    learning_rate = lr_schedule(k)
+    try:
+        check_lr(learning_rate)
+    except ValueError:
+        raise ValueError(
+            f"fit: lr_schedule({k}) gave an invalid learning rate: {learning_rate!r}"
+        ) from None
+    return learning_rate
+
+
+def _diverged(
+    epoch: int, epochs: int, loss: float, what: str, history: History
+) -> TrainingDiverged:
+    message = (
+        f"fit: training diverged in epoch {epoch} of {epochs}: {what} (loss {loss!r}); "
+        f"no step was taken from it, the parameters are those of the last finite step"
+    )
+    return TrainingDiverged(message, epoch, loss, history)
+
+
+def _progress_bar(epochs: int) -> Any:
+    """A tqdm bar over the epochs (in a notebook, the widget version), or None without tqdm."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        warnings.warn(
+            "fit: progress=True needs tqdm (pip install 'backprop-lab[notebooks]'); "
+            "training without a progress bar",
+            stacklevel=3,
+        )
+        return None
+    return tqdm(total=epochs, desc="fit", unit="epoch")
