@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -10,10 +11,16 @@ from contextvars import ContextVar
 # setting, so one task's ``no_grad()`` never switches recording off in another.
 _recording: ContextVar[bool] = ContextVar("backprop_lab_recording", default=True)
 
+# How many ``no_grad()`` blocks are open anywhere, in any thread or task. While it is 0 (the
+# usual case) every operation records, and the ContextVar need not be consulted: reading a
+# module global is several times cheaper, and this check runs once per operation.
+_open_no_grad_blocks = [0]
+_count_lock = threading.Lock()
+
 
 def is_recording() -> bool:
     """True when operations on Values record the graph that ``backward()`` walks."""
-    return _recording.get()
+    return _open_no_grad_blocks[0] == 0 or _recording.get()
 
 
 @contextmanager
@@ -25,8 +32,12 @@ def no_grad() -> Iterator[None]:
         with no_grad():
             prediction = model(x)
     """
+    with _count_lock:
+        _open_no_grad_blocks[0] += 1
     token = _recording.set(False)
     try:
         yield
     finally:
         _recording.reset(token)
+        with _count_lock:
+            _open_no_grad_blocks[0] -= 1

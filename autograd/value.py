@@ -7,7 +7,7 @@ import numbers
 from typing import Any, Union
 
 from . import op as rules
-from .grad_mode import _recording
+from .grad_mode import _open_no_grad_blocks, _recording
 from .op import Op, PowerOf
 
 # What may stand on the other side of an operator: a Value or a real number.
@@ -408,7 +408,7 @@ def _result(data: float, inputs: tuple[Value, ...], op: Any) -> Value:
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _recording.get():
+    if _open_no_grad_blocks[0] == 0 or _recording.get():
         out.inputs = inputs
         out._op = op
     else:
