@@ -37,5 +37,8 @@ pytest: $(INSTALLED) browser-deps
 bench: $(INSTALLED)
 	$(PY) -m benchmarks
 
+docs: $(INSTALLED) browser-deps
+	$(PY) scripts/make_docs.py
+
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis
