@@ -1,0 +1,290 @@
+"""``stepping_page``: one self-contained web page that steps through backprop, frame by frame.
+
+Frame 0 is the graph after the forward pass; frame k is the graph after step k of
+``backprop_steps(root)``, with its node and the edges it sends gradient along highlighted.
+Under the graph, each frame writes out the step's chain-rule arithmetic:
+
+    d root/d input  +=  d node/d input  x  d root/d node      (for each input of the node)
+
+The page has no external resources at all (inline SVG, CSS and script), so it works offline,
+from a file, on a course site, or on a lecture-hall PC. Prev/Next and the Left/Right arrow keys
+move between frames. The steps are also embedded as JSON (``<script id="backprop-steps">``), and
+the ``<main>`` element's ``data-current-node`` and ``data-current-grad`` say what is shown.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .backprop import topological_order
+from .chain_rule import stable_names
+from .draw import _write_atomically, draw_graph
+from .expression import formula_names
+from .numbers_format import format_number
+from .steps import BackpropStep, backprop_steps
+from .value import Value
+
+DEFAULT_TITLE = "Backprop, step by step"
+
+
+@dataclass(frozen=True)
+class _Names:
+    """How the page names each node: ``shown`` to the reader, ``ids`` in data attributes.
+
+    ``shown`` is the label or the formula (``w1*x1``); ``ids`` are ``chain_rule``'s stable
+    names (label, else ``mul2``), the same as the drawing's tooltips and the chain-rule lines.
+    """
+
+    shown: dict[Value, str]
+    ids: dict[Value, str]
+
+
+def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4) -> str:
+    """The HTML text of the stepping page for the graph ``root`` depends on.
+
+    Each frame is ``draw_graph(root, step=k, local_derivatives=True)`` as inline SVG; the
+    first frame, before any step, is drawn with ``grads=False``. The ``.grad`` fields are
+    neither read nor changed. Needs the Graphviz ``dot`` program.
+
+    >>> from autograd.examples import house_price
+    >>> page = stepping_page(house_price().loss)  # doctest: +SKIP
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"stepping_page: root must be a Value, got {type(root).__name__}")
+    order = topological_order(root)
+    names = _Names(formula_names(order), stable_names(order))
+    steps = list(backprop_steps(root))
+    drawing: dict[str, Any] = {
+        "local_derivatives": True,
+        "precision": precision,
+        "rankdir": "TB",
+    }
+    frames = [_svg(draw_graph(root, grads=False, **drawing))]
+    frames += [_svg(draw_graph(root, step=step.index, **drawing)) for step in steps]
+    frames = _same_scale(frames)
+    explanations = [_before_backprop(root, names, len(steps), precision)]
+    explanations += [_explain(step, root, names, len(steps), precision) for step in steps]
+    if steps:
+        explanations[-1] += _leaf_gradients(order, steps, root, names, precision)
+    fields = {
+        "title": html.escape(title),
+        "steps": str(len(steps)),
+        "frames": "\n".join(
+            f'    <figure class="frame" data-frame="{k}"{" hidden" if k else ""}>\n'
+            f"{_unique_ids(svg, f'f{k}-')}\n    </figure>"
+            for k, svg in enumerate(frames)
+        ),
+        "explanations": "\n".join(
+            f'    <div class="explain" data-frame="{k}"{" hidden" if k else ""}>\n'
+            f"{text}\n    </div>"
+            for k, text in enumerate(explanations)
+        ),
+        "steps_json": _script_safe_json(_steps_data(steps, root, names, precision, title)),
+    }
+    page = resources.files(__package__).joinpath("stepping_page.html").read_text("utf-8")
+    for key, value in fields.items():
+        page = page.replace("{{" + key + "}}", value)
+    return page
+
+
+def write_stepping_page(
+    root: Value,
+    path: str | os.PathLike[str],
+    *,
+    title: str = DEFAULT_TITLE,
+    precision: int = 4,
+) -> Path:
+    """Write ``stepping_page(root)`` to ``path`` atomically (temporary file + ``os.replace``).
+
+    On any failure an existing file at ``path`` is left as it was.
+    """
+    target = Path(path)
+    page = stepping_page(root, title=title, precision=precision)
+    _write_atomically(target, page.encode("utf-8"))
+    return target
+
+
+# ---- what each frame says --------------------------------------------------------------------
+
+def _derivative(of: str, by: str) -> str:
+    """∂of/∂by, with brackets around a formula so the fraction reads unambiguously."""
+    def wrapped(name: str) -> str:
+        return name if re.fullmatch(r"[\w.]+", name) else f"({name})"
+
+    return f'<span class="math">∂{html.escape(wrapped(of))}/∂{html.escape(wrapped(by))}</span>'
+
+
+def _name(node: Value, names: _Names) -> str:
+    return f'<span class="node-name">{html.escape(names.shown[node])}</span>'
+
+
+def _before_backprop(root: Value, names: _Names, count: int, precision: int) -> str:
+    r = names.shown[root]
+    if count == 0:
+        return (
+            f'      <p class="lead">{_name(root, names)} is a leaf: it depends on nothing, so '
+            f"backprop has no steps. {_derivative(r, r)} = 1.</p>"
+        )
+    return (
+        f'      <p class="lead">The forward pass has computed every value '
+        f"({_name(root, names)} = {html.escape(format_number(root.data, precision))}). "
+        f"Backprop starts at the output: {_derivative(r, r)} = "
+        f'<span class="grad">1</span>.</p>\n'
+        f'      <p class="hint">Each step takes one node whose gradient is complete and passes '
+        f"it to the node's inputs by the chain rule, from the output back to the leaves "
+        f"({count} steps). Press <kbd>Next</kbd> or <kbd>&#8594;</kbd>.</p>"
+    )
+
+
+def _explain(
+    step: BackpropStep, root: Value, names: _Names, count: int, precision: int
+) -> str:
+    r, n = names.shown[root], names.shown[step.node]
+    grad = html.escape(format_number(step.grad, precision))
+    lines = [
+        f'      <p class="lead">Step {step.index + 1} of {count}: node {_name(step.node, names)} '
+        f'<span class="op">{html.escape(step.node.op)}</span> has its complete gradient</p>',
+        f'      <p class="equation">{_derivative(r, n)} = '
+        f'<span class="grad" data-node="{html.escape(names.ids[step.node])}">{grad}</span></p>',
+        '      <p class="hint">and passes it to each input: '
+        '<span class="local-derivative">local derivative</span> × gradient = contribution</p>',
+        '      <ol class="contributions">',
+    ]
+    for part in step.contributions:
+        i = names.shown[part.input]
+        local = html.escape(format_number(part.local_derivative, precision))
+        share = html.escape(format_number(part.contribution, precision))
+        lines += [
+            f'        <li class="contribution" data-input="{html.escape(names.ids[part.input])}">',
+            f'          <div class="formula">{_derivative(r, i)} += {_derivative(n, i)} · '
+            f"{_derivative(r, n)}</div>",
+            f'          <div class="numbers">= <span class="local-derivative">{local}</span> × '
+            f'<span class="grad">{grad}</span> = <span class="contribution-value">{share}</span>'
+            "</div>",
+            "        </li>",
+        ]
+    lines.append("      </ol>")
+    return "\n".join(lines)
+
+
+def _leaf_gradients(
+    order: list[Value],
+    steps: list[BackpropStep],
+    root: Value,
+    names: _Names,
+    precision: int,
+) -> str:
+    """For the last frame: the gradient of every named leaf, now complete."""
+    totals: dict[Value, float] = {}
+    for step in steps:
+        for part in step.contributions:
+            totals[part.input] = totals.get(part.input, 0.0) + part.contribution
+    leaves = [node for node in order if node.is_leaf and node.label]
+    if not leaves:
+        return ""
+    items = ", ".join(
+        f"{_derivative(names.shown[root], names.shown[leaf])} = "
+        f'<span class="grad" data-node="{html.escape(names.ids[leaf])}">'
+        f"{html.escape(format_number(totals.get(leaf, 0.0), precision))}</span>"
+        for leaf in leaves
+    )
+    return f'\n      <p class="hint">Backprop is done. Every gradient is complete: {items}.</p>'
+
+
+# ---- the data behind the page ----------------------------------------------------------------
+
+def _steps_data(
+    steps: list[BackpropStep],
+    root: Value,
+    names: _Names,
+    precision: int,
+    title: str,
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "root": names.ids[root],
+        "steps": [
+            {
+                "index": step.index,
+                "node": names.ids[step.node],
+                "node_text": names.shown[step.node],
+                "op": step.node.op,
+                "data": _json_number(step.node.data),
+                "grad": _json_number(step.grad),
+                "grad_text": format_number(step.grad, precision),
+                "contributions": [
+                    {
+                        "input": names.ids[part.input],
+                        "input_text": names.shown[part.input],
+                        "local_derivative": _json_number(part.local_derivative),
+                        "local_derivative_text": format_number(part.local_derivative, precision),
+                        "contribution": _json_number(part.contribution),
+                        "contribution_text": format_number(part.contribution, precision),
+                    }
+                    for part in step.contributions
+                ],
+            }
+            for step in steps
+        ],
+    }
+
+
+def _json_number(x: float) -> float | None:
+    """JSON has no nan or inf: those become null (the ``_text`` fields still show them)."""
+    return x if math.isfinite(x) else None
+
+
+def _script_safe_json(data: object) -> str:
+    """JSON that cannot end its ``<script>`` element early, whatever the labels contain."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# ---- SVG frames ------------------------------------------------------------------------------
+
+def _svg(graph: Any) -> str:
+    """The graph as an inline ``<svg>`` element (without the XML prolog and comments).
+
+    Larger type and tighter spacing than ``draw_graph``'s defaults, so that the numbers stay
+    readable when a whole graph is scaled to fit a projected page.
+    """
+    graph.node_attr.update(fontsize="15")
+    graph.edge_attr.update(fontsize="14")
+    graph.graph_attr.update(nodesep="0.2", ranksep="0.3")
+    text = graph.pipe(format="svg").decode("utf-8")
+    text = text[text.index("<svg") :]
+    return re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL).strip()
+
+
+def _same_scale(frames: list[str]) -> list[str]:
+    """Give each frame a width in proportion to its size, so no frame looks zoomed in or out.
+
+    A frame whose boxes hold longer numbers is wider; scaled to the full width it would
+    show everything smaller than its neighbours, and the graph would jump while stepping.
+    """
+    widths = [_width_in_points(svg) for svg in frames]
+    widest = max(widths)
+    return [
+        svg.replace("<svg ", f'<svg style="width: {100 * width / widest:.2f}%" ', 1)
+        for svg, width in zip(frames, widths, strict=True)
+    ]
+
+
+def _width_in_points(svg: str) -> float:
+    found = re.search(r'<svg[^>]*\bwidth="([0-9.]+)pt"', svg)
+    if found is None:
+        raise ValueError("stepping_page: Graphviz wrote an SVG without a width in points")
+    return float(found.group(1))
+
+
+def _unique_ids(svg: str, prefix: str) -> str:
+    """Prefix every ``id`` so the frames' ids (``node1``, ``edge1``) stay unique on one page."""
+    return re.sub(r'\bid="', f'id="{prefix}', svg)
