@@ -1,20 +1,46 @@
-"""``make demo``: the lecture's worked example, back-propagated, with its gradients printed."""
+"""``make demo``: the lecture's worked example, drawn as an SVG and as a stepping web page."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .chain_rule import chain_rule
+from .cli import EXAMPLE_TITLE
+from .draw import draw_graph, render
 from .examples import house_price
+from .stepping_page import write_stepping_page
+
+BUILD = Path("build")
 
 
-def main() -> None:
+def main(argv: Sequence[str] = ()) -> int:
+    """Write build/worked_example.svg and build/backprop.html; print the chain rule for each
+    parameter. ``argv`` may name another directory instead of ``build``."""
+    import graphviz
+
+    build = Path(argv[0]) if argv else BUILD
+    build.mkdir(parents=True, exist_ok=True)
+
     example = house_price()
     example.loss.backward()
-    print("House price: y_pred = theta1 + theta2 * x, loss = (y_pred - y)^2")
-    for node in (example.theta1, example.theta2, example.x, example.y):
-        print(f"  {node.label:>6} = {node.data:,.0f}")
-    print(f"  y_pred - y = {example.c2.data:,.0f}, loss = {example.loss.data:,.0f}")
-    print(f"  dloss/dtheta1 = {example.theta1.grad:,.0f}")
-    print(f"  dloss/dtheta2 = {example.theta2.grad:,.0f}  ({example.theta2.grad:.4g})")
+    try:
+        picture = render(
+            draw_graph(example.loss, local_derivatives=True), build / "worked_example.svg"
+        )
+        page = write_stepping_page(example.loss, build / "backprop.html", title=EXAMPLE_TITLE)
+    except graphviz.ExecutableNotFound as error:
+        print(f"demo: {'; '.join(str(error).splitlines())}", file=sys.stderr)
+        return 1
+
+    print("The worked example: y_pred = theta1 + theta2 * x, loss = (y_pred - y)^2")
+    for parameter in (example.theta1, example.theta2):
+        print(chain_rule(example.loss, parameter))
+    print(f"wrote {picture} (the graph with gradients and local derivatives)")
+    print(f"wrote {page} (open it in a browser; step with Next or the arrow keys)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
