@@ -10,11 +10,13 @@ backprop-lab into its own virtual environment.
 from .backprop import gradients, local_derivatives, topological_order
 from .chain_rule import ChainRule, Factor, chain_rule, explain_step
 from .draw import draw_graph, render
+from .expression import ExpressionError, parse_expression
 from .functional import grad
 from .grad_mode import is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient
 from .numbers_format import format_number
 from .reductions import dot, sum
+from .stepping_page import stepping_page, write_stepping_page
 from .steps import BackpropStep, Contribution, backprop_steps
 from .value import Parameter, Value
 
@@ -22,6 +24,7 @@ __all__ = [
     "BackpropStep",
     "ChainRule",
     "Contribution",
+    "ExpressionError",
     "Factor",
     "GradcheckError",
     "Parameter",
@@ -39,7 +42,10 @@ __all__ = [
     "local_derivatives",
     "no_grad",
     "numerical_gradient",
+    "parse_expression",
     "render",
+    "stepping_page",
     "sum",
     "topological_order",
+    "write_stepping_page",
 ]
