@@ -30,7 +30,7 @@ from .value import Value
 PROG = "backprop-lab"
 IMAGE_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
 PAGE_SUFFIXES = (".html", ".htm")
-EXAMPLE_TITLE = "Backprop through the worked example: loss = (theta1 + theta2 · x − y)²"
+EXAMPLE_TITLE = "The worked example: loss = (theta1 + theta2 · x − y)²"
 
 
 class UsageError(Exception):

@@ -114,12 +114,13 @@ def write_stepping_page(
 
 # ---- what each frame says --------------------------------------------------------------------
 
-def _derivative(of: str, by: str) -> str:
+def _derivative(of: str, by: str, kind: str = "") -> str:
     """∂of/∂by, with brackets around a formula so the fraction reads unambiguously."""
     def wrapped(name: str) -> str:
         return name if re.fullmatch(r"[\w.]+", name) else f"({name})"
 
-    return f'<span class="math">∂{html.escape(wrapped(of))}/∂{html.escape(wrapped(by))}</span>'
+    css = f"math {kind}".strip()
+    return f'<span class="{css}">∂{html.escape(wrapped(of))}/∂{html.escape(wrapped(by))}</span>'
 
 
 def _name(node: Value, names: _Names) -> str:
@@ -164,7 +165,8 @@ def _explain(
         share = html.escape(format_number(part.contribution, precision))
         lines += [
             f'        <li class="contribution" data-input="{html.escape(names.ids[part.input])}">',
-            f'          <div class="formula">{_derivative(r, i)} += {_derivative(n, i)} · '
+            f'          <div class="formula">{_derivative(r, i)} += '
+            f'{_derivative(n, i, "local-derivative")} · '
             f"{_derivative(r, n)}</div>",
             f'          <div class="numbers">= <span class="local-derivative">{local}</span> × '
             f'<span class="grad">{grad}</span> = <span class="contribution-value">{share}</span>'

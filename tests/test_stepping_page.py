@@ -84,7 +84,7 @@ class Page:
                 shownGrad: text.querySelector(".equation .grad")?.textContent ?? null,
                 rows: [...text.querySelectorAll(".contribution")].map(row => ({
                   input: row.dataset.input,
-                  local: row.querySelector(".local-derivative").textContent,
+                  local: row.querySelector(".numbers .local-derivative").textContent,
                   grad: row.querySelector(".numbers .grad").textContent,
                   contribution: row.querySelector(".contribution-value").textContent,
                 })),
