@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = [str(chain_rule(graph.root, node)) for node in graph.wrt]
         if output is not None:
             _write(graph, output, args)
-    except SystemExit as done:  # --help and --version print and "exit" successfully
+    except SystemExit as done:  # --help prints and "exits" successfully
         return int(done.code or 0)
     except (UsageError, ValueError, ArithmeticError) as error:
         return _fail(error, status=2)
