@@ -43,3 +43,6 @@ __all__ = [
 
 # ---- training loop (nn.fit, nn.History) ---------------------------------------------------
 # The training loop lives in its own modules; its names are imported and exported here.
+from .training import History, TrainingDiverged, fit
+
+__all__ += ["History", "TrainingDiverged", "fit"]
