@@ -186,3 +186,11 @@ def test_composite_matches_central_differences(op: Callable[[Value], Value]) -> 
     f(x, y).backward()
     assert math.isclose(x.grad, numerical_gradient(f, [0.4, -0.7], 0), rel_tol=1e-6)
     assert math.isclose(y.grad, numerical_gradient(f, [0.4, -0.7], 1), rel_tol=1e-6)
+
+
+def test_sum_overflows_to_infinity_as_a_chain_of_additions_does() -> None:
+    from autograd import sum
+
+    big = [Value(1e308), Value(1e308), Value(-1e308)]
+    assert sum(big).data == (big[0] + big[1] + big[2]).data == math.inf
+    assert math.isnan(sum([Value(math.inf), Value(-math.inf)]).data)
