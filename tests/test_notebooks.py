@@ -1,0 +1,142 @@
+"""The teaching notebooks run top to bottom, print the lecture's numbers, export with pictures."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+nbconvert = pytest.importorskip("nbconvert")
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+CELL_TIMEOUT = 300  # seconds per cell; the slowest cell (training on two moons) takes ~15 s
+
+# Each notebook, with the fewest graphs (SVG) and plots (PNG) its exported page must show.
+NOTEBOOKS = {
+    "01_backprop_by_hand.ipynb": {"graphs": 3, "plots": 1},  # graph, two still steps; alphas
+    "02_function_approximation.ipynb": {"graphs": 0, "plots": 2},  # fits, losses; activations
+    "03_optimizers_and_regularization.ipynb": {"graphs": 0, "plots": 3},  # optimizers, L2, dropout
+    "04_classifier.ipynb": {"graphs": 0, "plots": 2},  # loss and accuracy; decision boundary
+    "05_checking_gradients.ipynb": {"graphs": 0, "plots": 1},  # Newton's iterates
+}
+
+
+def test_every_notebook_in_the_folder_is_checked_here() -> None:
+    assert sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb")) == sorted(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_stored_notebook_is_stripped_of_outputs(name: str) -> None:
+    raw = json.loads((NOTEBOOK_DIR / name).read_text(encoding="utf-8"))
+    for index, cell in enumerate(raw["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        where = f"{name}, cell {index}"
+        assert cell.get("outputs") == [], f"{where} has stored outputs: clear them"
+        assert cell.get("execution_count") is None, f"{where} has an execution_count"
+    assert "widgets" not in raw["metadata"], f"{name} stores widget state in its metadata"
+
+
+@cache
+def executed(name: str) -> Any:
+    """The notebook run top to bottom in a fresh python3 kernel, working directory notebooks/."""
+    notebook = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=CELL_TIMEOUT,
+        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+    )
+    client.execute()
+    return notebook
+
+
+def text_outputs(notebook: Any) -> str:
+    """Everything the code cells printed or showed as plain text, joined."""
+    pieces = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "stream":
+                pieces.append(output["text"])
+            elif "data" in output and "text/plain" in output["data"]:
+                pieces.append(output["data"]["text/plain"])
+    return "\n".join(pieces)
+
+
+def test_the_kernel_runs_this_projects_python() -> None:
+    # nbclient starts the "python3" kernelspec; its "python" must be the interpreter running the
+    # tests (this virtualenv), or the notebooks would import some other installation.
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("import sys\nprint(sys.prefix)")]
+    )
+    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=CELL_TIMEOUT)
+    client.execute()
+    (output,) = notebook.cells[0].outputs
+    assert Path(output["text"].strip()) == Path(sys.prefix)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_top_to_bottom_without_errors(name: str) -> None:
+    notebook = executed(name)  # raises CellExecutionError, naming the cell, on any error
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            assert cell.execution_count is not None, f"{name}: cell {index} did not run"
+            errors = [o for o in cell.outputs if o["output_type"] == "error"]
+            assert not errors, f"{name}: cell {index} raised {errors[0]['ename']}"
+
+
+def test_backprop_by_hand_prints_the_slides_gradients() -> None:
+    printed = text_outputs(executed("01_backprop_by_hand.ipynb"))
+    # The slide: dl/dtheta1 = -85,000 and dl/dtheta2 = -85,000 * 1 * 1 * 2,500 = -2.125 x 10^8.
+    assert "∂loss/∂theta1 = ∂loss/∂c2 · ∂c2/∂y_pred · ∂y_pred/∂theta1" in printed
+    assert "-85,000 · 1 · 1 = -85,000" in printed
+    assert "-85,000 · 1 · 1 · 2,500 = -2.125e+08" in printed
+    # The finite-difference check printed beside backprop agrees with the slide, too.
+    for match in re.finditer(r"backprop (\S+), central differences (\S+)", printed):
+        backprop, numeric = float(match[1]), float(match[2])
+        assert numeric == pytest.approx(backprop, rel=1e-5)
+    assert re.search(r"dl/dtheta2 / dl/dtheta1 = 2500\b", printed)
+
+
+def test_classifier_reaches_full_training_accuracy() -> None:
+    printed = text_outputs(executed("04_classifier.ipynb"))
+    (accuracy,) = re.findall(r"final accuracy: (\S+)", printed)
+    assert float(accuracy) == 1.0
+
+
+def test_newton_iterates_converge_to_a_stationary_point() -> None:
+    printed = text_outputs(executed("05_checking_gradients.ipynb"))
+    derivatives = [float(d) for d in re.findall(r"f'\(x\) = (\S+),", printed)]
+    assert len(derivatives) == 6
+    assert abs(derivatives[-1]) < 1e-5 < abs(derivatives[0])
+    assert "GradcheckError" not in printed  # the wrong derivative's table is printed, not raised
+    assert "<-- mismatch" in printed
+
+
+def pictures_shown(page: str) -> dict[str, int]:
+    """Graphs (SVG, inline or as a data URI) and plots (PNG data URIs) an HTML page displays.
+
+    Scripts are left out: the widget state stored for a kernel holds SVG text that a reader
+    without a kernel never sees.
+    """
+    visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
+    return {
+        "graphs": len(re.findall(r"<svg\b", visible))
+        + len(re.findall(r'<img\b[^>]*\bsrc="data:image/svg\+xml', visible)),
+        "plots": len(re.findall(r'<img\b[^>]*\bsrc="data:image/png;base64,', visible)),
+    }
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_exported_page_shows_every_graph_and_plot_without_a_kernel(name: str) -> None:
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(executed(name))
+    shown = pictures_shown(page)
+    for kind, fewest in NOTEBOOKS[name].items():
+        assert shown[kind] >= fewest, f"{name}: the exported page shows {shown[kind]} {kind}"
