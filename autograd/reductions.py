@@ -15,14 +15,22 @@ from .value import Operand, Value, _constant, _is_number, _result
 
 
 def _as_values(operands: Iterable[Operand], where: str) -> tuple[Value, ...]:
+    given = tuple(operands)
+    for item in given:
+        if not isinstance(item, Value):
+            break
+    else:
+        return given  # type: ignore[return-value]  # all Values: the common case, no copies
     values = []
-    for item in operands:
+    for item in given:
         if isinstance(item, Value):
             values.append(item)
         elif _is_number(item):
             values.append(_constant(item))
         else:
-            raise TypeError(f"{where}: expected Values or real numbers, got {type(item).__name__}")
+            raise TypeError(
+                f"{where}: expected Values or real numbers, got {type(item).__name__} {item!r}"
+            )
     return tuple(values)
 
 
