@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ nbclient = pytest.importorskip("nbclient")
 nbconvert = pytest.importorskip("nbconvert")
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+Runner = Callable[[str], Any]  # notebook name -> the executed notebook
 CELL_TIMEOUT = 300  # seconds per cell; the slowest cell (training on two moons) takes ~15 s
 
 # Each notebook, with the fewest graphs (SVG) and plots (PNG) its exported page must show.
@@ -44,18 +47,28 @@ def test_stored_notebook_is_stripped_of_outputs(name: str) -> None:
     assert "widgets" not in raw["metadata"], f"{name} stores widget state in its metadata"
 
 
-@cache
-def executed(name: str) -> Any:
-    """The notebook run top to bottom in a fresh python3 kernel, working directory notebooks/."""
-    notebook = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
-    client = nbclient.NotebookClient(
-        notebook,
-        kernel_name="python3",
-        timeout=CELL_TIMEOUT,
-        resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
-    )
-    client.execute()
-    return notebook
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> Runner:
+    """Runs a notebook top to bottom in a fresh python3 kernel (once), in notebooks/.
+
+    The kernel keeps hypothesis's files in a temporary directory, not in notebooks/.
+    """
+    scratch = tmp_path_factory.mktemp("hypothesis")
+    environment = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(scratch)}
+
+    @cache
+    def run(name: str) -> Any:
+        notebook = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+        client = nbclient.NotebookClient(
+            notebook,
+            kernel_name="python3",
+            timeout=CELL_TIMEOUT,
+            resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
+        )
+        client.execute(env=environment)
+        return notebook
+
+    return run
 
 
 def text_outputs(notebook: Any) -> str:
@@ -83,7 +96,7 @@ def test_the_kernel_runs_this_projects_python() -> None:
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_top_to_bottom_without_errors(name: str) -> None:
+def test_notebook_runs_top_to_bottom_without_errors(executed: Runner, name: str) -> None:
     notebook = executed(name)  # raises CellExecutionError, naming the cell, on any error
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code":
@@ -92,7 +105,7 @@ def test_notebook_runs_top_to_bottom_without_errors(name: str) -> None:
             assert not errors, f"{name}: cell {index} raised {errors[0]['ename']}"
 
 
-def test_backprop_by_hand_prints_the_slides_gradients() -> None:
+def test_backprop_by_hand_prints_the_slides_gradients(executed: Runner) -> None:
     printed = text_outputs(executed("01_backprop_by_hand.ipynb"))
     # The slide: dl/dtheta1 = -85,000 and dl/dtheta2 = -85,000 * 1 * 1 * 2,500 = -2.125 x 10^8.
     assert "∂loss/∂theta1 = ∂loss/∂c2 · ∂c2/∂y_pred · ∂y_pred/∂theta1" in printed
@@ -101,17 +114,17 @@ def test_backprop_by_hand_prints_the_slides_gradients() -> None:
     # The finite-difference check printed beside backprop agrees with the slide, too.
     for match in re.finditer(r"backprop (\S+), central differences (\S+)", printed):
         backprop, numeric = float(match[1]), float(match[2])
-        assert numeric == pytest.approx(backprop, rel=1e-5)
+        assert numeric == pytest.approx(backprop, rel=1e-6)
     assert re.search(r"dl/dtheta2 / dl/dtheta1 = 2500\b", printed)
 
 
-def test_classifier_reaches_full_training_accuracy() -> None:
+def test_classifier_reaches_full_training_accuracy(executed: Runner) -> None:
     printed = text_outputs(executed("04_classifier.ipynb"))
     (accuracy,) = re.findall(r"final accuracy: (\S+)", printed)
     assert float(accuracy) == 1.0
 
 
-def test_newton_iterates_converge_to_a_stationary_point() -> None:
+def test_newton_iterates_converge_to_a_stationary_point(executed: Runner) -> None:
     printed = text_outputs(executed("05_checking_gradients.ipynb"))
     derivatives = [float(d) for d in re.findall(r"f'\(x\) = (\S+),", printed)]
     assert len(derivatives) == 6
@@ -135,7 +148,9 @@ def pictures_shown(page: str) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_exported_page_shows_every_graph_and_plot_without_a_kernel(name: str) -> None:
+def test_exported_page_shows_every_graph_and_plot_without_a_kernel(
+    executed: Runner, name: str
+) -> None:
     page, _ = nbconvert.HTMLExporter().from_notebook_node(executed(name))
     shown = pictures_shown(page)
     for kind, fewest in NOTEBOOKS[name].items():
