@@ -12,7 +12,7 @@ from .chain_rule import ChainRule, Factor, chain_rule, explain_step
 from .draw import draw_graph, render
 from .expression import ExpressionError, parse_expression
 from .functional import grad
-from .grad_mode import is_recording, no_grad
+from .grad_mode import enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient
 from .numbers_format import format_number
 from .reductions import dot, sum
@@ -33,6 +33,7 @@ __all__ = [
     "chain_rule",
     "dot",
     "draw_graph",
+    "enable_grad",
     "explain_step",
     "format_number",
     "grad",

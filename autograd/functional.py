@@ -7,6 +7,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from .backprop import gradients
+from .grad_mode import enable_grad
 from .value import Value
 
 # How many ``grad``-made functions are evaluating their ``f`` right now. Inside one, a nested
@@ -31,7 +32,8 @@ def grad(f: Callable[..., Any], argnum: int | tuple[int, ...] = 0) -> Callable[.
     >>> grad(grad(f))(2.0)
     12.0
 
-    No ``.grad`` attribute is changed: nothing accumulates.
+    No ``.grad`` attribute is changed: nothing accumulates. Like ``torch.func.grad``, it
+    differentiates inside ``no_grad()`` too.
     """
     positions = argnum if isinstance(argnum, tuple) else (argnum,)
     for position in positions:
@@ -54,11 +56,13 @@ def grad(f: Callable[..., Any], argnum: int | tuple[int, ...] = 0) -> Callable[.
             variables.append(variable)
         token = _depth.set(_depth.get() + 1)
         try:
-            out = f(*arguments)
+            with enable_grad():  # a derivative is a derivative, inside no_grad() too
+                out = f(*arguments)
         finally:
             _depth.reset(token)
         if isinstance(out, Value):
-            partials = gradients(out, tuple(variables), create_graph=nested)
+            with enable_grad():
+                partials = gradients(out, tuple(variables), create_graph=nested)
         elif isinstance(out, (int, float)) and not isinstance(out, bool):
             partials = tuple(0.0 for _ in variables)  # f is constant in x
         else:

@@ -41,3 +41,16 @@ def no_grad() -> Iterator[None]:
         _recording.reset(token)
         with _count_lock:
             _open_no_grad_blocks[0] -= 1
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record a graph inside this block even within ``no_grad()``, as PyTorch's ``enable_grad``.
+
+    ``autograd.grad`` uses it: a derivative is computed the same way wherever it is asked for.
+    """
+    token = _recording.set(True)
+    try:
+        yield
+    finally:
+        _recording.reset(token)

@@ -103,3 +103,15 @@ def test_a_nested_derivative_through_a_closure() -> None:
         return grad(lambda y: x * y * y)(3.0)
 
     assert grad(outer)(2.0) == 6.0
+
+
+def test_grad_differentiates_inside_no_grad_too() -> None:
+    from autograd import no_grad, numerical_gradient
+
+    with no_grad():
+        assert grad(lambda x: x**3)(2.0) == 12.0  # 3 x^2
+    # numerical_gradient evaluates under no_grad: a derivative inside it still works
+    def f(x: Value) -> Value:
+        return Value(grad(lambda v: v**3)(x.data))
+
+    assert math.isclose(numerical_gradient(f, [2.0], 0), 12.0, rel_tol=1e-6)  # 6 x

@@ -79,3 +79,14 @@ def test_asyncio_tasks_do_not_share_the_setting() -> None:
         )
 
     assert asyncio.run(main()) == [True, True]
+
+
+def test_enable_grad_records_inside_no_grad() -> None:
+    from autograd import enable_grad
+
+    x = Value(1.0)
+    with no_grad():
+        with enable_grad():
+            assert is_recording()
+            assert (x * 2.0).inputs[0] is x
+        assert (x * 2.0).is_leaf
