@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .value import Value, _as_float
+from .value import Value, as_float
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -82,7 +82,7 @@ def _propagate(order: list[Value], create_graph: bool) -> None:
 
 
 def _seed(grad: object, create_graph: bool) -> float | Value:
-    seed = _as_float(grad, "backward: grad")
+    seed = as_float(grad, "backward: grad")
     return Value(seed) if create_graph else seed
 
 

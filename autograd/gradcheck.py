@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .grad_mode import no_grad
-from .value import Value, _as_float
+from .value import Value, as_float
 
 
 class GradcheckError(AssertionError):
@@ -48,7 +48,7 @@ def gradcheck(
         raise ValueError("gradcheck: give at least one input")
     if not eps > 0:
         raise ValueError(f"gradcheck: eps must be positive, got {eps!r}")
-    points = [float(x) if isinstance(x, Value) else _as_float(x, "gradcheck") for x in inputs]
+    points = [float(x) if isinstance(x, Value) else as_float(x, "gradcheck") for x in inputs]
     leaves = [Value(x) for x in points]
     out = f(*leaves)
     if not isinstance(out, Value):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .op import Op
-from .value import Operand, Value, _constant, _is_number, _result
+from .value import Operand, Value, _constant, _result, is_real_number
 
 
 def _as_values(operands: Iterable[Operand], where: str) -> tuple[Value, ...]:
@@ -25,7 +25,7 @@ def _as_values(operands: Iterable[Operand], where: str) -> tuple[Value, ...]:
     for item in given:
         if isinstance(item, Value):
             values.append(item)
-        elif _is_number(item):
+        elif is_real_number(item):
             values.append(_constant(item))
         else:
             raise TypeError(

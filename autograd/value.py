@@ -14,20 +14,21 @@ from .op import Op, PowerOf
 Operand = Union["Value", float, int]
 
 
-def _as_float(data: object, where: str) -> float:
-    """``data`` as a float if a real number (int, float, NumPy real scalar), else TypeError."""
-    if type(data) is float:
-        return data
-    if isinstance(data, numbers.Real) and not isinstance(data, bool):
-        return float(data)
-    raise TypeError(f"{where}: expected a real number, got {type(data).__name__} {data!r}")
-
-
-def _is_number(x: object) -> bool:
+def is_real_number(x: object) -> bool:
+    """True for int, float, NumPy real scalars and other ``numbers.Real``; False for bool."""
     kind = type(x)
     if kind is float or kind is int:
         return True
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def as_float(x: object, where: str) -> float:
+    """``x`` as a float if it is a real number, else a TypeError naming ``where`` and ``x``."""
+    if type(x) is float:
+        return x
+    if is_real_number(x):
+        return float(x)  # type: ignore[arg-type]
+    raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
 
 
 def _domain_error(error: Exception, name: str, *operands: float) -> Exception:
@@ -74,7 +75,7 @@ class Value:
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
-        self.data = _as_float(data, "Value")
+        self.data = as_float(data, "Value")
         self.grad = 0.0
         self.label = label
         self.inputs = ()
@@ -122,13 +123,13 @@ class Value:
 
     def __add__(self, other: Operand) -> Value:
         if not isinstance(other, Value):
-            if not _is_number(other):
+            if not is_real_number(other):
                 return NotImplemented
             other = _constant(other)
         return _result(self.data + other.data, (self, other), Value._ADD)
 
     def __radd__(self, other: Operand) -> Value:
-        return _constant(other) + self if _is_number(other) else NotImplemented
+        return _constant(other) + self if is_real_number(other) else NotImplemented
 
     @staticmethod
     def _add_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
@@ -141,13 +142,13 @@ class Value:
 
     def __sub__(self, other: Operand) -> Value:
         if not isinstance(other, Value):
-            if not _is_number(other):
+            if not is_real_number(other):
                 return NotImplemented
             other = _constant(other)
         return _result(self.data - other.data, (self, other), Value._SUB)
 
     def __rsub__(self, other: Operand) -> Value:
-        return _constant(other) - self if _is_number(other) else NotImplemented
+        return _constant(other) - self if is_real_number(other) else NotImplemented
 
     @staticmethod
     def _sub_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
@@ -160,13 +161,13 @@ class Value:
 
     def __mul__(self, other: Operand) -> Value:
         if not isinstance(other, Value):
-            if not _is_number(other):
+            if not is_real_number(other):
                 return NotImplemented
             other = _constant(other)
         return _result(self.data * other.data, (self, other), Value._MUL)
 
     def __rmul__(self, other: Operand) -> Value:
-        return _constant(other) * self if _is_number(other) else NotImplemented
+        return _constant(other) * self if is_real_number(other) else NotImplemented
 
     @staticmethod
     def _mul_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
@@ -179,7 +180,7 @@ class Value:
 
     def __truediv__(self, other: Operand) -> Value:
         if not isinstance(other, Value):
-            if not _is_number(other):
+            if not is_real_number(other):
                 return NotImplemented
             other = _constant(other)
         try:
@@ -189,7 +190,7 @@ class Value:
         return _result(data, (self, other), Value._DIV)
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return _constant(other) / self if _is_number(other) else NotImplemented
+        return _constant(other) / self if is_real_number(other) else NotImplemented
 
     @staticmethod
     def _div_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
@@ -212,7 +213,7 @@ class Value:
             except (ValueError, OverflowError) as error:
                 raise _domain_error(error, "pow", self.data, exponent.data) from None
             return _result(data, (self, exponent), Value._POW)
-        if not _is_number(exponent):
+        if not is_real_number(exponent):
             return NotImplemented
         n = float(exponent)
         try:
@@ -222,7 +223,7 @@ class Value:
         return _result(data, (self,), _power_of(n))  # derivative: PowerOf.derivatives
 
     def __rpow__(self, base: Operand) -> Value:
-        return _constant(base) ** self if _is_number(base) else NotImplemented
+        return _constant(base) ** self if is_real_number(base) else NotImplemented
 
     @staticmethod
     def _pow_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:

@@ -1,0 +1,37 @@
+"""Writing files atomically: a crash or an error never leaves a half-written or missing file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from pathlib import Path
+
+
+def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same directory, then rename.
+
+    Until the final ``os.replace`` nothing at ``path`` changes; on any error the temporary file
+    is removed and an existing file is left exactly as it was. The data is flushed to disk
+    before the rename. An existing file keeps its permissions; a new one gets the usual
+    ``0o666`` less the process umask (as ``open(path, "w")`` would give), never a private 0600.
+    Text is written as UTF-8. Returns the path written.
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    # O_EXCL: never follow or reuse someone else's file; mode 0o666 is reduced by the umask
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(payload)
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, target.stat().st_mode & 0o7777)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return target
