@@ -18,6 +18,8 @@ def topological_order(root: Value) -> list[Value]:
     are explored left to right, so the order depends only on how the graph was written,
     never on object ids. ``root`` comes last.
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order: root must be a Value, got {_describe(root)}")
     order: list[Value] = []
     visited = {root}
     path = [root]  # the nodes whose inputs are being explored, outermost first
@@ -81,6 +83,10 @@ def _propagate(order: list[Value], create_graph: bool) -> None:
             child.grad += derivative * upstream
 
 
+def _describe(x: object) -> str:
+    return f"{type(x).__name__} {x!r}"
+
+
 def _seed(grad: object, create_graph: bool) -> float | Value:
     seed = as_float(grad, "backward: grad")
     return Value(seed) if create_graph else seed
@@ -113,6 +119,13 @@ def gradients(
     This is the functional form behind ``autograd.grad``: it accumulates nothing. A ``w`` that
     ``root`` does not depend on gets 0.0.
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"gradients: root must be a Value, got {_describe(root)}")
+    if isinstance(wrt, Value) or not isinstance(wrt, (tuple, list)):
+        raise TypeError(f"gradients: wrt must be a tuple of Values, got {_describe(wrt)}")
+    for w in wrt:
+        if not isinstance(w, Value):
+            raise TypeError(f"gradients: wrt must hold Values, got {_describe(w)}")
     order = topological_order(root)
     saved = [node.grad for node in order]
     try:

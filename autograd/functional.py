@@ -8,7 +8,7 @@ from typing import Any
 
 from .backprop import gradients
 from .grad_mode import enable_grad
-from .value import Value
+from .value import Value, as_float
 
 # How many ``grad``-made functions are evaluating their ``f`` right now. Inside one, a nested
 # derivative must stay in the graph (a Value), since the outer one differentiates through it,
@@ -51,7 +51,9 @@ def grad(f: Callable[..., Any], argnum: int | tuple[int, ...] = 0) -> Callable[.
         variables = []
         for position in positions:
             x = arguments[position]
-            variable = x if isinstance(x, Value) else Value(x)
+            if not isinstance(x, Value):
+                x = Value(as_float(x, f"grad: argument {position}"))
+            variable = x
             arguments[position] = variable
             variables.append(variable)
         token = _depth.set(_depth.get() + 1)

@@ -41,8 +41,10 @@ class PowerOf:
         return "pow"
 
     def derivatives(self, x: Scalar, out: Scalar) -> tuple[Scalar, ...]:
-        # d(x^n)/dx = n x^(n-1)
+        # d(x^n)/dx = n x^(n-1), and 0 for n = 0 (x^0 = 1 is flat, also at x = 0)
         n = self.exponent
+        if n == 0:
+            return (0.0,)
         return (n * power(x, n - 1.0),)
 
 
@@ -61,20 +63,52 @@ def log(x: Scalar) -> Scalar:
 
 
 def divide(a: Scalar, b: Scalar) -> Scalar:
-    """a / b; on floats a zero divisor gives +-inf (nan for 0/0), as IEEE 754 does."""
-    if type(b) is float and b == 0.0:
-        return math.nan if a == 0 else math.copysign(math.inf, a)
+    """a / b, where a zero divisor gives +-inf (nan for 0/0), as IEEE 754 does, never an error.
+
+    On Values such a result is a ``singular`` node: its own derivative is nan (undefined).
+    """
+    if float(b) == 0.0:
+        value = math.nan if float(a) == 0 else math.copysign(math.inf, float(a))
+        return _singular(value, a, b)
     return a / b
 
 
 def power(x: Scalar, n: Scalar) -> Scalar:
-    """x ** n; on floats a pole (0 ** -1) or an overflow gives inf instead of raising."""
-    if type(x) is not float:
-        return x**n
+    """x ** n, where a pole (0 ** -1) or an overflow gives IEEE 754's +-inf, never an error.
+
+    On Values such a result is a ``singular`` node: its own derivative is nan (undefined).
+    """
+    if type(x) is not float or type(n) is not float:
+        try:
+            return x**n
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return _singular(power(float(x), float(n)), x, n)
     try:
         return math.pow(x, n)
     except (ValueError, ZeroDivisionError, OverflowError):
-        return math.inf if x == 0 or abs(x) > 1 or n < 0 else math.nan
+        pass
+    if math.isnan(n) or (x < 0 and not n.is_integer()):
+        return math.nan
+    odd = n.is_integer() and abs(n) < 2**53 and int(n) % 2 == 1
+    if x == 0:  # a pole: 0 ** negative
+        return math.copysign(math.inf, x) if odd else math.inf
+    return -math.inf if x < 0 and odd else math.inf  # an overflow
+
+
+def _undefined_derivatives(*args: Scalar) -> tuple[Scalar, ...]:
+    # at a pole the derivative of an infinite value does not exist
+    return (math.nan,) * (len(args) - 1)
+
+
+SINGULAR = Op("singular", "singular", _undefined_derivatives)
+
+
+def _singular(value: float, *operands: Scalar) -> Scalar:
+    """``value`` as a float, or, when any operand is a Value, as a node whose slope is nan."""
+    from .value import Value, _result  # here, not at the top: value.py imports this module
+
+    inputs = tuple(x for x in operands if isinstance(x, Value))
+    return _result(value, inputs, SINGULAR) if inputs else value
 
 
 def sign(x: Scalar) -> float:

@@ -227,8 +227,8 @@ class Value:
 
     @staticmethod
     def _pow_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
-        # d(a^b)/da = b a^(b-1)
-        d_base = b * rules.power(a, b - 1.0)
+        # d(a^b)/da = b a^(b-1), and 0 for b = 0 (a^0 = 1 is flat, also at a = 0)
+        d_base = 0.0 if float(b) == 0 else b * rules.power(a, b - 1.0)
         # d(a^b)/db = a^b ln(a), real for a > 0; at a = 0 its limit is 0 (as in PyTorch)
         if float(a) > 0:
             d_exponent = out * rules.log(a)

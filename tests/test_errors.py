@@ -52,3 +52,17 @@ def test_backward_grad_must_be_a_number() -> None:
     with pytest.raises(TypeError, match="backward: grad: expected a real number, got str"):
         out.backward("1")  # type: ignore[arg-type]
     assert out.inputs[0].grad == 0.0
+
+
+def test_graph_functions_name_themselves_when_given_something_else() -> None:
+    from autograd import grad, gradients, topological_order
+
+    with pytest.raises(TypeError, match="topological_order: root must be a Value, got int 5"):
+        topological_order(5)  # type: ignore[arg-type]
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="gradients: wrt must be a tuple of Values, got int 5"):
+        gradients(x * 2.0, 5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="gradients: wrt must hold Values, got str"):
+        gradients(x * 2.0, ("x",))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="grad: argument 0: expected a real number, got bool"):
+        grad(Value.tanh)(True)

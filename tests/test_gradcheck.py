@@ -36,3 +36,16 @@ def test_gradcheck_refuses_bad_arguments() -> None:
         gradcheck(lambda x: 1.0, 1.0)
     with pytest.raises(TypeError, match="expected a real number, got str"):
         gradcheck(Value.tanh, "1")  # type: ignore[arg-type]
+
+
+def test_gradcheck_leaves_captured_values_alone() -> None:
+    w = Value(3.0)
+    assert gradcheck(lambda a: a * w, 1.0)
+    assert w.grad == 0.0
+
+
+def test_numerical_gradient_refuses_an_index_out_of_range() -> None:
+    from autograd import numerical_gradient
+
+    with pytest.raises(IndexError, match="numerical_gradient: index 2 is out of range for 2"):
+        numerical_gradient(lambda a, b: a * b, [1.0, 2.0], 2)

@@ -194,3 +194,33 @@ def test_sum_overflows_to_infinity_as_a_chain_of_additions_does() -> None:
     big = [Value(1e308), Value(1e308), Value(-1e308)]
     assert sum(big).data == (big[0] + big[1] + big[2]).data == math.inf
     assert math.isnan(sum([Value(math.inf), Value(-math.inf)]).data)
+
+
+def test_derivatives_at_poles_are_infinite_not_errors_also_with_create_graph() -> None:
+    from autograd import grad
+
+    assert grad(Value.sqrt)(0.0) == math.inf
+    # the second derivative -x^(-3/2) / 4 does not exist at 0: nan, not a made-up 0
+    assert math.isnan(grad(grad(Value.sqrt))(0.0))
+    assert grad(lambda v: v**0.5)(0.0) == math.inf
+    x, y = Value(0.0), Value(3.0)
+    (x.sqrt() + y * y).backward(create_graph=True)
+    assert float(y.grad) == 6.0 and float(x.grad) == math.inf
+
+
+def test_x_to_the_zero_is_flat_everywhere() -> None:
+    from autograd import grad
+
+    # d(x^0)/dx = 0, also at x = 0 where n x^(n-1) would read 0 * inf
+    assert grad(lambda v: v**0)(0.0) == 0.0
+    assert grad(lambda v: v ** Value(0.0))(0.0) == 0.0
+
+
+def test_an_overflowing_derivative_keeps_its_sign() -> None:
+    from autograd import grad
+
+    # d(x^-2)/dx = -2 x^-3: for x = -1e-120 that is +2e360, past the float range: +inf
+    assert grad(lambda v: v**-2)(-1e-120) == math.inf
+    assert grad(lambda v: v**-2)(1e-120) == -math.inf
+    # d(x^-1)/dx = -x^-2 at x = -1e-200: -1e400, -inf
+    assert grad(lambda v: v**-1)(-1e-200) == -math.inf
