@@ -9,6 +9,7 @@ an ``ExpressionError`` that names the offending piece and its column.
 from __future__ import annotations
 
 import ast
+import math
 import numbers
 import operator
 from collections.abc import Callable, Mapping
@@ -102,8 +103,9 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Value:
     A name used twice is one leaf (its gradient gets both contributions). Numbers become
     constant leaves where they meet a Value; ``x ** 2`` is one ``**2`` node. Names in ``values``
     that the text does not use are ignored. Raises ``ExpressionError`` for anything outside the
-    whitelist, a name with no value, or a value that is not a real number; a math domain error
-    (``log(-1)``) propagates with the engine's message.
+    whitelist, a name with no value, a value that is not a real number, or a number too large
+    for a float (``1e400``); ``TypeError`` if ``values`` is not a mapping with str keys. A math
+    domain error (``log(-1)``) propagates with the engine's message.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_expression: text must be a str, got {type(text).__name__}")
@@ -116,8 +118,18 @@ def parse_expression(text: str, values: Mapping[str, float]) -> Value:
 
 
 def _checked_values(values: Mapping[str, float]) -> dict[str, float]:
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"parse_expression: values must be a mapping of names to numbers, got "
+            f"{type(values).__name__} {values!r}"
+        )
     checked: dict[str, float] = {}
     for name, number in values.items():
+        if not isinstance(name, str):
+            raise TypeError(
+                f"parse_expression: the names in values must be str, got "
+                f"{type(name).__name__} {name!r}"
+            )
         if not isinstance(number, numbers.Real) or isinstance(number, bool):
             raise ExpressionError(
                 f"the value of {name!r} must be a real number, got {type(number).__name__} "
@@ -187,8 +199,10 @@ def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | No
         if type(node.value) not in (int, float):
             return f"{_piece(text, node)!r} is not a real number"
         try:
-            float(node.value)  # type: ignore[arg-type]
-        except OverflowError:
+            number = float(node.value)  # type: ignore[arg-type]
+        except OverflowError:  # an int literal with hundreds of digits
+            number = math.inf
+        if not math.isfinite(number):  # a float literal such as 1e400 is already inf
             return f"number {_piece(text, node)!r} is too large"
         return None
     if isinstance(node, ast.Name):

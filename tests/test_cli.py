@@ -165,6 +165,8 @@ BAD_RUNS = [
     (["graph", "x / (x - 1)", "x=1"], "div: float division by zero for inputs 1.0 and 0.0"),
     (["graph", "exp(x)", "x=1000"], "exp: math range error for input 1000.0"),
     (["graph", "x * 2", "x=1", "--wrt", "w"], "--wrt w: the expression has no input 'w'"),
+    (["graph", "1e400*x", "x=1"], "number '1e400' is too large at column 1"),
+    (["graph", "x - 1e999", "x=1"], "number '1e999' is too large at column 5"),
 ]
 
 

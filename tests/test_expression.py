@@ -124,6 +124,9 @@ def test_values_may_be_ints_or_numpy_scalars() -> None:
         ("", "the expression is empty"),
         ("   ", "the expression is empty"),
         ("9" * 400, "is too large at column 1"),
+        ("1e400*x", "number '1e400' is too large at column 1"),
+        ("x + 2.5E+999", "number '2.5E+999' is too large at column 5"),
+        ("-1e400", "number '1e400' is too large at column 2"),
     ],
 )
 def test_everything_else_is_refused_naming_the_piece_and_its_column(
@@ -157,6 +160,20 @@ def test_values_that_are_not_real_numbers_are_refused_by_name() -> None:
 def test_the_text_must_be_a_string() -> None:
     with pytest.raises(TypeError, match="parse_expression: text must be a str"):
         parse_expression(b"x", {"x": 1.0})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["x"], "parse_expression: values must be a mapping of names to numbers, got list ['x']"),
+        (None, "parse_expression: values must be a mapping of names to numbers, got NoneType"),
+        ({3: 1.0}, "parse_expression: the names in values must be str, got int 3"),
+    ],
+)
+def test_values_must_map_names_to_numbers(values: object, message: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        parse_expression("x", values)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(message)
 
 
 @pytest.mark.parametrize(
