@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
-from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import backprop
 from .chain_rule import stable_names
-from .numbers_format import format_number
+from .files import write_atomically
+from .numbers_format import check_precision, format_number
 from .steps import backprop_steps
 from .value import Parameter, Value
 
@@ -88,6 +87,8 @@ def draw_graph(
     """
     import graphviz
 
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__} {root!r}")
     _check_options(rankdir, max_nodes, precision)
     order = backprop.topological_order(root)
     if len(order) > max_nodes:
@@ -185,8 +186,7 @@ def render(graph: Any, path: str | os.PathLike[str]) -> Path:
         except graphviz.ExecutableNotFound as error:
             error.args = (f"{error}\n{INSTALL_HINT}",)
             raise
-    _write_atomically(target, data)
-    return target
+    return write_atomically(target, data)
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -197,17 +197,23 @@ def _check_options(rankdir: str, max_nodes: int, precision: int) -> None:
         raise ValueError(f"draw_graph: rankdir must be one of {choices}, got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 1:
-        raise ValueError(f"draw_graph: precision must be a positive int, got {precision!r}")
+    check_precision(precision, "draw_graph")
 
 
 def _highlighted(highlight: Iterable[Value], index: dict[Value, int]) -> set[Value]:
     if isinstance(highlight, Value):  # one Value is taken as a group of one
         highlight = (highlight,)
+    if not isinstance(highlight, Iterable):
+        raise TypeError(
+            f"draw_graph: highlight must be a Value or an iterable of Values, got "
+            f"{type(highlight).__name__} {highlight!r}"
+        )
     chosen = set()
     for node in highlight:
         if not isinstance(node, Value):
-            raise TypeError(f"draw_graph: highlight must hold Values, got {type(node).__name__}")
+            raise TypeError(
+                f"draw_graph: highlight must hold Values, got {type(node).__name__} {node!r}"
+            )
         if node not in index:
             raise ValueError(f"draw_graph: cannot highlight {node!r}: root does not depend on it")
         chosen.add(node)
@@ -259,28 +265,3 @@ def _escape_record(text: str) -> str:
     for special in "{}|<>":
         text = text.replace(special, "\\" + special)
     return text
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` via a temporary file in the same directory + os.replace."""
-    directory = target.parent
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, _mode_for(target))
-        os.replace(temporary, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-def _mode_for(target: Path) -> int:
-    """An existing file keeps its permissions; a new one gets the usual 0o666 minus umask."""
-    try:
-        return target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -26,9 +26,10 @@ from typing import Any
 
 from .backprop import topological_order
 from .chain_rule import stable_names
-from .draw import _write_atomically, draw_graph
+from .draw import draw_graph
 from .expression import formula_names
-from .numbers_format import format_number
+from .files import write_atomically
+from .numbers_format import check_precision, format_number
 from .steps import BackpropStep, backprop_steps
 from .value import Value
 
@@ -58,7 +59,10 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
     >>> page = stepping_page(house_price().loss)  # doctest: +SKIP
     """
     if not isinstance(root, Value):
-        raise TypeError(f"stepping_page: root must be a Value, got {type(root).__name__}")
+        raise TypeError(
+            f"stepping_page: root must be a Value, got {type(root).__name__} {root!r}"
+        )
+    check_precision(precision, "stepping_page")
     order = topological_order(root)
     names = _Names(formula_names(order), stable_names(order))
     steps = list(backprop_steps(root))
@@ -106,10 +110,8 @@ def write_stepping_page(
 
     On any failure an existing file at ``path`` is left as it was.
     """
-    target = Path(path)
     page = stepping_page(root, title=title, precision=precision)
-    _write_atomically(target, page.encode("utf-8"))
-    return target
+    return write_atomically(path, page)
 
 
 # ---- what each frame says --------------------------------------------------------------------

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from autograd.files import write_atomically
+
 from . import report
 from .chain import time_chain
 from .memory import MEMORY_ENGINES, measure
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     text = run(QUICK if args.quick else FULL)
     print(text)
     if output is not None:
-        report.write_atomically(output, text)
+        write_atomically(output, text)
         print(f"written to {output}", file=sys.stderr)
     return 0
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime
 import os
 import platform
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
 
 from .chain import CHAIN_ENGINES, OURS, ChainTimings
 from .memory import MemoryResult
@@ -256,16 +254,3 @@ def render(
         f"Run time {elapsed:.0f} s. Chain depth measured up to {deepest:,}.",
     ]
     return "\n\n".join(sections) + "\n"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -149,7 +149,10 @@ def test_memory_rejects_an_unknown_engine() -> None:
 
 def test_quick_run_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     output = tmp_path / "results.md"
+    output.write_text("an earlier report")
+    output.chmod(0o640)
     assert main(["--quick", "--output", str(output)]) == 0
+    assert output.stat().st_mode & 0o777 == 0o640  # replaced, keeping its permissions
     text = output.read_text(encoding="utf-8")
     assert text.startswith("# backprop-lab benchmarks")
     for heading in ("## Machine", "## Targets", "## 1.", "## 2.", "## 3.", "## 4."):

@@ -172,6 +172,28 @@ def test_highlighting_a_value_from_another_graph_is_an_error() -> None:
         draw_graph(house.loss, highlight=[Value(1.0)])
 
 
+@pytest.mark.parametrize(
+    ("highlight", "message"),
+    [
+        (3, "draw_graph: highlight must be a Value or an iterable of Values, got int 3"),
+        ([2.5], "draw_graph: highlight must hold Values, got float 2.5"),
+    ],
+)
+def test_a_highlight_that_is_not_values_is_named(highlight: object, message: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        draw_graph(house_price().loss, highlight=highlight)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("root", "shown"), [(5, "int 5"), (2.5, "float 2.5"), (None, "NoneType None")]
+)
+def test_a_root_that_is_not_a_value_is_named_by_draw_graph(root: object, shown: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        draw_graph(root)  # type: ignore[arg-type]
+    assert str(caught.value) == f"draw_graph: root must be a Value, got {shown}"
+
+
 def test_rankdir_top_to_bottom_stacks_no_fields_and_bad_rankdir_is_named() -> None:
     house = house_price()
     source = draw_graph(house.loss, rankdir="TB").source
@@ -345,6 +367,23 @@ def test_render_failure_while_writing_leaves_the_old_file_and_no_temporary(
         render(draw_graph(house_price().loss), existing)
     assert existing.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["house.dot"]
+
+
+def test_render_gives_a_new_file_the_usual_permissions_without_touching_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # os.umask changes the mask of the whole process, every thread: a writer must not call it
+    old = os.umask(0o027)
+    try:
+        def no_umask(mask: int) -> int:
+            raise AssertionError("render changed the process umask")
+
+        monkeypatch.setattr(os, "umask", no_umask)
+        written = render(draw_graph(house_price().loss), tmp_path / "house.dot")
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
+    assert written.stat().st_mode & 0o777 == 0o666 & ~0o027
 
 
 def test_render_keeps_an_existing_files_permissions(tmp_path: Path) -> None:

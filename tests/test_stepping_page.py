@@ -4,6 +4,7 @@ node and gradients that backprop_steps computes, with no network requests and no
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -306,5 +307,30 @@ def test_a_failed_write_leaves_the_old_page_and_no_temporary(tmp_path: Path) -> 
 
 
 def test_root_must_be_a_value() -> None:
-    with pytest.raises(TypeError, match="stepping_page: root must be a Value, got float"):
+    with pytest.raises(TypeError) as caught:
         stepping_page(1.0)  # type: ignore[arg-type]
+    assert str(caught.value) == "stepping_page: root must be a Value, got float 1.0"
+
+
+def test_bad_precision_is_named_by_stepping_page() -> None:
+    with pytest.raises(ValueError) as caught:
+        stepping_page(house_price().loss, precision=0)
+    assert str(caught.value) == "stepping_page: precision must be a positive int, got 0"
+
+
+def test_a_new_page_gets_the_usual_permissions_without_touching_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = stepping_page(house_price().loss)
+    old = os.umask(0o027)
+    try:
+        def no_umask(mask: int) -> int:
+            raise AssertionError("write_stepping_page changed the process umask")
+
+        monkeypatch.setattr(os, "umask", no_umask)
+        written = write_stepping_page(house_price().loss, tmp_path / "backprop.html")
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
+    assert written.read_text(encoding="utf-8") == page
+    assert written.stat().st_mode & 0o777 == 0o666 & ~0o027
