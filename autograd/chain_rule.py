@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .backprop import local_derivatives, topological_order
-from .numbers_format import format_number
+from .numbers_format import check_precision, format_number
 from .steps import BackpropStep
 from .value import Value
 
@@ -128,14 +128,11 @@ def chain_rule(root: Value, wrt: Value, *, max_paths: int = 1000, precision: int
     time) and more than ``max_paths`` raises ValueError at once; ``autograd.gradients`` gives
     the same total without listing the paths.
     """
-    if not isinstance(root, Value) or not isinstance(wrt, Value):
-        raise TypeError(
-            f"chain_rule: root and wrt must be Values, got {type(root).__name__} "
-            f"and {type(wrt).__name__}"
-        )
+    _check_value(root, "chain_rule", "root")
+    _check_value(wrt, "chain_rule", "wrt")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
         raise ValueError(f"chain_rule: max_paths must be a positive int, got {max_paths!r}")
-    format_number(0.0, precision)  # checks precision
+    check_precision(precision, "chain_rule")
     order = topological_order(root)
     names = stable_names(order)
     count = _count_paths(order, wrt)
@@ -171,9 +168,22 @@ def explain_step(
 
     ``∂loss/∂c1 += ∂loss/∂y_pred · ∂y_pred/∂c1 = -85,000 · 1 = -85,000``: the gradient of the
     step's node times the local derivative, added to what the input has received so far.
+    ``step`` must come from ``backprop_steps(root)``; ``names`` (default: ``stable_names``)
+    must name every node of root's graph.
     """
+    if not isinstance(step, BackpropStep):
+        raise TypeError(
+            f"explain_step: step must be a BackpropStep, got {type(step).__name__} {step!r}"
+        )
+    _check_value(root, "explain_step", "root")
+    check_precision(precision, "explain_step")
     if names is None:
         names = stable_names(topological_order(root))
+    if step.node not in names:  # names cover root's graph, which holds every node's inputs
+        raise ValueError(
+            f"explain_step: step {step.index} is not a step of this root: root does not depend "
+            f"on its node {step.node!r}"
+        )
 
     def d(top: Value, bottom: Value) -> str:
         return f"{PARTIAL}{names[top]}/{PARTIAL}{names[bottom]}"
@@ -191,6 +201,13 @@ def explain_step(
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+def _check_value(argument: object, where: str, name: str) -> None:
+    if not isinstance(argument, Value):
+        raise TypeError(
+            f"{where}: {name} must be a Value, got {type(argument).__name__} {argument!r}"
+        )
+
 
 def _count_paths(order: list[Value], wrt: Value) -> dict[Value, int]:
     """For each node, how many paths lead from it down to ``wrt`` (inputs counted per edge)."""

@@ -27,8 +27,7 @@ def format_number(x: float, precision: int = 4) -> str:
     """
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"format_number: expected a real number, got {type(x).__name__} {x!r}")
-    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 1:
-        raise ValueError(f"format_number: precision must be a positive int, got {precision!r}")
+    check_precision(precision, "format_number")
     value = float(x)
     if math.isnan(value):
         return "nan"
@@ -37,3 +36,9 @@ def format_number(x: float, precision: int = 4) -> str:
     if value.is_integer() and abs(value) < WHOLE_NUMBER_LIMIT:
         return f"{int(value):,}"
     return f"{value:.{precision}g}"
+
+
+def check_precision(precision: object, where: str) -> None:
+    """Raise ValueError naming ``where`` unless ``precision`` is a positive int (not a bool)."""
+    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 1:
+        raise ValueError(f"{where}: precision must be a positive int, got {precision!r}")

@@ -50,6 +50,15 @@ def backprop_steps(root: Value) -> Iterator[BackpropStep]:
     >>> [(s.index, s.grad, [c.contribution for c in s.contributions]) for s in backprop_steps(y)]
     [(0, 1.0, [3.0, 3.0])]
     """
+    if not isinstance(root, Value):  # checked at the call, not at the first next()
+        raise TypeError(
+            f"backprop_steps: root must be a Value, got {type(root).__name__} {root!r}"
+        )
+    return _steps(root)
+
+
+def _steps(root: Value) -> Iterator[BackpropStep]:
+    """The generator behind ``backprop_steps``: one step per interior node, root first."""
     order = topological_order(root)
     gradient: dict[Value, float] = {root: 1.0}
     index = 0

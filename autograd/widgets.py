@@ -26,6 +26,8 @@ def step_through(root: Value, *, precision: int = 4, max_nodes: int = 500) -> An
     """
     import ipywidgets as widgets
 
+    if not isinstance(root, Value):
+        raise TypeError(f"step_through: root must be a Value, got {type(root).__name__} {root!r}")
     steps = list(backprop_steps(root))
     if not steps:
         raise ValueError(f"step_through: root {root!r} is a leaf, so backprop has no steps")

@@ -113,12 +113,45 @@ def test_too_many_paths_is_refused_at_once() -> None:
 
 def test_bad_arguments_are_named() -> None:
     house = house_price()
-    with pytest.raises(TypeError, match="chain_rule: root and wrt must be Values"):
+    with pytest.raises(TypeError) as caught:
+        chain_rule(5, house.x)  # type: ignore[arg-type]
+    assert str(caught.value) == "chain_rule: root must be a Value, got int 5"
+    with pytest.raises(TypeError) as caught:
         chain_rule(house.loss, 3.0)  # type: ignore[arg-type]
+    assert str(caught.value) == "chain_rule: wrt must be a Value, got float 3.0"
     with pytest.raises(ValueError, match="max_paths must be a positive int, got 0"):
         chain_rule(house.loss, house.x, max_paths=0)
-    with pytest.raises(ValueError, match="precision"):
-        chain_rule(house.loss, house.x, precision=0)
+    for bad in (0, -1, 2.0, True):
+        with pytest.raises(ValueError) as caught:
+            chain_rule(house.loss, house.x, precision=bad)  # type: ignore[arg-type]
+        assert str(caught.value) == f"chain_rule: precision must be a positive int, got {bad!r}"
+
+
+def test_explain_step_names_its_bad_arguments() -> None:
+    house = house_price()
+    step = next(autograd.backprop_steps(house.loss))
+    with pytest.raises(TypeError) as caught:
+        explain_step(step, 5)  # type: ignore[arg-type]
+    assert str(caught.value) == "explain_step: root must be a Value, got int 5"
+    with pytest.raises(TypeError) as caught:
+        explain_step(5, house.loss)  # type: ignore[arg-type]
+    assert str(caught.value) == "explain_step: step must be a BackpropStep, got int 5"
+    with pytest.raises(ValueError) as caught:
+        explain_step(step, house.loss, precision=0)
+    assert str(caught.value) == "explain_step: precision must be a positive int, got 0"
+
+
+def test_explain_step_refuses_a_step_of_another_graph() -> None:
+    house, other = house_price(), house_price()
+    step = list(autograd.backprop_steps(other.loss))[2]
+    with pytest.raises(ValueError) as caught:
+        explain_step(step, house.loss)
+    assert str(caught.value).startswith(
+        "explain_step: step 2 is not a step of this root: root does not depend on its node"
+    )
+    names = {node: node.label for node in autograd.topological_order(house.loss)}
+    with pytest.raises(ValueError, match="explain_step: step 2 is not a step of this root"):
+        explain_step(step, house.loss, names=names)
 
 
 def test_precision_controls_the_numbers() -> None:

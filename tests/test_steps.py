@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -121,6 +122,13 @@ def test_one_step_per_interior_node_in_reverse_topological_order(nodes: list[Val
         assert tuple(part.input for part in step.contributions) == step.node.inputs
         for part in step.contributions:
             assert same_float(part.contribution, part.local_derivative * step.grad)
+
+
+@pytest.mark.parametrize(("root", "shown"), [(5, "int 5"), ("x", "str 'x'")])
+def test_a_root_that_is_not_a_value_is_refused_at_the_call(root: object, shown: str) -> None:
+    with pytest.raises(TypeError) as caught:
+        backprop_steps(root)  # type: ignore[arg-type]  # refused before the first next()
+    assert str(caught.value) == f"backprop_steps: root must be a Value, got {shown}"
 
 
 def test_backprop_steps_is_a_lazy_generator() -> None:

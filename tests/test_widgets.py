@@ -50,6 +50,12 @@ def test_next_and_the_slider_move_the_picture_and_the_arithmetic() -> None:
     assert slider.value == 2 and "step 3 of 4" in arithmetic.value
 
 
+def test_a_root_that_is_not_a_value_is_named_by_step_through() -> None:
+    with pytest.raises(TypeError) as caught:
+        step_through(5)  # type: ignore[arg-type]
+    assert str(caught.value) == "step_through: root must be a Value, got int 5"
+
+
 def test_a_leaf_has_nothing_to_step_through() -> None:
     with pytest.raises(ValueError, match="leaf"):
         step_through(Value(1.0))
