@@ -7,14 +7,16 @@ central differences for the hand-written plain-float backward, 1.0001^N for the 
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from benchmarks.__main__ import main
-from benchmarks.chain import CHAIN_ENGINES, FACTOR, OURS, time_chain
+from benchmarks.chain import CHAIN_ENGINES, FACTOR, OURS, RUNNERS, time_chain
 from benchmarks.float_mlp import FloatMLP
 from benchmarks.memory import MEMORY_ENGINES, measure
 from benchmarks.mlp_step import ENGINES, MICROGRAD, PLAIN, trainers
@@ -22,6 +24,7 @@ from benchmarks.moons import make_moons
 from benchmarks.scalar_mlp import flat_weights, initial_weights
 
 TINY = 8  # moons points
+Runner = Callable[[int], tuple[float, object]]
 
 
 def close(a: float, b: float) -> bool:
@@ -115,15 +118,40 @@ def _float_model(flat: list[float], sizes: tuple[int, ...] = (2, 16, 16, 1)) -> 
 
 # ---- workload 2: the chain ----------------------------------------------------------------
 
-def test_chain_gradients_match_the_closed_form_and_micrograd_hits_its_recursion_limit() -> None:
-    timings = time_chain((10, 100, 1000), repeats=1, gc_enabled=False)
+def test_chain_gradients_match_the_closed_form_and_micrograd_hits_its_recursion_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: collections.Counter[tuple[str, int]] = collections.Counter()
+    for engine, runner in list(RUNNERS.items()):
+
+        def counted(n: int, engine: str = engine, runner: Runner = runner) -> tuple[float, object]:
+            calls[(engine, n)] += 1
+            return runner(n)
+
+        monkeypatch.setitem(RUNNERS, engine, counted)
+    timings = time_chain((10, 100, 1000), repeats=3, gc_enabled=False)
+    expected_calls = {(engine, n): 3 for engine in CHAIN_ENGINES for n in (10, 100, 1000)}
+    expected_calls[(MICROGRAD, 1000)] = 1  # a RecursionError is not retried
+    assert calls == expected_calls
     for n in timings.sizes:
         for engine in (PLAIN, OURS):
             assert math.isclose(timings.gradients[(engine, n)], FACTOR**n, rel_tol=1e-12)
-            assert timings.seconds(engine, n) is not None
-        assert timings.ratio_to_plain(OURS, n) is not None
+            samples = timings.samples[(engine, n)]
+            assert len(samples) == 3  # one timed run per round
+            assert all(math.isfinite(s) and s > 0 for s in samples)
+            assert timings.seconds(engine, n) == sorted(samples)[1]  # the median of three
+        ratios = sorted(
+            ours / plain
+            for ours, plain in zip(
+                timings.samples[(OURS, n)], timings.samples[(PLAIN, n)], strict=True
+            )
+        )
+        assert timings.ratio_to_plain(OURS, n) == ratios[1]  # the median of per-round ratios
     assert math.isclose(timings.gradients[(MICROGRAD, 10)], FACTOR**10, rel_tol=1e-12)
     assert timings.failures == {(MICROGRAD, 1000): "RecursionError"}
+    assert (MICROGRAD, 1000) not in timings.samples
+    assert timings.seconds(MICROGRAD, 1000) is None
+    assert timings.ratio_to_plain(MICROGRAD, 1000) is None
     assert set(CHAIN_ENGINES) == {PLAIN, OURS, MICROGRAD}
 
 
