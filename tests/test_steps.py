@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd
@@ -60,29 +62,63 @@ def apply_binary(name: str, a: Value, b: Value) -> Value:
     return positive(a) ** b.tanh()  # positive base, exponent in (-1, 1)
 
 
-@st.composite
-def graphs(draw: st.DrawFn) -> list[Value]:
-    """Leaves (some Parameters), then operations on nodes drawn from everything built so far."""
-    leaves: list[Value] = []
-    for i, x in enumerate(draw(st.lists(st.floats(-2.0, 2.0), min_size=1, max_size=4))):
-        kind = Parameter if draw(st.booleans()) else Value
-        leaves.append(kind(x, label=f"x{i}"))
-    nodes = list(leaves)
-    for _ in range(draw(st.integers(1, 12))):
-        pick = st.sampled_from(nodes)
-        kind = draw(st.sampled_from(["unary", "binary", "nary"]))
-        if kind == "unary":
-            node = apply_unary(draw(st.sampled_from(UNARY)), draw(pick))
-        elif kind == "binary":  # the same node may stand on both sides: a + a
-            node = apply_binary(draw(st.sampled_from(BINARY)), draw(pick), draw(pick))
-        else:
-            chosen = draw(st.lists(pick, min_size=1, max_size=4))
-            if draw(st.sampled_from(NARY)) == "sum":
+# One operation of a recipe: its kind, its name, and the indices of the nodes it uses.
+Operation = tuple[str, str, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A random graph as instructions, so it can be rebuilt at other input values."""
+
+    point: tuple[float, ...]  # the leaves' values
+    parameters: tuple[bool, ...]  # which leaves are Parameters
+    operations: tuple[Operation, ...]
+
+    def build(self, leaves: Sequence[Value]) -> list[Value]:
+        """Every node: the leaves, then one node per operation, the root last."""
+        nodes = list(leaves)
+        for kind, name, picked in self.operations:
+            chosen = [nodes[i] for i in picked]
+            if kind == "unary":
+                node = apply_unary(name, chosen[0])
+            elif kind == "binary":
+                node = apply_binary(name, chosen[0], chosen[1])
+            elif name == "sum":
                 node = autograd.sum(chosen)
             else:
                 node = autograd.dot(chosen, list(reversed(chosen)))
-        nodes.append(node)
-    return nodes
+            nodes.append(node)
+        return nodes
+
+    def leaves(self) -> list[Value]:
+        return [
+            (Parameter if is_parameter else Value)(x, label=f"x{i}")
+            for i, (x, is_parameter) in enumerate(zip(self.point, self.parameters, strict=True))
+        ]
+
+
+@st.composite
+def recipes(draw: st.DrawFn) -> Recipe:
+    """Leaves (some Parameters), then operations on nodes drawn from everything built so far."""
+    point = draw(st.lists(st.floats(-2.0, 2.0), min_size=1, max_size=4))
+    parameters = [draw(st.booleans()) for _ in point]
+    operations: list[Operation] = []
+    for _ in range(draw(st.integers(1, 12))):
+        pick = st.integers(0, len(point) + len(operations) - 1)
+        kind = draw(st.sampled_from(["unary", "binary", "nary"]))
+        if kind == "unary":
+            operations.append((kind, draw(st.sampled_from(UNARY)), (draw(pick),)))
+        elif kind == "binary":  # the same node may stand on both sides: a + a
+            operations.append((kind, draw(st.sampled_from(BINARY)), (draw(pick), draw(pick))))
+        else:
+            picked = tuple(draw(st.lists(pick, min_size=1, max_size=4)))
+            operations.append((kind, draw(st.sampled_from(NARY)), picked))
+    return Recipe(tuple(point), tuple(parameters), tuple(operations))
+
+
+def graphs() -> st.SearchStrategy[list[Value]]:
+    """The nodes of a random recipe, built at its own point."""
+    return recipes().map(lambda recipe: recipe.build(recipe.leaves()))
 
 
 def same_float(a: float, b: float) -> bool:
@@ -157,15 +193,46 @@ def test_a_leaf_root_has_no_steps_and_a_plus_a_sends_twice() -> None:
     assert [(p.input, p.contribution) for p in step.contributions] == [(a, 1.0), (a, 1.0)]
 
 
-def test_replayed_leaf_gradients_agree_with_central_differences() -> None:
-    def f(a: Value, b: Value) -> Value:
-        return (a * b + a.sin()).tanh() * (b / (a * a + 1.0))
-
-    point = [0.7, -1.3]
-    leaves = [Value(point[0]), Value(point[1])]
-    replayed: dict[Value, float] = {}
-    for step in backprop_steps(f(*leaves)):
+def replayed_gradients(root: Value) -> dict[Value, float]:
+    """d root/d node for every node, by adding up the contributions of backprop_steps(root)."""
+    replayed: dict[Value, float] = {root: 1.0}
+    for step in backprop_steps(root):
         for part in step.contributions:
             replayed[part.input] = replayed.get(part.input, 0.0) + part.contribution
+    return replayed
+
+
+def test_replayed_leaf_gradients_agree_with_central_differences() -> None:
+    def f(a: Value, b: Value, c: Value) -> Value:  # c is used twice and by two paths
+        return (a * b + a.sin()).tanh() * (b / (a * a + 1.0)) + c * c.exp() - c
+
+    point = [0.7, -1.3, 0.4]
+    leaves = [Value(x) for x in point]
+    replayed = replayed_gradients(f(*leaves))
     for i, leaf in enumerate(leaves):
         assert math.isclose(replayed[leaf], numerical_gradient(f, point, i), rel_tol=1e-6)
+
+
+KINKS = ("abs", "relu")  # their derivative jumps at 0, where central differences average it
+SAFE_MAGNITUDE = 1e3  # larger values lose too many digits to a difference quotient
+
+
+@settings(max_examples=60)
+@given(recipes())
+def test_every_inputs_replayed_gradient_agrees_with_central_differences(recipe: Recipe) -> None:
+    leaves = recipe.leaves()
+    nodes = recipe.build(leaves)
+    root = nodes[-1]
+    order = topological_order(root)
+    assume(all(math.isfinite(node.data) and abs(node.data) < SAFE_MAGNITUDE for node in order))
+    assume(all(abs(node.inputs[0].data) > 1e-3 for node in order if node.op in KINKS))
+    replayed = replayed_gradients(root)
+    scale = 1.0 + max(abs(node.data) for node in order)
+
+    def f(*xs: Value) -> Value:
+        return recipe.build(xs)[-1]
+
+    for i, leaf in enumerate(leaves):  # every input, used by the root or not (then 0)
+        numeric = numerical_gradient(f, list(recipe.point), i)
+        analytic = replayed.get(leaf, 0.0)
+        assert math.isclose(analytic, numeric, rel_tol=1e-4, abs_tol=1e-6 * scale), (i, leaf)
