@@ -15,6 +15,7 @@ from .optimizer import (
     check_gamma,
     check_lr,
     check_maximize,
+    state_error,
 )
 
 
@@ -91,7 +92,9 @@ class Adam(Optimizer):
         check_eps(h["eps"])
         check_maximize(h["maximize"])
 
-    def _update(self, theta: Value, g: float, state: dict[str, float]) -> None:
+    def _update(
+        self, theta: float, g: float, state: Mapping[str, float]
+    ) -> tuple[float, dict[str, float]]:
         k = int(state.get("k", 0))
         if self.maximize:
             # g ← −∇θ ℓ
@@ -105,16 +108,21 @@ class Adam(Optimizer):
         # ŝ ← s / (1 − γ_s^(k+1))
         s_hat = s / (1 - self.gamma_s ** (k + 1))
         # θ ← θ − α v̂ / (ε + √ŝ)
-        theta.data = theta.data - self.lr * v_hat / (self.eps + math.sqrt(s_hat))
+        theta = theta - self.lr * v_hat / (self.eps + math.sqrt(s_hat))
         # k ← k + 1
-        state["v"], state["s"], state["k"] = v, s, k + 1
+        return theta, {"v": v, "s": s, "k": k + 1}
 
     def _checked_state(self, saved: Any, where: str) -> dict[int, dict[str, float]]:
         state = super()._checked_state(saved, where)
         for index, entry in state.items():
-            k = entry.get("k", 0)
-            if k != int(k) or k < 0:
-                raise ValueError(
-                    f"{where}: state {index} entry 'k' must be a whole number >= 0, got {k!r}"
-                )
+            # every entry is a finite float by now
+            s = entry.get("s", 0.0)
+            if s < 0:
+                # s is a mean of squares; a negative s has no square root
+                raise state_error(where, index, "s", s, "a number >= 0")
+            k = entry.get("k", 0.0)
+            if not float(k).is_integer() or k < 0:
+                raise state_error(where, index, "k", k, "a whole number >= 0")
+            if entry:
+                entry["k"] = int(k)
         return state

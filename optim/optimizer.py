@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeGuard
+from typing import Any
 
 from autograd import Value
+from autograd.value import as_float, is_real_number
 
 # A hyper-parameter is a real number (lr, gamma, eps, momentum) or a flag (maximize).
 Hyperparameter = float | bool
@@ -31,10 +32,14 @@ class Optimizer:
     after ``backward(create_graph=True)``, works) and writes ``p.data`` directly: an update
     records no graph. A gradient that is NaN or infinite is refused: ``step()`` raises
     ValueError naming the parameter and changes no parameter and no state. (PyTorch would let
-    the NaN spread into every parameter; here the last good parameters stay.)
+    the NaN spread into every parameter; here the last good parameters stay.) Every update is
+    computed before any is applied, so a step that fails for one parameter changes none.
 
-    Subclasses implement ``_update(theta, g, state)`` for one parameter and
-    ``_check_hyperparameters(h)``.
+    Hyper-parameters and state entries may be given as NumPy scalars; they are stored as
+    Python floats, so ``json.dumps(optimizer.state_dict())`` always works.
+
+    Subclasses implement ``_update(theta, g, state)`` for one parameter (returning the new θ
+    and the new state, changing nothing) and ``_check_hyperparameters(h)``.
     """
 
     # Names of the per-parameter state entries, e.g. ("v", "s", "k") for Adam.
@@ -47,7 +52,7 @@ class Optimizer:
         name = type(self).__name__
         self.params: list[Value] = _ordered_parameters(params, name)
         self._check_hyperparameters(defaults)
-        self.defaults: dict[str, Hyperparameter] = dict(defaults)
+        self.defaults: dict[str, Hyperparameter] = _plain_hyperparameters(defaults, name)
         for key, value in self.defaults.items():
             setattr(self, key, value)
         self.state: dict[int, dict[str, float]] = {i: {} for i in range(len(self.params))}
@@ -58,8 +63,10 @@ class Optimizer:
         """Raise ValueError naming any invalid hyper-parameter in ``h``."""
         raise NotImplementedError
 
-    def _update(self, theta: Value, g: float, state: dict[str, float]) -> None:
-        """Apply one update to parameter ``theta`` whose gradient is ``g``."""
+    def _update(
+        self, theta: float, g: float, state: Mapping[str, float]
+    ) -> tuple[float, dict[str, float]]:
+        """The new θ and state of a parameter at ``theta`` with gradient ``g``; changes nothing."""
         raise NotImplementedError
 
     # ---- the training step -------------------------------------------------------------------
@@ -80,8 +87,21 @@ class Optimizer:
                     f"{_label(p)} is {g!r}; no parameter was changed"
                 )
             gradients.append(g)
+        # Compute every update first, and assign only when all of them succeeded.
+        updates = []
         for index, (theta, g) in enumerate(zip(self.params, gradients, strict=True)):
-            self._update(theta, g, self.state[index])
+            try:
+                updates.append(self._update(theta.data, g, self.state[index]))
+            except (ArithmeticError, ValueError) as error:
+                raise type(error)(
+                    f"{type(self).__name__}.step: the update of parameter {index}{_label(theta)} "
+                    f"failed ({error}); no parameter was changed"
+                ) from error
+        for index, (theta, (new_theta, new_state)) in enumerate(
+            zip(self.params, updates, strict=True)
+        ):
+            theta.data = new_theta
+            self.state[index] = new_state
 
     # ---- saving and restoring ----------------------------------------------------------------
 
@@ -108,8 +128,10 @@ class Optimizer:
         """Restore hyper-parameters and state saved by ``state_dict()``.
 
         Everything is checked before anything changes: a state for another optimizer class, for
-        a different number of parameters, with unknown entries or invalid hyper-parameters raises
-        ValueError and leaves this optimizer as it was.
+        a different number of parameters, with unknown entries, invalid hyper-parameters or
+        state entries that are not finite numbers (or break the optimizer's rules, such as
+        s >= 0) raises ValueError naming the parameter position and the value, and leaves this
+        optimizer as it was. NumPy scalars are stored as Python floats.
         """
         name = type(self).__name__
         where = f"{name}.load_state_dict"
@@ -122,17 +144,22 @@ class Optimizer:
             saved_for = state_dict["optimizer"]
             raise ValueError(f"{where}: this state is for {saved_for!r}, not {name!r}")
         count = state_dict["num_parameters"]
+        if isinstance(count, bool) or not isinstance(count, numbers.Integral):
+            raise ValueError(f"{where}: 'num_parameters' must be an int, got {count!r}")
         if count != len(self.params):
             raise ValueError(
                 f"{where}: the state is for {count!r} parameters, this optimizer has "
                 f"{len(self.params)}"
             )
+        if not isinstance(state_dict["hyperparameters"], Mapping):
+            raise ValueError(f"{where}: 'hyperparameters' must be a dict")
         hyper = dict(state_dict["hyperparameters"])
         if set(hyper) != set(self.defaults):
             raise ValueError(
                 f"{where}: expected hyper-parameters {sorted(self.defaults)}, got {sorted(hyper)}"
             )
         self._check_hyperparameters(hyper)
+        hyper = _plain_hyperparameters(hyper, where)
         state = self._checked_state(state_dict["state"], where)
         # All checks passed: now change things.
         for key, value in hyper.items():
@@ -155,13 +182,10 @@ class Optimizer:
                     f"{where}: state {key!r} has entries {sorted(entry)}, expected "
                     f"{sorted(self.state_names)}"
                 )
-            for entry_name, value in entry.items():
-                if not _is_real(value):
-                    raise ValueError(
-                        f"{where}: state {key!r} entry {entry_name!r} must be a number, "
-                        f"got {value!r}"
-                    )
-            state[index] = {entry_name: value for entry_name, value in entry.items()}
+            state[index] = {
+                entry_name: _finite_entry(value, where, index, entry_name)
+                for entry_name, value in entry.items()
+            }
         return state
 
     def __repr__(self) -> str:
@@ -225,32 +249,65 @@ def _label(p: Value) -> str:
     return f" ({p.label!r})" if p.label else ""
 
 
-def _is_real(x: object) -> TypeGuard[float]:
-    """A real number (int, float, NumPy real scalar), not a bool."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+def _plain_hyperparameters(
+    hyperparameters: Mapping[str, Hyperparameter], where: str
+) -> dict[str, Hyperparameter]:
+    """Checked hyper-parameters as Python floats (NumPy scalars converted), flags as bool."""
+    plain: dict[str, Hyperparameter] = {}
+    for name, value in hyperparameters.items():
+        if isinstance(value, bool):
+            plain[name] = value
+            continue
+        try:
+            plain[name] = float(value)
+        except OverflowError:
+            raise ValueError(f"{where}: Invalid {name} value: {value!r} (too large)") from None
+    return plain
 
 
-def check_lr(lr: object) -> None:
+def _finite_entry(value: object, where: str, index: int, name: str) -> float:
+    """A saved state entry as a finite Python float, or ValueError naming where it was."""
+    try:
+        number = as_float(value, f"{where}: state of parameter {index}: entry {name!r}")
+    except TypeError as error:
+        raise ValueError(str(error)) from None
+    except OverflowError:  # an int too large for a float
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(
+            f"{where}: state of parameter {index}: entry {name!r} must be finite, got {value!r}"
+        )
+    return number
+
+
+def state_error(where: str, index: int, name: str, value: float, rule: str) -> ValueError:
+    """The error for a saved state entry that breaks one of an optimizer's rules."""
+    return ValueError(
+        f"{where}: state of parameter {index}: entry {name!r} must be {rule}, got {value!r}"
+    )
+
+
+def check_lr(lr: float) -> None:
     """α: a number >= 0 (0 is allowed, it freezes the parameters, as in PyTorch)."""
-    if not _is_real(lr) or not 0.0 <= lr < math.inf:
+    if not is_real_number(lr) or not 0.0 <= lr < math.inf:
         raise ValueError(f"Invalid learning rate: {lr!r} (lr must be a finite number >= 0)")
 
 
-def check_gamma(name: str, gamma: object) -> None:
+def check_gamma(name: str, gamma: float) -> None:
     """A decay rate γ: a number in [0, 1)."""
-    if not _is_real(gamma) or not 0.0 <= gamma < 1.0:
+    if not is_real_number(gamma) or not 0.0 <= gamma < 1.0:
         raise ValueError(f"Invalid {name} value: {gamma!r} ({name} must be in [0, 1))")
 
 
-def check_eps(eps: object) -> None:
+def check_eps(eps: float) -> None:
     """ε: a finite number > 0 (it keeps the division by √s finite)."""
-    if not _is_real(eps) or not 0.0 < eps < math.inf:
+    if not is_real_number(eps) or not 0.0 < eps < math.inf:
         raise ValueError(f"Invalid epsilon value: {eps!r} (eps must be a finite number > 0)")
 
 
-def check_momentum(momentum: object) -> None:
+def check_momentum(momentum: float) -> None:
     """μ: a finite number >= 0."""
-    if not _is_real(momentum) or not 0.0 <= momentum < math.inf:
+    if not is_real_number(momentum) or not 0.0 <= momentum < math.inf:
         raise ValueError(
             f"Invalid momentum value: {momentum!r} (momentum must be a finite number >= 0)"
         )

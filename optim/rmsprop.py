@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from autograd import Value
 
@@ -14,6 +15,7 @@ from .optimizer import (
     check_gamma,
     check_lr,
     check_maximize,
+    state_error,
 )
 
 
@@ -72,12 +74,23 @@ class RMSProp(Optimizer):
         check_eps(h["eps"])
         check_maximize(h["maximize"])
 
-    def _update(self, theta: Value, g: float, state: dict[str, float]) -> None:
+    def _update(
+        self, theta: float, g: float, state: Mapping[str, float]
+    ) -> tuple[float, dict[str, float]]:
         if self.maximize:
             # g ← −∇θ ℓ
             g = -g
         # s ← γ s + (1 − γ) g ⊙ g
         s = self.gamma * state.get("s", 0.0) + (1 - self.gamma) * g * g
         # θ ← θ − α g / (ε + √s)
-        theta.data = theta.data - self.lr * g / (self.eps + math.sqrt(s))
-        state["s"] = s
+        theta = theta - self.lr * g / (self.eps + math.sqrt(s))
+        return theta, {"s": s}
+
+    def _checked_state(self, saved: Any, where: str) -> dict[int, dict[str, float]]:
+        state = super()._checked_state(saved, where)
+        for index, entry in state.items():
+            s = entry.get("s", 0.0)
+            if s < 0:
+                # s is a mean of squares; a negative s has no square root
+                raise state_error(where, index, "s", s, "a number >= 0")
+        return state

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
-import numbers
 
+from autograd.value import is_real_number
+
+from .checks import whole_number
 from .optimizer import Optimizer
 
 
@@ -58,10 +60,9 @@ class StepDecay(Schedule):
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float) -> None:
-        _check_whole(type(self).__name__, "step_size", step_size)
-        if not _is_real(gamma) or not 0.0 < gamma <= 1.0:
+        self.step_size = whole_number(step_size, "StepDecay", "step_size")
+        if not is_real_number(gamma) or not 0.0 < gamma <= 1.0:
             raise ValueError(f"StepDecay: Invalid gamma value: {gamma!r} (gamma must be in (0, 1])")
-        self.step_size = step_size
         self.gamma = float(gamma)
         super().__init__(optimizer)
 
@@ -101,15 +102,14 @@ class LinearDecay(Schedule):
         total_steps: int = 100,
     ) -> None:
         for name, value in (("start_factor", start_factor), ("end_factor", end_factor)):
-            if not _is_real(value) or not 0.0 <= value < math.inf:
+            if not is_real_number(value) or not 0.0 <= value < math.inf:
                 raise ValueError(
                     f"LinearDecay: Invalid {name} value: {value!r} ({name} must be a finite "
                     f"number >= 0)"
                 )
-        _check_whole(type(self).__name__, "total_steps", total_steps)
+        self.total_steps = whole_number(total_steps, "LinearDecay", "total_steps")
         self.start_factor = float(start_factor)
         self.end_factor = float(end_factor)
-        self.total_steps = total_steps
         super().__init__(optimizer)
 
     def factor(self, k: int) -> float:
@@ -117,11 +117,3 @@ class LinearDecay(Schedule):
         progress = min(k, self.total_steps) / self.total_steps
         return self.start_factor + (self.end_factor - self.start_factor) * progress
 
-
-def _is_real(x: object) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
-def _check_whole(where: str, name: str, value: object) -> None:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{where}: Invalid {name} value: {value!r} ({name} must be an int >= 1)")

@@ -54,16 +54,16 @@ class SGD(Optimizer):
         check_momentum(h["momentum"])
         check_maximize(h["maximize"])
 
-    def _update(self, theta: Value, g: float, state: dict[str, float]) -> None:
+    def _update(
+        self, theta: float, g: float, state: Mapping[str, float]
+    ) -> tuple[float, dict[str, float]]:
         if self.maximize:
             # g ← −∇θ ℓ
             g = -g
         if self.momentum > 0:
             # b ← μ b + g
             b = self.momentum * state.get("momentum_buffer", 0.0) + g
-            state["momentum_buffer"] = b
             # θ ← θ − α b
-            theta.data = theta.data - self.lr * b
-        else:
-            # θ ← θ − α g
-            theta.data = theta.data - self.lr * g
+            return theta - self.lr * b, {"momentum_buffer": b}
+        # θ ← θ − α g
+        return theta - self.lr * g, dict(state)

@@ -369,7 +369,7 @@ def test_loading_state_for_another_problem_changes_nothing() -> None:
         optimizer.load_state_dict(bad_lr)
     bad_entry = json.loads(before)
     bad_entry["state"]["1"]["v"] = "0.5"
-    with pytest.raises(ValueError, match="entry 'v' must be a number"):
+    with pytest.raises(ValueError, match="parameter 1: entry 'v': expected a real number, got str"):
         optimizer.load_state_dict(bad_entry)
     bad_step = json.loads(before)
     bad_step["state"]["0"]["k"] = 2.5
@@ -378,3 +378,89 @@ def test_loading_state_for_another_problem_changes_nothing() -> None:
 
     assert json.dumps(optimizer.state_dict()) == before
     assert optimizer.lr == 0.02
+
+
+# ---- a failed step or load changes nothing ----------------------------------------------------
+
+@pytest.mark.parametrize("make", [lambda p: RMSProp(p, lr=0.1), Adam], ids=["RMSProp", "Adam"])
+def test_a_step_that_fails_for_one_parameter_changes_none(make: object) -> None:
+    theta = make_parameters()
+    optimizer = make(theta)  # type: ignore[operator]
+    run(optimizer, theta, steps=2)
+    optimizer.state[1]["s"] = -1.0  # √s of a negative s fails, after parameter 0 is done
+    before, state_before = data(theta), json.dumps(optimizer.state_dict())
+    optimizer.zero_grad()
+    quadratic(theta).backward()
+    name = type(optimizer).__name__
+    with pytest.raises(ValueError, match=rf"{name}\.step: the update of parameter 1 \('theta2'\)"):
+        optimizer.step()
+    assert data(theta) == before
+    assert json.dumps(optimizer.state_dict()) == state_before
+
+
+@pytest.mark.parametrize(
+    ("make", "position", "entry", "bad", "message"),
+    [
+        (Adam, "1", "s", -1.0, r"Adam\.load_state_dict: state of parameter 1: entry 's' must be "
+                               r"a number >= 0, got -1\.0"),
+        (Adam, "0", "v", math.nan, "state of parameter 0: entry 'v' must be finite, got nan"),
+        (Adam, "1", "k", math.inf, "state of parameter 1: entry 'k' must be finite, got inf"),
+        (Adam, "1", "k", 10**400, "state of parameter 1: entry 'k' must be finite, got 1000"),
+        (Adam, "0", "k", -1, "state of parameter 0: entry 'k' must be a whole number >= 0"),
+        (lambda p: RMSProp(p, lr=0.1), "0", "s", -0.5,
+         r"RMSProp\.load_state_dict: state of parameter 0: entry 's' must be a number >= 0"),
+        (lambda p: SGD(p, lr=0.1, momentum=0.9), "1", "momentum_buffer", -math.inf,
+         r"SGD\.load_state_dict: state of parameter 1: entry 'momentum_buffer' must be finite"),
+    ],
+    ids=["negative s", "NaN v", "infinite k", "huge k", "negative k", "RMSProp s", "SGD buffer"],
+)
+def test_loading_a_bad_state_entry_names_it_and_changes_nothing(
+    make: object, position: str, entry: str, bad: float, message: str
+) -> None:
+    theta = make_parameters()
+    optimizer = make(theta)  # type: ignore[operator]
+    run(optimizer, theta, steps=2)
+    before, state_before = data(theta), json.dumps(optimizer.state_dict())
+    saved = json.loads(state_before)
+    saved["state"][position][entry] = bad
+    with pytest.raises(ValueError, match=message):
+        optimizer.load_state_dict(saved)
+    assert data(theta) == before
+    assert json.dumps(optimizer.state_dict()) == state_before
+    run(optimizer, theta, steps=1)  # and the optimizer still works
+
+
+def test_num_parameters_must_be_a_count_not_a_bool() -> None:
+    theta = [Parameter(1.0)]
+    optimizer = SGD(theta, lr=0.1)
+    saved = optimizer.state_dict()
+    saved["num_parameters"] = True  # True == 1, but a flag is not a count
+    with pytest.raises(ValueError, match=r"SGD\.load_state_dict: 'num_parameters' must be an int, "
+                                         r"got True"):
+        optimizer.load_state_dict(saved)
+
+
+def test_numpy_numbers_are_stored_as_floats_so_the_state_saves_as_json() -> None:
+    theta = make_parameters()
+    optimizer = Adam(theta, lr=np.float32(0.02), gamma_v=np.float32(0.5))
+    run(optimizer, theta, steps=2)
+    saved = json.loads(json.dumps(optimizer.state_dict()))
+    as_numpy = {
+        **saved,
+        "hyperparameters": {
+            key: value if isinstance(value, bool) else np.float32(value)
+            for key, value in saved["hyperparameters"].items()
+        },
+        "state": {
+            key: {name: np.float32(value) for name, value in entry.items()}
+            for key, entry in saved["state"].items()
+        },
+    }
+    other = Adam(make_parameters(), lr=0.5)
+    other.load_state_dict(as_numpy)
+    reloaded = json.loads(json.dumps(other.state_dict()))
+    assert reloaded["hyperparameters"]["lr"] == float(np.float32(0.02))
+    assert reloaded["state"]["1"]["v"] == float(np.float32(saved["state"]["1"]["v"]))
+    assert reloaded["state"]["1"]["k"] == 2
+    assert all(type(value) is float for value in other.hyperparameters().values()
+               if not isinstance(value, bool))

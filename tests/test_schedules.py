@@ -57,13 +57,13 @@ def test_the_schedule_drives_the_step_the_optimizer_takes() -> None:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda o: StepDecay(o, step_size=0, gamma=0.5), "Invalid step_size value: 0"),
-        (lambda o: StepDecay(o, step_size=2.5, gamma=0.5), "Invalid step_size value: 2.5"),
+        (lambda o: StepDecay(o, step_size=0, gamma=0.5), "StepDecay: step_size must be an int"),
+        (lambda o: StepDecay(o, step_size=2.5, gamma=0.5), "must be an int >= 1, got 2.5"),
         (lambda o: StepDecay(o, step_size=2, gamma=0.0), "Invalid gamma value: 0.0"),
         (lambda o: StepDecay(o, step_size=2, gamma=1.5), "Invalid gamma value: 1.5"),
         (lambda o: LinearDecay(o, start_factor=-1.0), "Invalid start_factor value: -1.0"),
         (lambda o: LinearDecay(o, end_factor=float("inf")), "Invalid end_factor value: inf"),
-        (lambda o: LinearDecay(o, total_steps=0), "Invalid total_steps value: 0"),
+        (lambda o: LinearDecay(o, total_steps=0), "LinearDecay: total_steps must be an int >= 1"),
     ],
 )
 def test_invalid_schedule_arguments_are_named_and_change_nothing(
