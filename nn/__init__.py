@@ -14,6 +14,7 @@ from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
 from .serialization import ModelFileError, load, save
+from .training import History, TrainingDiverged, fit
 
 __all__ = [
     "ACTIVATIONS",
@@ -21,14 +22,17 @@ __all__ = [
     "Dropout",
     "FeatureMap",
     "FeatureModel",
+    "History",
     "Layer",
     "ModelFileError",
     "Module",
     "Neuron",
     "StateDictError",
+    "TrainingDiverged",
     "accuracy",
     "bce_loss",
     "cross_entropy",
+    "fit",
     "fourier",
     "hinge_loss",
     "l2_penalty",
@@ -40,9 +44,3 @@ __all__ = [
     "save",
     "sse_loss",
 ]
-
-# ---- training loop (nn.fit, nn.History) ---------------------------------------------------
-# The training loop lives in its own modules; its names are imported and exported here.
-from .training import History, TrainingDiverged, fit
-
-__all__ += ["History", "TrainingDiverged", "fit"]

@@ -7,17 +7,21 @@ give the same numbers on every run and machine.
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Sequence
 
 from autograd import Value
+from autograd.value import is_real_number
+from optim.checks import whole_number
+
+from .layers import random_source
 
 
-def _check_size(n: int, noise: float, where: str, smallest: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < smallest:
-        raise ValueError(f"{where}: n must be an int >= {smallest}, got {n!r}")
-    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
+def _check_size(n: int, noise: float, where: str, smallest: int) -> tuple[int, float]:
+    """``n`` as an int and ``noise`` as a float (NumPy scalars converted), after checking them."""
+    n = whole_number(n, where, "n", smallest)
+    if not (is_real_number(noise) and math.isfinite(noise) and noise >= 0):
         raise ValueError(f"{where}: noise must be a finite number >= 0, got {noise!r}")
+    return n, float(noise)
 
 
 def _linspace(start: float, stop: float, n: int) -> list[float]:
@@ -39,8 +43,8 @@ def make_moons(
     and Gaussian noise with standard deviation ``noise`` is added to each coordinate.
     Returns ``(xs, ys)``: n points [x1, x2] and n labels.
     """
-    _check_size(n, noise, "make_moons", 2)
-    rng = random.Random(seed)
+    n, noise = _check_size(n, noise, "make_moons", 2)
+    rng = random_source(seed)
     n_upper = n // 2
     n_lower = n - n_upper
     points: list[tuple[list[float], float]] = []
@@ -61,8 +65,8 @@ def noisy_sine(n: int = 50, noise: float = 0.1, seed: int = 0) -> tuple[list[flo
     interval sin(2πx) is exactly the Fourier feature β_2(x) = sin(2πx) of the lecture.
     Returns ``(xs, ys)``.
     """
-    _check_size(n, noise, "noisy_sine", 1)
-    rng = random.Random(seed)
+    n, noise = _check_size(n, noise, "noisy_sine", 1)
+    rng = random_source(seed)
     xs = _linspace(0.0, 1.0, n)
     ys = [math.sin(2.0 * math.pi * x) + rng.gauss(0.0, noise) for x in xs]
     return xs, ys

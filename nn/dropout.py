@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd import Value
-from autograd.value import Operand
+from autograd.value import Operand, as_float, is_real_number
 
 from .layers import random_source
 from .module import Module
@@ -29,13 +29,21 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, *, seed: int | random.Random | None = None) -> None:
         # NaN fails the range check too
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not (0.0 <= p < 1.0):
+        if not is_real_number(p) or not (0.0 <= p < 1.0):
             raise ValueError(f"Dropout: p must be a probability in [0, 1), got {p!r}")
         self.p = float(p)
         self._rng = random_source(seed)
 
     def __call__(self, values: Sequence[Operand]) -> list[Value]:
-        inputs = [v if isinstance(v, Value) else Value(v) for v in values]
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+            raise TypeError(
+                f"Dropout: expected a list of Values or numbers, got {type(values).__name__} "
+                f"{values!r}; wrap a single value in a list"
+            )
+        inputs = [
+            v if isinstance(v, Value) else Value(as_float(v, f"Dropout: item {position}"))
+            for position, v in enumerate(values)
+        ]
         if not self.training or self.p == 0.0:
             return inputs
         scale = 1.0 / (1.0 - self.p)

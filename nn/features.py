@@ -2,6 +2,15 @@
 
 A feature map β turns an input x into n numbers β_1(x), ..., β_n(x); the model learns one
 weight θ_i per feature. ``fourier(n)`` is the lecture's β_i(x) = sin(iπx).
+
+A saved ``FeatureModel`` file records which feature map it was trained with, so that loading
+refuses a model with other features. The built-in maps are identified exactly, by kind and
+size (``fourier`` with n = 5). A custom feature function cannot be compared by its code, so
+it is matched by its module, qualified name and number of features only
+(``{"kind": "custom", "name": "experiment.<locals>.<lambda>", "n": 3}``): two different
+functions that share all three, such as two lambdas defined in the same function, are not
+told apart. Give custom maps distinct names (a ``def`` or ``FeatureMap(name, n, function)``)
+to keep their files apart.
 """
 
 from __future__ import annotations
@@ -13,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Parameter, Value, dot
-from autograd.value import Operand
+from autograd.value import Operand, is_real_number
+from optim.checks import whole_number
 
 from .layers import random_source
 from .module import Module
@@ -23,16 +33,24 @@ from .module import Module
 class FeatureMap:
     """A feature map β: ``name``, the number of features ``n``, and ``function(x)`` -> n values.
 
-    Calling it checks that ``function`` returned exactly ``n`` features.
+    ``kind`` is ``"fourier"`` or ``"polynomial"`` for the built-in maps and ``"custom"``
+    otherwise; together with ``name`` and ``n`` it is what a saved model file records about
+    its features (see the module docstring). Calling the map checks that ``function``
+    returned exactly ``n`` features.
     """
 
     name: str
     n: int
     function: Callable[[Any], Sequence[Operand]]
+    kind: str = "custom"
 
     def __post_init__(self) -> None:
-        if isinstance(self.n, bool) or not isinstance(self.n, int) or self.n < 1:
-            raise ValueError(f"FeatureMap {self.name!r}: n must be a positive int, got {self.n!r}")
+        # frozen: set the checked n (a NumPy integer becomes an int) the way dataclasses do
+        object.__setattr__(self, "n", whole_number(self.n, f"FeatureMap {self.name!r}", "n"))
+
+    def identity(self) -> dict[str, Any]:
+        """What a saved file records about this map: its kind, name and number of features."""
+        return {"kind": self.kind, "name": self.name, "n": self.n}
 
     def __call__(self, x: Any) -> list[Operand]:
         features = list(self.function(x))
@@ -51,19 +69,20 @@ def _scalar_input(x: Any, where: str) -> Value:
         x = x[0]
     if isinstance(x, Value):
         return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_real_number(x):
         return Value(x, label="x")
     raise TypeError(f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}")
 
 
 def fourier(n: int) -> FeatureMap:
     """The lecture's Fourier features β_i(x) = sin(iπx) for i = 1, ..., n (no constant)."""
+    n = whole_number(n, "fourier", "n")
 
     def sines(x: Any) -> list[Operand]:
         x = _scalar_input(x, "fourier")
         return [(i * math.pi * x).sin() for i in range(1, n + 1)]
 
-    return FeatureMap(f"fourier({n})", n, sines)
+    return FeatureMap(f"fourier({n})", n, sines, kind="fourier")
 
 
 def polynomial(degree: int) -> FeatureMap:
@@ -71,8 +90,7 @@ def polynomial(degree: int) -> FeatureMap:
 
     The constant feature 1 gives the model an intercept θ_0.
     """
-    if isinstance(degree, bool) or not isinstance(degree, int) or degree < 0:
-        raise ValueError(f"polynomial: degree must be an int >= 0, got {degree!r}")
+    degree = whole_number(degree, "polynomial", "degree", smallest=0)
 
     def powers(x: Any) -> list[Operand]:
         x = _scalar_input(x, "polynomial")
@@ -82,7 +100,7 @@ def polynomial(degree: int) -> FeatureMap:
         features.extend(x**k for k in range(2, degree + 1))
         return features
 
-    return FeatureMap(f"polynomial({degree})", degree + 1, powers)
+    return FeatureMap(f"polynomial({degree})", degree + 1, powers, kind="polynomial")
 
 
 class FeatureModel(Module):
@@ -91,7 +109,9 @@ class FeatureModel(Module):
     ``features`` is a ``FeatureMap`` (``fourier(n)``, ``polynomial(n)``) or any function
     x -> list of n Values/numbers, in which case give ``n`` (the parameters must exist before
     the first call, so that an optimizer can be given them). ``x`` is passed to the feature
-    map as it is; the built-in maps take a number, a Value or a one-element list.
+    map as it is; the built-in maps take a number, a Value or a one-element list. A saved file
+    matches a custom function by its module, qualified name and ``n`` only (see the module
+    docstring).
 
     θ starts at 0 (the loss of a linear model is convex in θ, so no symmetry needs breaking
     and the start is the same every run); with a ``seed`` it starts uniform in [-0.1, 0.1].
@@ -121,7 +141,7 @@ class FeatureModel(Module):
                 raise ValueError(
                     "FeatureModel: give n, the number of features, for a plain feature function"
                 )
-            feature_map = FeatureMap(getattr(features, "__name__", "features"), n, features)
+            feature_map = FeatureMap(_qualified_name(features), n, features)
         else:
             raise TypeError(
                 f"FeatureModel: features must be a FeatureMap or a function, got {features!r}"
@@ -138,7 +158,14 @@ class FeatureModel(Module):
         return dot(self.theta, self.features(x))
 
     def architecture(self) -> dict[str, Any]:
-        return {"type": "FeatureModel", "features": self.features.name, "n": self.features.n}
+        return {"type": "FeatureModel", "features": self.features.identity()}
 
     def __repr__(self) -> str:
         return f"FeatureModel({self.features.name}, n={self.features.n})"
+
+
+def _qualified_name(function: Callable[..., Any]) -> str:
+    """``module.qualname`` of a function (of its class, for a callable object)."""
+    owner = function if hasattr(function, "__qualname__") else type(function)
+    module = getattr(owner, "__module__", None) or "?"
+    return f"{module}.{getattr(owner, '__qualname__', type(function).__name__)}"

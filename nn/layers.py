@@ -13,12 +13,14 @@ order, so one generator can seed a whole network), or None for a fresh random so
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Parameter, Value, dot
-from autograd.value import Operand
+from autograd.value import Operand, is_real_number
+from optim.checks import whole_number
 
 from .module import Module
 
@@ -35,11 +37,11 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 }
 
 
-def activation_function(name: str) -> Callable[[Value], Value]:
-    """The activation called ``name``, or ValueError listing the valid names."""
+def activation_function(name: str, where: str) -> Callable[[Value], Value]:
+    """The activation called ``name``, or ValueError naming ``where`` and the valid names."""
     if not isinstance(name, str) or name not in ACTIVATIONS:
         valid = ", ".join(repr(n) for n in ACTIVATIONS)
-        raise ValueError(f"unknown activation {name!r}: choose one of {valid}")
+        raise ValueError(f"{where}: unknown activation {name!r}; choose from {valid}")
     return ACTIVATIONS[name]
 
 
@@ -49,28 +51,22 @@ def random_source(seed: int | random.Random | None) -> random.Random:
         return random.Random()
     if isinstance(seed, random.Random):
         return seed
-    if isinstance(seed, int) and not isinstance(seed, bool):
-        return random.Random(seed)
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        return random.Random(int(seed))
     raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}")
-
-
-def _positive_int(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{what} must be a positive int, got {value!r}")
-    return value
 
 
 def _as_inputs(x: Sequence[Operand] | Operand, nin: int, where: str) -> Sequence[Operand]:
     """``x`` as a sequence of ``nin`` inputs; a lone number or Value counts as one input."""
-    if isinstance(x, (Value, int, float)) and not isinstance(x, bool):
+    if isinstance(x, Sequence) and not isinstance(x, str):
+        if len(x) != nin:
+            raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
+        return x
+    if isinstance(x, Value) or is_real_number(x):
         if nin == 1:
             return (x,)
         raise ValueError(f"{where}: expected {nin} inputs, got a single number")
-    if not isinstance(x, Sequence) or isinstance(x, str):
-        raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {x!r}")
-    if len(x) != nin:
-        raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
-    return x
+    raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {x!r}")
 
 
 class Neuron(Module):
@@ -90,13 +86,13 @@ class Neuron(Module):
         *,
         seed: int | random.Random | None = None,
     ) -> None:
-        self.nin = _positive_int(nin, "Neuron: nin")
+        self.nin = whole_number(nin, "Neuron", "nin")
         self.activation = activation
-        self._sigma = activation_function(activation)
+        self._sigma = activation_function(activation, "Neuron")
         rng = random_source(seed)
         # He initialisation for relu; uniform(-1, 1) / sqrt(nin) otherwise
-        bound = math.sqrt(6.0 / nin) if activation == "relu" else 1.0 / math.sqrt(nin)
-        self.w = [Parameter(rng.uniform(-bound, bound)) for _ in range(nin)]
+        bound = math.sqrt(6.0 / self.nin) if activation == "relu" else 1.0 / math.sqrt(self.nin)
+        self.w = [Parameter(rng.uniform(-bound, bound)) for _ in range(self.nin)]
         self.b = Parameter(0.0)
         self._label_parameters()
 
@@ -122,12 +118,12 @@ class Layer(Module):
         *,
         seed: int | random.Random | None = None,
     ) -> None:
-        self.nin = _positive_int(nin, "Layer: nin")
-        self.nout = _positive_int(nout, "Layer: nout")
+        self.nin = whole_number(nin, "Layer", "nin")
+        self.nout = whole_number(nout, "Layer", "nout")
         self.activation = activation
-        activation_function(activation)
+        activation_function(activation, "Layer")
         rng = random_source(seed)
-        self.neurons = [Neuron(nin, activation, seed=rng) for _ in range(nout)]
+        self.neurons = [Neuron(self.nin, activation, seed=rng) for _ in range(self.nout)]
         self._label_parameters()
 
     def __call__(self, x: Sequence[Operand] | Operand) -> list[Value]:
@@ -170,14 +166,14 @@ class MLP(Module):
         output_activation: str | None = None,
         seed: int | random.Random | None = None,
     ) -> None:
-        self.nin = _positive_int(nin, "MLP: nin")
+        self.nin = whole_number(nin, "MLP", "nin")
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
             raise ValueError(f"MLP: sizes must be a non-empty list of layer sizes, got {sizes!r}")
-        self.sizes = [_positive_int(size, "MLP: each layer size") for size in sizes]
+        self.sizes = [whole_number(size, "MLP", "each layer size") for size in sizes]
         self.activation = activation
         self.output_activation = "linear" if output_activation is None else output_activation
-        activation_function(self.activation)
-        activation_function(self.output_activation)
+        activation_function(self.activation, "MLP")
+        activation_function(self.output_activation, "MLP")
         rng = random_source(seed)
         fan_ins = [self.nin, *self.sizes[:-1]]
         last = len(self.sizes) - 1

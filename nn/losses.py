@@ -2,27 +2,30 @@
 
 Each loss takes predictions (a list of Values or numbers, or a single one) and targets of the
 same length, and returns a Value. Empty inputs, lists of different lengths and labels outside
-a loss's allowed set raise ValueError naming the loss and the value.
+a loss's allowed set raise ValueError naming the loss and the value; a prediction or target
+that is not a number (or, for predictions, a Value) raises TypeError naming the loss, its
+position and the value. NumPy scalars count as numbers.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import autograd
 from autograd import Value
-from autograd.value import Operand
+from autograd.value import Operand, as_float, is_real_number
 
 Predictions = Sequence[Operand] | Operand
 Targets = Sequence[Operand] | Operand
 
 
 def _as_list(x: Predictions, what: str, loss: str) -> list[Operand]:
-    if isinstance(x, (Value, int, float)) and not isinstance(x, bool):
-        return [x]
     if isinstance(x, Sequence) and not isinstance(x, str):
         return list(x)
+    if isinstance(x, Value) or is_real_number(x):
+        return [x]
     raise TypeError(f"{loss}: {what} must be a Value, a number or a list of them, got {x!r}")
 
 
@@ -37,10 +40,10 @@ def _pairs(loss: str, predictions: Predictions, targets: Targets) -> list[tuple[
     if not y_hat:
         raise ValueError(f"{loss}: no predictions given (empty input)")
     pairs = []
-    for prediction, target in zip(y_hat, y, strict=True):
+    for position, (prediction, target) in enumerate(zip(y_hat, y, strict=True)):
         if not isinstance(prediction, Value):
-            prediction = Value(prediction)
-        pairs.append((prediction, float(target)))
+            prediction = Value(as_float(prediction, f"{loss}: prediction {position}"))
+        pairs.append((prediction, as_float(target, f"{loss}: target {position}")))
     return pairs
 
 
@@ -117,15 +120,19 @@ def cross_entropy(logits: Sequence[Operand], target: int) -> Value:
         raise TypeError(f"cross_entropy: logits must be a list of Values or numbers: {logits!r}")
     if not logits:
         raise ValueError("cross_entropy: no logits given (empty input)")
-    z = [v if isinstance(v, Value) else Value(v) for v in logits]
-    if isinstance(target, bool) or not isinstance(target, int):
+    z = [
+        v if isinstance(v, Value) else Value(as_float(v, f"cross_entropy: logit {j}"))
+        for j, v in enumerate(logits)
+    ]
+    if isinstance(target, bool) or not isinstance(target, numbers.Integral):
         raise ValueError(f"cross_entropy: target must be a class index (int), got {target!r}")
     if not 0 <= target < len(z):
         raise ValueError(
             f"cross_entropy: target {target!r} is not a class index in 0..{len(z) - 1}"
         )
-    m = max(v.data for v in z)
-    if not math.isfinite(m):
-        raise ValueError(f"cross_entropy: logits must be finite, got max {m!r}")
+    for j, z_j in enumerate(z):
+        if not math.isfinite(z_j.data):
+            raise ValueError(f"cross_entropy: logits must be finite, got logit {j} = {z_j.data!r}")
+    m = max(z_j.data for z_j in z)
     log_sum_exp = autograd.sum((z_j - m).exp() for z_j in z).log() + m
-    return log_sum_exp - z[target]
+    return log_sum_exp - z[int(target)]

@@ -20,6 +20,7 @@ from os import PathLike
 from typing import Any
 
 from autograd import Parameter
+from autograd.value import is_real_number
 
 
 class StateDictError(ValueError):
@@ -186,7 +187,7 @@ def checked_state(module: Module, state: Mapping[str, Any]) -> list[float]:
     values = []
     for name in names:
         value = state[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if not is_real_number(value):
             raise StateDictError(
                 f"load_state_dict: {name!r} must be a number, got {type(value).__name__} {value!r}"
             )

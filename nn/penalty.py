@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import autograd
 from autograd import Value
+from autograd.value import is_real_number
 
 
 def l2_penalty(parameters: Iterable[Value], beta: float) -> Value:
@@ -23,13 +24,18 @@ def l2_penalty(parameters: Iterable[Value], beta: float) -> Value:
     >>> l2_penalty([Parameter(3.0), Parameter(-4.0)], beta=0.1).data
     2.5
     """
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)):
+    if not is_real_number(beta):
         raise TypeError(f"l2_penalty: beta must be a number, got {type(beta).__name__} {beta!r}")
     if not (math.isfinite(beta) and beta >= 0):
         raise ValueError(f"l2_penalty: beta must be a finite number >= 0, got {beta!r}")
+    if isinstance(parameters, Value):
+        raise TypeError(
+            f"l2_penalty: parameters must be a list of Values, got a single Value {parameters!r}"
+            f"; wrap it in a list"
+        )
     squares = []
     for theta in parameters:
         if not isinstance(theta, Value):
             raise TypeError(f"l2_penalty: parameters must be Values, got {type(theta).__name__}")
         squares.append(theta**2)
-    return beta * autograd.sum(squares)
+    return float(beta) * autograd.sum(squares)

@@ -10,19 +10,20 @@ A file looks like this (floats are written with ``repr``, so they read back bit 
     }
 
 Loading checks the whole file before touching the model: a file from another architecture,
-a truncated or malformed file, a value of the wrong type, or NaN/Infinity raises
-``ModelFileError`` (a ValueError naming the file and the problem) and changes nothing.
+a truncated or malformed file, a file that is not UTF-8 text, a value of the wrong type, or
+NaN/Infinity raises ``ModelFileError`` (a ValueError naming the file and the problem) and
+changes nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from os import PathLike
 from typing import Any
+
+from autograd.files import write_atomically
 
 from .module import Module, StateDictError
 
@@ -39,7 +40,8 @@ def save(model: Module, path: str | PathLike[str]) -> None:
 
     The text is written to a temporary file in the same directory, flushed and synced to
     disk, then renamed over ``path`` with ``os.replace``: a crash or error at any point
-    leaves either the old file or the new one, never half a file. A model with a
+    leaves either the old file or the new one, never half a file. An existing file keeps its
+    permissions; a new one gets the usual ones (0o666 less the umask). A model with a
     non-finite parameter is refused (ValueError naming it) before anything is written.
     """
     path = os.fspath(path)
@@ -54,38 +56,7 @@ def save(model: Module, path: str | PathLike[str]) -> None:
         "parameters": state,
     }
     text = json.dumps(document, indent=2, allow_nan=False) + "\n"
-    _write_atomically(path, text)
-
-
-def _write_atomically(path: str, text: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(
-        dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _sync_directory(directory)
-
-
-def _sync_directory(directory: str) -> None:
-    """Make the rename itself durable where the platform allows it (POSIX)."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    write_atomically(path, text)
 
 
 def load(model: Module, path: str | PathLike[str]) -> None:
@@ -95,8 +66,14 @@ def load(model: Module, path: str | PathLike[str]) -> None:
     then every parameter is assigned, so on error the model is exactly as it was.
     """
     path = os.fspath(path)
-    with open(path, encoding="utf-8") as file:
-        text = file.read()
+    with open(path, "rb") as file:
+        raw = file.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ModelFileError(
+            f"{path}: not a backprop-lab model file (not UTF-8 text: {error})"
+        ) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:

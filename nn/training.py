@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import autograd
 from autograd import Value
+from autograd.value import is_real_number
 from optim import SGD, Optimizer, Schedule
+from optim.checks import whole_number
 from optim.optimizer import check_lr
 
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
@@ -169,13 +171,16 @@ def fit(
     """
     loss_function, hits = _checked_loss(loss)
     n = _checked_data(xs, ys)
-    _check_whole("epochs", epochs)
+    epochs = whole_number(epochs, "fit", "epochs")
     if batch_size is not None:
-        _check_whole("batch_size", batch_size)
-    if not _is_real(l2) or not 0.0 <= l2 < math.inf:
+        batch_size = whole_number(batch_size, "fit", "batch_size")
+    if not is_real_number(l2) or not 0.0 <= l2 < math.inf:
         raise ValueError(f"fit: l2 must be a finite number >= 0, got {l2!r}")
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise TypeError(f"fit: seed must be an int or None, got {seed!r}")
+    l2 = float(l2)
+    if seed is not None:
+        if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
+            raise TypeError(f"fit: seed must be an int or None, got {seed!r}")
+        seed = int(seed)
     if not callable(model):
         raise TypeError(f"fit: model must be callable, got {type(model).__name__}")
     if optimizer is None:
@@ -209,6 +214,8 @@ def fit(
                 targets = [ys[i] for i in batch]
                 try:
                     predictions = [model(xs[i]) for i in batch]
+                    if isinstance(loss, str):
+                        _check_predictions(loss, predictions, batch)
                     objective = loss_function(predictions, targets)
                     if l2 > 0:
                         objective = objective + l2_penalty(parameters, l2)
@@ -266,13 +273,31 @@ def _checked_data(xs: Sequence[Any], ys: Sequence[Any]) -> int:
     return len(xs)
 
 
-def _check_whole(name: str, value: object) -> None:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"fit: {name} must be an int >= 1, got {value!r}")
+def _check_predictions(loss: str, predictions: list[Any], samples: list[int]) -> None:
+    """Each prediction has the shape ``loss`` needs: a list of logits for cross_entropy,
+    one Value or number for the others; otherwise TypeError naming fit, the loss and what the
+    model returned."""
+    for prediction, sample in zip(predictions, samples, strict=True):
+        one_number = isinstance(prediction, Value) or is_real_number(prediction)
+        if loss == "cross_entropy" and one_number:
+            raise TypeError(
+                f"fit: loss 'cross_entropy' needs a list of class logits per sample, but the "
+                f"model returned {_describe(prediction)} for sample {sample}"
+            )
+        if loss != "cross_entropy" and not one_number:
+            raise TypeError(
+                f"fit: loss {loss!r} needs one Value per sample, but the model returned "
+                f"{_describe(prediction)} for sample {sample}; give the model one output"
+            )
 
 
-def _is_real(x: object) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+def _describe(prediction: Any) -> str:
+    """``a list of 2 Values``, ``a single Value``, ``a str 'a'``: what a model returned."""
+    if isinstance(prediction, Value):
+        return f"a single Value ({prediction.data!r})"
+    if isinstance(prediction, (list, tuple)):
+        return f"a {type(prediction).__name__} of {len(prediction)} outputs"
+    return f"a {type(prediction).__name__} {prediction!r}"
 
 
 def _check_gradients(

@@ -76,3 +76,9 @@ def test_accuracy_counts_signs() -> None:
         accuracy([1.0], [0])
     with pytest.raises(ValueError, match="accuracy: no scores"):
         accuracy([], [])
+
+
+def test_numpy_integers_and_floats_are_accepted() -> None:
+    # 0.25 is exact in float32
+    assert make_moons(np.int64(10), np.float32(0.25), np.int64(3)) == make_moons(10, 0.25, 3)
+    assert noisy_sine(np.int64(7), np.float32(0.25), np.int64(1)) == noisy_sine(7, 0.25, 1)

@@ -226,3 +226,38 @@ def test_l2_penalty_refuses_a_negative_or_non_finite_beta() -> None:
 
 def test_l2_penalty_of_no_parameters_is_zero() -> None:
     assert l2_penalty([], 0.5).data == 0.0
+
+
+# ---- every input checked, NumPy numbers accepted -------------------------------------------------
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_cross_entropy_refuses_a_non_finite_logit_anywhere(position: int, bad: float) -> None:
+    logits = [1.0, 2.0, 3.0]
+    logits[position] = bad
+    with pytest.raises(ValueError, match=rf"cross_entropy: .*logit {position} = {bad!r}"):
+        cross_entropy(logits, 0)
+
+
+@pytest.mark.parametrize("loss_fn", [mse_loss, sse_loss, hinge_loss, bce_loss])
+@pytest.mark.parametrize(("bad", "shown"), [("a", "str 'a'"), (None, "NoneType None")])
+def test_a_target_that_is_not_a_number_names_the_loss_position_and_value(
+    loss_fn, bad: object, shown: str
+) -> None:
+    with pytest.raises(TypeError, match=rf"{loss_fn.__name__}: target 1: .*got {shown}"):
+        loss_fn([Value(0.5), Value(0.25)], [1.0, bad])
+
+
+def test_l2_penalty_of_a_single_value_asks_for_a_list() -> None:
+    with pytest.raises(TypeError, match="l2_penalty: parameters must be a list of Values, got a "
+                                        "single Value"):
+        l2_penalty(Parameter(1.0), 0.1)  # type: ignore[arg-type]
+
+
+def test_numpy_scalars_are_numbers_to_the_losses() -> None:
+    # (y − ŷ)² by hand: (2 − 0.5)² = 2.25, exact in float32 too
+    assert mse_loss(np.float32(0.5), np.float32(2.0)).data == 2.25
+    assert mse_loss([np.float32(0.5)], [np.int64(2)]).data == 2.25
+    # −log softmax([0, 1])_1 = log(1 + e^−1), by hand
+    assert cross_entropy([0.0, 1.0], np.int64(1)).data == pytest.approx(math.log1p(math.exp(-1)))
+    assert l2_penalty([Parameter(3.0)], np.float32(0.5)).data == 4.5  # 0.5 · 3²

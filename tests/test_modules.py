@@ -3,6 +3,7 @@ dropout, and gradients through models against central differences."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 
@@ -220,15 +221,15 @@ def test_weights_are_scaled_by_fan_in_and_biases_start_at_zero(activation: str, 
 
 
 def test_bad_constructor_arguments_are_refused() -> None:
-    with pytest.raises(ValueError, match=r"unknown activation 'softmax'.*'sigmoid', 'tanh'"):
+    with pytest.raises(ValueError, match=r"MLP: unknown activation 'softmax'.*'sigmoid', 'tanh'"):
         MLP(2, [3, 1], activation="softmax")
-    with pytest.raises(ValueError, match="unknown activation 'elu'"):
+    with pytest.raises(ValueError, match="MLP: unknown activation 'elu'"):
         MLP(2, [3, 1], output_activation="elu")
-    with pytest.raises(ValueError, match="MLP: nin must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="MLP: nin must be an int >= 1, got 0"):
         MLP(0, [1])
     with pytest.raises(ValueError, match="MLP: sizes must be a non-empty list"):
         MLP(2, [])
-    with pytest.raises(ValueError, match="MLP: each layer size must be a positive int, got -1"):
+    with pytest.raises(ValueError, match="MLP: each layer size must be an int >= 1, got -1"):
         MLP(2, [3, -1])
     with pytest.raises(TypeError, match="seed must be an int"):
         MLP(2, [1], seed="0")  # type: ignore[arg-type]
@@ -302,7 +303,7 @@ def test_feature_model_with_a_plain_function() -> None:
     with pytest.raises(ValueError, match="FeatureModel: give n"):
         FeatureModel(features)
     wrong = FeatureModel(features, n=2)
-    with pytest.raises(ValueError, match="FeatureMap 'features': expected 2 features, got 3"):
+    with pytest.raises(ValueError, match=r"FeatureMap '.*\.features': expected 2 features, got 3"):
         wrong(Value(0.5))
     with pytest.raises(ValueError, match="contradicts"):
         FeatureModel(fourier(3), n=4)
@@ -348,3 +349,42 @@ def test_dropout_is_reproducible_from_a_seed_and_refuses_bad_p() -> None:
     for bad in (-0.1, 1.0, 1.5, math.nan):
         with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\)"):
             Dropout(bad)
+
+
+# ---- errors name the class; NumPy numbers count as numbers ------------------------------------
+
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda: Neuron(2, activation="foo"), "Neuron"),
+        (lambda: Layer(2, 3, activation="foo"), "Layer"),
+        (lambda: MLP(2, [3, 1], activation="foo"), "MLP"),
+        (lambda: MLP(2, [3, 1], output_activation="foo"), "MLP"),
+    ],
+)
+def test_an_unknown_activation_names_the_class_and_the_choices(make: object, name: str) -> None:
+    with pytest.raises(
+        ValueError, match=rf"^{name}: unknown activation 'foo'; choose from 'sigmoid', 'tanh'"
+    ):
+        make()  # type: ignore[operator]
+
+
+def test_dropout_of_a_single_value_asks_for_a_list() -> None:
+    with pytest.raises(TypeError, match="Dropout: expected a list of Values or numbers, got Value"):
+        Dropout(0.5, seed=0)(Value(1.0))  # type: ignore[arg-type]
+
+
+def test_numpy_integers_and_floats_are_accepted_where_numbers_are() -> None:
+    plain = MLP(2, [3, 1], activation="tanh", seed=0)
+    from_numpy = MLP(np.int64(2), [np.int64(3), np.int64(1)], activation="tanh", seed=np.int64(0))
+    assert from_numpy.state_dict() == plain.state_dict()
+    one_input = MLP(1, [1], seed=0)
+    assert one_input(np.float32(0.5)).data == one_input(0.5).data  # 0.5 is exact in float32
+    assert fourier(np.int64(3)).identity() == {"kind": "fourier", "name": "fourier(3)", "n": 3}
+    assert [float(f) for f in polynomial(np.int64(2))(np.float32(2.0))] == [1.0, 2.0, 4.0]
+    assert Dropout(np.float32(0.5)).p == 0.5
+    pair = FeatureModel(FeatureMap("pair", np.int64(2), lambda x: [x, x]))
+    assert json.loads(json.dumps(pair.architecture()))["features"]["n"] == 2  # saved as JSON
+    values = {name: np.float32(0.25) for name in plain.state_dict()}
+    plain.load_state_dict(values)
+    assert set(plain.state_dict().values()) == {0.25}

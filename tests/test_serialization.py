@@ -8,13 +8,14 @@ import math
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn.serialization
-from nn import MLP, FeatureModel, ModelFileError, Module, StateDictError, fourier
+from nn import MLP, FeatureMap, FeatureModel, ModelFileError, Module, StateDictError, fourier
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
 activations = st.sampled_from(["sigmoid", "tanh", "relu", "linear"])
@@ -58,7 +59,10 @@ def test_feature_model_round_trip(tmp_path: Path) -> None:
     fresh.load(path)
     assert fresh.state_dict() == model.state_dict()
     document = json.loads(path.read_text())
-    assert document["architecture"] == {"type": "FeatureModel", "features": "fourier(5)", "n": 5}
+    assert document["architecture"] == {
+        "type": "FeatureModel",
+        "features": {"kind": "fourier", "name": "fourier(5)", "n": 5},
+    }
     assert document["version"] == 1
 
 
@@ -253,3 +257,79 @@ def test_a_model_with_a_non_finite_parameter_is_not_saved(tmp_path: Path) -> Non
     with pytest.raises(ValueError, match=r"save: parameter 'layers\.0\.neurons\.0\.b' is nan"):
         model.save(tmp_path / "model.json")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---- file permissions, encodings and feature-map identity -------------------------------------
+
+def test_a_new_file_gets_the_usual_mode_and_an_existing_file_keeps_its_mode(
+    tmp_path: Path,
+) -> None:
+    previous = os.umask(0o022)
+    try:
+        new = tmp_path / "new.json"
+        MLP(1, [1], seed=0).save(new)
+        assert new.stat().st_mode & 0o777 == 0o644  # 0o666 less the umask, like open(path, "w")
+        for mode in (0o644, 0o640):
+            existing = tmp_path / f"existing-{mode:o}.json"
+            existing.write_text("{}")
+            existing.chmod(mode)
+            MLP(1, [1], seed=0).save(existing)
+            assert existing.stat().st_mode & 0o777 == mode
+    finally:
+        os.umask(previous)
+
+
+def test_a_file_that_is_not_utf8_is_refused_by_name(saved: tuple[Path, dict]) -> None:
+    path, _ = saved
+    path.write_bytes(b'{"format": "backprop-lab model", "version": 1, \xff\xfe}')
+    assert_refused(MLP(2, [2, 1], seed=3), path, "not UTF-8")
+
+
+def first_features(x: float) -> list[float]:
+    return [x, 2 * x]
+
+
+def second_features(x: float) -> list[float]:
+    return [x, -x]
+
+
+# Two lambdas defined in different functions: both are named '<lambda>'.
+def first_lambda() -> FeatureModel:
+    return FeatureModel(lambda x: [x, 1.0], n=2)
+
+
+def second_lambda() -> FeatureModel:
+    return FeatureModel(lambda x: [x, x * x], n=2)
+
+
+@pytest.mark.parametrize(
+    ("make_saved", "make_loading"),
+    [
+        (first_lambda, second_lambda),
+        (lambda: FeatureModel(first_features, n=2), lambda: FeatureModel(second_features, n=2)),
+        # a custom map that calls itself fourier(3) is not the built-in fourier(3)
+        (lambda: FeatureModel(fourier(3)),
+         lambda: FeatureModel(FeatureMap("fourier(3)", 3, lambda x: [x, x, x]))),
+    ],
+    ids=["two lambdas", "two functions", "custom named like built-in"],
+)
+def test_feature_models_with_different_feature_maps_refuse_each_others_files(
+    tmp_path: Path, make_saved: Any, make_loading: Any
+) -> None:
+    path = tmp_path / "features.json"
+    model = make_saved()
+    model.load_state_dict({name: 0.5 + i for i, name in enumerate(model.state_dict())})
+    model.save(path)
+    assert_refused(make_loading(), path, "saved from another architecture")
+
+
+def test_a_feature_model_with_a_custom_function_loads_its_own_file(tmp_path: Path) -> None:
+    path = tmp_path / "custom.json"
+    model = FeatureModel(first_features, n=2)
+    model.load_state_dict({"theta.0": 0.5, "theta.1": -0.25})
+    model.save(path)
+    again = FeatureModel(first_features, n=2).load(path)
+    assert again.state_dict() == {"theta.0": 0.5, "theta.1": -0.25}
+    assert json.loads(path.read_text())["architecture"]["features"] == {
+        "kind": "custom", "name": f"{__name__}.first_features", "n": 2,
+    }

@@ -324,3 +324,38 @@ def test_invalid_arguments_raise_and_change_nothing(
     with pytest.raises(error, match=message):
         fit(model, **call)
     assert parameter_values(model) == before
+
+
+# ---- the model's output must fit the loss; NumPy numbers are numbers ---------------------------
+
+@pytest.mark.parametrize("loss", ["hinge", "mse", "bce"])
+def test_a_model_with_two_outputs_for_a_one_output_loss_is_named(loss: str) -> None:
+    xs, ys = nn.make_moons(10, seed=0)
+    model = nn.MLP(2, [3, 2], seed=0)
+    before = parameter_values(model)
+    with pytest.raises(
+        TypeError,
+        match=rf"fit: loss '{loss}' needs one Value per sample, but the model returned a list "
+              rf"of 2 outputs for sample \d+",
+    ):
+        fit(model, xs, [max(y, 0.0) for y in ys], loss=loss, progress=False)
+    assert parameter_values(model) == before
+
+
+def test_cross_entropy_with_a_one_output_model_is_named() -> None:
+    model = nn.MLP(2, [1], seed=0)
+    with pytest.raises(TypeError, match="fit: loss 'cross_entropy' needs a list of class logits"):
+        fit(model, [[0.0, 1.0]], [0], loss="cross_entropy", progress=False)
+
+
+def test_numpy_integers_and_floats_work_as_fit_arguments() -> None:
+    xs, ys = nn.make_moons(30, seed=2)
+
+    def train(seed: Any, epochs: Any, batch_size: Any, l2: Any) -> list[float]:
+        model = nn.MLP(2, [4, 1], activation="tanh", seed=0)
+        optimizer = Adam(model.parameters(), lr=0.05)
+        return fit(model, xs, ys, loss="hinge", optimizer=optimizer, epochs=epochs,
+                   batch_size=batch_size, l2=l2, seed=seed, progress=False).losses
+
+    # 0.25 is exact in float32, so both runs must be the same to the last bit
+    assert train(np.int64(11), np.int64(3), np.int64(8), np.float32(0.25)) == train(11, 3, 8, 0.25)
