@@ -320,7 +320,7 @@ def _scheduled_lr(lr_schedule: Callable[[int], float], k: int) -> float:
         raise ValueError(
             f"fit: lr_schedule({k}) gave an invalid learning rate: {learning_rate!r}"
         ) from None
-    return learning_rate
+    return float(learning_rate)  # a NumPy float too becomes a float, so state_dict() saves
 
 
 def _diverged(

@@ -238,8 +238,8 @@ def _is_unordered_view(params: object) -> bool:
 
 def _position(key: object) -> int | None:
     """A state key as a parameter position: 3 or "3" (after a JSON round trip), else None."""
-    if isinstance(key, int) and not isinstance(key, bool):
-        return key
+    if isinstance(key, numbers.Integral) and not isinstance(key, bool):
+        return int(key)
     if isinstance(key, str) and key.isdigit():
         return int(key)
     return None

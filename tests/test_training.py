@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -359,3 +360,12 @@ def test_numpy_integers_and_floats_work_as_fit_arguments() -> None:
 
     # 0.25 is exact in float32, so both runs must be the same to the last bit
     assert train(np.int64(11), np.int64(3), np.int64(8), np.float32(0.25)) == train(11, 3, 8, 0.25)
+
+
+def test_a_schedule_function_giving_numpy_floats_leaves_a_saveable_optimizer() -> None:
+    xs, ys = sine_data()
+    model = nn.FeatureModel(nn.fourier(3), seed=2)
+    optimizer = SGD(model.parameters(), lr=0.1)
+    fit(model, xs, ys, optimizer=optimizer, epochs=2, progress=False,
+        lr_schedule=lambda k: np.float32(0.25))
+    assert json.loads(json.dumps(optimizer.state_dict()))["hyperparameters"]["lr"] == 0.25
