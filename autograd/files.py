@@ -34,4 +34,19 @@ def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    _sync_directory(target.parent)
     return target
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable, where the platform can open a directory (POSIX)."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

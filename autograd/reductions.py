@@ -15,6 +15,11 @@ from .value import Operand, Value, _constant, _result, is_real_number
 
 
 def _as_values(operands: Iterable[Operand], where: str) -> tuple[Value, ...]:
+    if isinstance(operands, Value) or not isinstance(operands, Iterable):
+        raise TypeError(
+            f"{where}: expected a list of Values or numbers, got {type(operands).__name__} "
+            f"{operands!r}"
+        )
     given = tuple(operands)
     for item in given:
         if not isinstance(item, Value):

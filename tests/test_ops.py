@@ -224,3 +224,12 @@ def test_an_overflowing_derivative_keeps_its_sign() -> None:
     assert grad(lambda v: v**-2)(1e-120) == -math.inf
     # d(x^-1)/dx = -x^-2 at x = -1e-200: -1e400, -inf
     assert grad(lambda v: v**-1)(-1e-200) == -math.inf
+
+
+def test_sum_and_dot_refuse_a_single_value_naming_themselves() -> None:
+    from autograd import dot, sum
+
+    with pytest.raises(TypeError, match=r"sum: expected a list of Values or numbers, got Value"):
+        sum(Value(1.0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"dot: expected Values or real numbers, got str 'a'"):
+        dot(["a"], [1.0])  # type: ignore[list-item]
