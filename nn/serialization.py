@@ -91,7 +91,7 @@ def _check_document(document: Any, model: Module, path: str) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ModelFileError(f"{path}: not a backprop-lab model file (no \"format\": {FORMAT!r})")
     version = document.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if type(version) is not int or version != VERSION:
         raise ModelFileError(
             f"{path}: unsupported format version {version!r} (this backprop-lab reads {VERSION})"
         )

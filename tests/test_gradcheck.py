@@ -49,3 +49,22 @@ def test_numerical_gradient_refuses_an_index_out_of_range() -> None:
 
     with pytest.raises(IndexError, match="numerical_gradient: index 2 is out of range for 2"):
         numerical_gradient(lambda a, b: a * b, [1.0, 2.0], 2)
+
+
+def test_gradients_of_an_unreached_value_is_zero_even_if_its_grad_is_stale() -> None:
+    from autograd import gradients
+
+    # root = 3 y does not depend on w, so d root/d w = 0 by definition
+    w, y = Value(1.0), Value(2.0)
+    w.grad = 7.0  # left over from an earlier backward()
+    assert gradients(3 * y, (w, y)) == (0.0, 3.0)
+    assert w.grad == 7.0  # and it is left alone
+
+
+def test_gradcheck_uses_the_relative_tolerance_for_large_gradients() -> None:
+    import math
+
+    # d/dx e^(10x) = 10 e^(10x), about 4.9e9 at x = 2: the central difference is off by far
+    # more than atol from rounding alone, and far less than rtol * |numeric|
+    assert 10 * math.exp(20.0) > 1e9
+    assert gradcheck(lambda x: (10 * x).exp(), 2.0)

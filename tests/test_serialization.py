@@ -333,3 +333,18 @@ def test_a_feature_model_with_a_custom_function_loads_its_own_file(tmp_path: Pat
     assert json.loads(path.read_text())["architecture"]["features"] == {
         "kind": "custom", "name": f"{__name__}.first_features", "n": 2,
     }
+
+
+@pytest.mark.parametrize("bad", [True, "1", 1.0])
+def test_a_version_that_only_equals_1_is_refused(tmp_path: Path, bad: object) -> None:
+    # the documented format is "version": 1, an integer; JSON true or 1.0 (== 1 in Python) is not
+    path = tmp_path / "m.json"
+    MLP(2, [2, 1], seed=1).save(path)
+    document = json.loads(path.read_text())
+    document["version"] = bad
+    path.write_text(json.dumps(document))
+    model = MLP(2, [2, 1], seed=2)
+    before = model.state_dict()
+    with pytest.raises(ModelFileError, match="unsupported format version"):
+        model.load(path)
+    assert model.state_dict() == before
