@@ -111,7 +111,14 @@ class ChainRule:
         return r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
 
 
-def chain_rule(root: Value, wrt: Value, *, max_paths: int = 1000, precision: int = 4) -> ChainRule:
+def chain_rule(
+    root: Value,
+    wrt: Value,
+    *,
+    max_paths: int = 1000,
+    precision: int = 4,
+    names: Mapping[Value, str] | None = None,
+) -> ChainRule:
     """d root/d wrt written out: for each path from ``root`` to ``wrt``, the product of the
     local derivatives along it; the gradient is the sum over paths (the multivariate chain
     rule). An input used twice (``a * a``) gives two paths.
@@ -123,7 +130,9 @@ def chain_rule(root: Value, wrt: Value, *, max_paths: int = 1000, precision: int
 
     Nodes are named by their label; an unlabelled node by its operation's name and its index
     in ``topological_order(root)`` (``mul3``, ``tanh5``), an unlabelled leaf ``v`` and its index
-    (``v0``), the same names ``draw_graph`` gives in its tooltips. The number of paths can grow
+    (``v0``), the same names ``draw_graph`` gives in its tooltips; ``names`` overrides them
+    (``autograd.expression.formula_names`` gives each node the formula that made it, as the
+    command line and the stepping page do). The number of paths can grow
     exponentially with depth, so they are counted first (by dynamic programming, in linear
     time) and more than ``max_paths`` raises ValueError at once; ``autograd.gradients`` gives
     the same total without listing the paths.
@@ -134,7 +143,7 @@ def chain_rule(root: Value, wrt: Value, *, max_paths: int = 1000, precision: int
         raise ValueError(f"chain_rule: max_paths must be a positive int, got {max_paths!r}")
     check_precision(precision, "chain_rule")
     order = topological_order(root)
-    names = stable_names(order)
+    names = {**stable_names(order), **(names or {})}
     count = _count_paths(order, wrt)
     if count[root] > max_paths:
         raise ValueError(

@@ -23,7 +23,7 @@ from typing import NoReturn
 from .backprop import topological_order
 from .chain_rule import chain_rule
 from .examples import house_price
-from .expression import parse_expression
+from .expression import formula_names, parse_expression
 from .numbers_format import format_number
 from .value import Value
 
@@ -62,7 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parse_arguments(argv)
         output = _checked_output(args.output, args.steps)
         graph = _example() if args.command == "example" else _expression_graph(args)
-        lines = [str(chain_rule(graph.root, node)) for node in graph.wrt]
+        names = {  # each node as the formula that made it, as the stepping page shows it
+            node: name if name.isidentifier() else f"({name})"
+            for node, name in formula_names(topological_order(graph.root)).items()
+        }
+        lines = [str(chain_rule(graph.root, node, names=names)) for node in graph.wrt]
         if output is not None:
             _write(graph, output, args)
     except SystemExit as done:  # --help prints and "exits" successfully

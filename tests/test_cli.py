@@ -3,6 +3,7 @@ bad input exits with status 2 and one line, leaving an existing output file as i
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import subprocess
@@ -301,3 +302,13 @@ def test_without_graphviz_the_error_says_how_to_install_it(tmp_path: Path) -> No
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "install Graphviz: sudo apt-get install graphviz" in done.stderr
     assert output.read_bytes() == OLD_CONTENT
+
+
+def test_intermediate_nodes_are_named_by_their_formula(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["graph", "tanh(w1*x1 + b)", "w1=0.5", "x1=2", "b=0", "--wrt", "w1"])
+    assert status == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    # the chain through tanh, +, * named as written; d tanh(u)/du = 1 - tanh(1)^2, d(w1*x1)/dw1 = 2
+    assert line.startswith("∂f/∂w1 = ∂f/∂(w1*x1 + b) · ∂(w1*x1 + b)/∂(w1*x1) · ∂(w1*x1)/∂w1 = ")
+    expected = (1 - math.tanh(1.0) ** 2) * 2
+    assert float(line.rsplit("= ", 1)[1]) == pytest.approx(expected, rel=1e-3)
