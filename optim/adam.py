@@ -15,6 +15,7 @@ from .optimizer import (
     check_gamma,
     check_lr,
     check_maximize,
+    check_mean_of_squares,
     state_error,
 )
 
@@ -113,13 +114,9 @@ class Adam(Optimizer):
         return theta, {"v": v, "s": s, "k": k + 1}
 
     def _checked_state(self, saved: Any, where: str) -> dict[int, dict[str, float]]:
-        state = super()._checked_state(saved, where)
+        state = super()._checked_state(saved, where)  # every entry is a finite float by now
+        check_mean_of_squares(state, where)
         for index, entry in state.items():
-            # every entry is a finite float by now
-            s = entry.get("s", 0.0)
-            if s < 0:
-                # s is a mean of squares; a negative s has no square root
-                raise state_error(where, index, "s", s, "a number >= 0")
             k = entry.get("k", 0.0)
             if not float(k).is_integer() or k < 0:
                 raise state_error(where, index, "k", k, "a whole number >= 0")

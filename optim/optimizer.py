@@ -317,3 +317,11 @@ def check_maximize(maximize: object) -> None:
     """``maximize``: True or False."""
     if not isinstance(maximize, bool):
         raise ValueError(f"Invalid maximize value: {maximize!r} (maximize must be True or False)")
+
+
+def check_mean_of_squares(state: Mapping[int, Mapping[str, float]], where: str) -> None:
+    """Refuse a saved ``s`` below 0: s is a mean of squares, and a negative s has no root."""
+    for index, entry in state.items():
+        s = entry.get("s", 0.0)
+        if s < 0:
+            raise state_error(where, index, "s", s, "a number >= 0")

@@ -15,7 +15,7 @@ from .optimizer import (
     check_gamma,
     check_lr,
     check_maximize,
-    state_error,
+    check_mean_of_squares,
 )
 
 
@@ -88,9 +88,5 @@ class RMSProp(Optimizer):
 
     def _checked_state(self, saved: Any, where: str) -> dict[int, dict[str, float]]:
         state = super()._checked_state(saved, where)
-        for index, entry in state.items():
-            s = entry.get("s", 0.0)
-            if s < 0:
-                # s is a mean of squares; a negative s has no square root
-                raise state_error(where, index, "s", s, "a number >= 0")
+        check_mean_of_squares(state, where)
         return state
