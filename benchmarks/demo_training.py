@@ -20,7 +20,13 @@ from autograd import Value
 from .float_mlp import ALPHA
 from .mlp_step import MICROGRAD, GraphTrainer
 from .moons import make_moons
-from .scalar_mlp import DEMO_SIZES, LayerWeights, flat_weights, initial_weights, micrograd_mlp
+from .scalar_mlp import (
+    DEMO_SIZES,
+    LayerWeights,
+    initial_weights,
+    load_weights,
+    micrograd_mlp,
+)
 from .timing import collector
 
 OURS = "backprop-lab nn + optim"
@@ -40,13 +46,7 @@ def nn_mlp(weights: list[LayerWeights]) -> nn.MLP:
     """``nn.MLP`` for the demo's sizes, its parameters overwritten by ``weights``."""
     sizes = [len(rows) for rows, _ in weights]
     model = nn.MLP(len(weights[0][0][0]), sizes, activation="relu", seed=0)
-    flat = flat_weights(weights)
-    parameters = model.parameters()
-    if len(parameters) != len(flat):
-        raise ValueError(f"nn_mlp: {len(parameters)} parameters but {len(flat)} weights")
-    for p, value in zip(parameters, flat, strict=True):
-        p.data = value
-    return model
+    return cast(nn.MLP, load_weights(model, weights, "nn_mlp"))
 
 
 def train_ours(

@@ -97,10 +97,15 @@ def micrograd_mlp(weights: list[LayerWeights]) -> Any:
 
     sizes = [len(weights[0][0][0])] + [len(rows) for rows, _ in weights]
     model = MLP(sizes[0], sizes[1:])
+    return load_weights(model, weights, "micrograd_mlp")
+
+
+def load_weights(model: Any, weights: list[LayerWeights], where: str) -> Any:
+    """``model`` with its parameters, in order, overwritten by ``weights``; returns it."""
     flat = flat_weights(weights)
     parameters = model.parameters()
     if len(parameters) != len(flat):
-        raise ValueError(f"micrograd_mlp: {len(parameters)} parameters but {len(flat)} weights")
+        raise ValueError(f"{where}: {len(parameters)} parameters but {len(flat)} weights")
     for p, value in zip(parameters, flat, strict=True):
         p.data = value
     return model
