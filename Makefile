@@ -21,7 +21,7 @@ browser-deps:
 	bash scripts/system-deps.sh --browser
 
 demo: $(INSTALLED) system-deps
-	$(PY) -m autograd.demo
+	$(PY) -m autograd.cli.demo
 
 test: $(INSTALLED) browser-deps lint typecheck pytest
 

@@ -7,18 +7,30 @@ Note: the import name ``autograd`` is also used by the HIPS autograd package on 
 backprop-lab into its own virtual environment.
 """
 
-from .backprop import gradients, local_derivatives, topological_order
-from .chain_rule import ChainRule, Factor, chain_rule, explain_step
-from .draw import draw_graph, render
-from .expression import ExpressionError, parse_expression
-from .functional import grad
+# The engine core (value, op, backprop, grad_mode, functional, gradcheck, reductions), and,
+# re-exported for convenience, the pictures (.viz) and the expression parser (.cli), which are
+# built on the core: they import it, it never imports them.
+from .backprop import local_derivatives, topological_order
+from .cli.expression import ExpressionError, parse_expression
+from .functional import grad, gradients
 from .grad_mode import enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient
-from .numbers_format import format_number
 from .reductions import dot, sum
-from .stepping_page import stepping_page, write_stepping_page
-from .steps import BackpropStep, Contribution, backprop_steps
 from .value import Parameter, Value
+from .viz import (
+    BackpropStep,
+    ChainRule,
+    Contribution,
+    Factor,
+    backprop_steps,
+    chain_rule,
+    draw_graph,
+    explain_step,
+    format_number,
+    render,
+    stepping_page,
+    write_stepping_page,
+)
 
 __all__ = [
     "BackpropStep",

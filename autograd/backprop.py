@@ -6,21 +6,37 @@ deterministic: nodes are visited in the order their inputs were written.
 
 from __future__ import annotations
 
-from typing import Any
-
-from .value import Value, as_float
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 
-def topological_order(root: Value) -> list[Value]:
+@runtime_checkable
+class Node(Protocol):
+    """What backprop needs of a node: its value, its gradient, its inputs and the op that made it.
+
+    ``autograd.Value`` is the node; this module reads only these four attributes, so the
+    backward pass depends on nothing above it (``Value.backward`` calls down into it).
+    """
+
+    data: float
+    grad: Any
+    inputs: tuple[Any, ...]
+    _op: Any
+
+
+# The engine's nodes: Values (a type variable, so a list of Values comes back as one).
+V = TypeVar("V", bound=Node)
+
+
+def topological_order(root: V) -> list[V]:
     """Every node ``root`` depends on, each once, inputs before the nodes that use them.
 
     A depth-first search with an explicit stack of input iterators (no recursion). Inputs
     are explored left to right, so the order depends only on how the graph was written,
     never on object ids. ``root`` comes last.
     """
-    if not isinstance(root, Value):
+    if not isinstance(root, Node):
         raise TypeError(f"topological_order: root must be a Value, got {_describe(root)}")
-    order: list[Value] = []
+    order: list[V] = []
     visited = {root}
     path = [root]  # the nodes whose inputs are being explored, outermost first
     pending = [iter(root.inputs)]  # for each node on the path, its inputs not yet explored
@@ -39,7 +55,7 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def local_derivatives(node: Value, create_graph: bool = False) -> tuple[Any, ...]:
+def local_derivatives(node: Node, create_graph: bool = False) -> tuple[Any, ...]:
     """d(node)/d(input) for each of ``node``'s inputs, at the current values.
 
     Floats normally; Values recorded in the graph when ``create_graph`` is true.
@@ -53,7 +69,7 @@ def local_derivatives(node: Value, create_graph: bool = False) -> tuple[Any, ...
     return op.derivatives(*[child.data for child in inputs], node.data)
 
 
-def _propagate(order: list[Value], create_graph: bool) -> None:
+def propagate(order: list[V], create_graph: bool) -> None:
     """The chain rule, node by node in reverse topological order.
 
     When a node is reached, every node that uses it has already sent its contribution, so
@@ -87,19 +103,14 @@ def _describe(x: object) -> str:
     return f"{type(x).__name__} {x!r}"
 
 
-def _seed(grad: object, create_graph: bool) -> float | Value:
-    seed = as_float(grad, "backward: grad")
-    return Value(seed) if create_graph else seed
-
-
-def backward(root: Value, grad: object = 1.0, create_graph: bool = False) -> None:
+def backward(root: Node, seed: Any, create_graph: bool = False) -> None:
     """Fill in the ``.grad`` of every node ``root`` depends on (see ``Value.backward``).
 
+    ``seed`` is d(something)/d(root): a float, or a Value when ``create_graph`` is true.
     Interior nodes are reset at the start of each pass, so they hold this pass's gradient and
     send back only this pass's contribution; leaves keep what earlier passes gave them and add
     to it, as PyTorch does.
     """
-    seed = _seed(grad, create_graph)
     order = topological_order(root)
     for node in order:
         if node._op is not None:
@@ -108,33 +119,4 @@ def backward(root: Value, grad: object = 1.0, create_graph: bool = False) -> Non
         root.grad += seed
     else:
         root.grad = seed
-    _propagate(order, create_graph)
-
-
-def gradients(
-    root: Value, wrt: tuple[Value, ...], create_graph: bool = False
-) -> tuple[float | Value, ...]:
-    """d(root)/d(w) for each w in ``wrt``, leaving every node's ``.grad`` as it was.
-
-    This is the functional form behind ``autograd.grad``: it accumulates nothing. A ``w`` that
-    ``root`` does not depend on gets 0.0.
-    """
-    if not isinstance(root, Value):
-        raise TypeError(f"gradients: root must be a Value, got {_describe(root)}")
-    if isinstance(wrt, Value) or not isinstance(wrt, (tuple, list)):
-        raise TypeError(f"gradients: wrt must be a tuple of Values, got {_describe(wrt)}")
-    for w in wrt:
-        if not isinstance(w, Value):
-            raise TypeError(f"gradients: wrt must hold Values, got {_describe(w)}")
-    order = topological_order(root)
-    saved = [node.grad for node in order]
-    try:
-        for node in order:
-            node.grad = 0.0
-        root.grad = _seed(1.0, create_graph)
-        _propagate(order, create_graph)
-        reached = set(order)
-        return tuple(w.grad if w in reached else 0.0 for w in wrt)
-    finally:
-        for node, grad in zip(order, saved, strict=True):
-            node.grad = grad
+    propagate(order, create_graph)

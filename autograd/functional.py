@@ -1,4 +1,5 @@
-"""``grad(f)``: the derivative of a function as a new function, composable like JAX's."""
+"""``grad(f)`` and ``gradients``: derivatives as functions, composable like JAX's, that accumulate
+nothing into any ``.grad``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from .backprop import gradients
+from .backprop import propagate, topological_order
 from .grad_mode import enable_grad
 from .value import Value, as_float
 
@@ -76,3 +77,36 @@ def grad(f: Callable[..., Any], argnum: int | tuple[int, ...] = 0) -> Callable[.
     derivative.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
     derivative.__doc__ = f"The derivative of {getattr(f, '__name__', 'f')} (see autograd.grad)."
     return derivative
+
+
+def gradients(
+    root: Value, wrt: tuple[Value, ...], create_graph: bool = False
+) -> tuple[float | Value, ...]:
+    """d(root)/d(w) for each w in ``wrt``, leaving every node's ``.grad`` as it was.
+
+    This is the functional form behind ``autograd.grad``: it accumulates nothing. A ``w`` that
+    ``root`` does not depend on gets 0.0.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"gradients: root must be a Value, got {_describe(root)}")
+    if isinstance(wrt, Value) or not isinstance(wrt, (tuple, list)):
+        raise TypeError(f"gradients: wrt must be a tuple of Values, got {_describe(wrt)}")
+    for w in wrt:
+        if not isinstance(w, Value):
+            raise TypeError(f"gradients: wrt must hold Values, got {_describe(w)}")
+    order = topological_order(root)
+    saved = [node.grad for node in order]
+    try:
+        for node in order:
+            node.grad = 0.0
+        root.grad = Value(1.0) if create_graph else 1.0
+        propagate(order, create_graph)
+        reached = set(order)
+        return tuple(w.grad if w in reached else 0.0 for w in wrt)
+    finally:
+        for node, grad in zip(order, saved, strict=True):
+            node.grad = grad
+
+
+def _describe(x: object) -> str:
+    return f"{type(x).__name__} {x!r}"

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .backprop import gradients
+from .functional import gradients
 from .grad_mode import no_grad
 from .value import Value, as_float
 

@@ -105,10 +105,8 @@ SINGULAR = Op("singular", "singular", _undefined_derivatives)
 
 def _singular(value: float, *operands: Scalar) -> Scalar:
     """``value`` as a float, or, when any operand is a Value, as a node whose slope is nan."""
-    from .value import Value, _result  # here, not at the top: value.py imports this module
-
-    inputs = tuple(x for x in operands if isinstance(x, Value))
-    return _result(value, inputs, SINGULAR) if inputs else value
+    inputs = tuple(x for x in operands if not isinstance(x, (float, int)))
+    return inputs[0]._pole(value, inputs) if inputs else value
 
 
 def sign(x: Scalar) -> float:

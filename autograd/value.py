@@ -6,6 +6,7 @@ import math
 import numbers
 from typing import Any, Union
 
+from . import backprop
 from . import op as rules
 from .grad_mode import _open_no_grad_blocks, _recording
 from .op import Op, PowerOf
@@ -115,9 +116,15 @@ class Value:
         be differentiated again (second derivatives). They refer back to the graph, which then
         holds a reference cycle until the garbage collector runs; ``autograd.grad`` avoids that.
         """
-        from .backprop import backward
+        seed = as_float(grad, "backward: grad")
+        backprop.backward(self, Value(seed) if create_graph else seed, create_graph)
 
-        backward(self, grad, create_graph)
+    def _pole(self, data: float, inputs: tuple[Value, ...]) -> Value:
+        """A node for an infinite or undefined result (a pole, an overflow): its slope is nan.
+
+        Called by the rules in ``autograd.op``, which build Values without importing this module.
+        """
+        return _result(data, inputs, rules.SINGULAR)
 
     # ---- a + b -------------------------------------------------------------------------------
 

@@ -22,9 +22,10 @@ from typing import Any
 from autograd import Parameter
 from autograd.value import is_real_number
 
+from . import serialization
+from .errors import StateDictError
 
-class StateDictError(ValueError):
-    """A state dict (or a file holding one) does not fit the model; the model was not changed."""
+__all__ = ["Module", "StateDictError", "checked_state"]
 
 
 class Module:
@@ -148,9 +149,7 @@ class Module:
 
         See ``nn.serialization.save``: a failed save leaves any existing file untouched.
         """
-        from .serialization import save
-
-        save(self, path)
+        serialization.save(self, path)
 
     def load(self, path: str | PathLike[str]) -> Module:
         """Load parameters saved by ``save()`` into this model, and return it.
@@ -158,9 +157,7 @@ class Module:
         The file must come from the same architecture; a bad file raises ``ModelFileError``
         (a ValueError naming the file and the problem) and leaves the model unchanged.
         """
-        from .serialization import load
-
-        load(self, path)
+        serialization.load(self, path)
         return self
 
 

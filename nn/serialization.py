@@ -20,22 +20,33 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Mapping
 from os import PathLike
-from typing import Any
+from typing import Any, Protocol
 
 from autograd.files import write_atomically
 
-from .module import Module, StateDictError
+from .errors import StateDictError
 
 FORMAT = "backprop-lab model"
 VERSION = 1
+
+
+class Model(Protocol):
+    """What saving and loading need of a model (``nn.Module`` has it all)."""
+
+    def architecture(self) -> dict[str, Any]: ...
+
+    def state_dict(self) -> dict[str, float]: ...
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None: ...
 
 
 class ModelFileError(StateDictError):
     """A model file cannot be loaded into this model; the message names the file and why."""
 
 
-def save(model: Module, path: str | PathLike[str]) -> None:
+def save(model: Model, path: str | PathLike[str]) -> None:
     """Write ``model``'s architecture and parameters to ``path`` as JSON, atomically.
 
     The text is written to a temporary file in the same directory, flushed and synced to
@@ -59,7 +70,7 @@ def save(model: Module, path: str | PathLike[str]) -> None:
     write_atomically(path, text)
 
 
-def load(model: Module, path: str | PathLike[str]) -> None:
+def load(model: Model, path: str | PathLike[str]) -> None:
     """Load parameters saved by ``save`` into ``model``; ``ModelFileError`` if they don't fit.
 
     Everything is checked first (format, version, architecture, names, types, finiteness),
@@ -86,7 +97,7 @@ def load(model: Module, path: str | PathLike[str]) -> None:
         raise ModelFileError(f"{path}: {error}") from None
 
 
-def _check_document(document: Any, model: Module, path: str) -> dict[str, Any]:
+def _check_document(document: Any, model: Model, path: str) -> dict[str, Any]:
     """The ``parameters`` of a well-formed file made by ``model``'s architecture."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ModelFileError(f"{path}: not a backprop-lab model file (no \"format\": {FORMAT!r})")

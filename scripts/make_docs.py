@@ -34,9 +34,9 @@ import matplotlib.pyplot as plt
 import nn
 import optim
 from autograd import Value, draw_graph, grad, no_grad, render
-from autograd.cli import EXAMPLE_TITLE
+from autograd.cli.commands import EXAMPLE_TITLE
 from autograd.examples import house_price
-from autograd.stepping_page import write_stepping_page
+from autograd.viz.stepping_page import write_stepping_page
 
 IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
 CHROMIUM = Path("/usr/bin/chromium")

@@ -15,7 +15,7 @@ import pytest
 
 from autograd import Value, numerical_gradient
 from autograd.cli import main
-from autograd.demo import main as demo
+from autograd.cli.demo import main as demo
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKPROP_LAB = ROOT / ".venv" / "bin" / "backprop-lab"

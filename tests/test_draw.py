@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Parameter, Value, draw_graph, format_number, render
-from autograd.draw import (
+from autograd.examples import house_price
+from autograd.viz.draw import (
     HIGHLIGHT,
     INTERIOR_FILL,
     LEAF_FILL,
     OUTPUT_FILL,
     PARAMETER_FILL,
 )
-from autograd.examples import house_price
 
 # The slide's numbers, derived by hand from the defaults of house_price().
 THETA1, THETA2, X, Y = 50_000.0, 163.0, 2_500.0, 500_000.0
@@ -401,7 +401,7 @@ def test_import_autograd_needs_neither_graphviz_nor_ipywidgets() -> None:
         "import sys\n"
         "sys.modules['graphviz'] = None\n"
         "sys.modules['ipywidgets'] = None\n"
-        "import autograd, autograd.widgets\n"
+        "import autograd, autograd.viz.widgets\n"
         "x = autograd.Value(2.0)\n"
         "y = x * x\n"
         "y.backward()\n"

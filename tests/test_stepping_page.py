@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from autograd import Value, backprop_steps, format_number, topological_order
-from autograd.chain_rule import stable_names
+from autograd.cli.expression import parse_expression
 from autograd.examples import house_price
-from autograd.expression import parse_expression
-from autograd.stepping_page import stepping_page, write_stepping_page
+from autograd.viz.names import stable_names
+from autograd.viz.stepping_page import stepping_page, write_stepping_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

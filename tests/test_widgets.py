@@ -12,7 +12,7 @@ from autograd import Value
 from autograd.examples import house_price
 
 widgets = pytest.importorskip("ipywidgets")
-from autograd.widgets import step_through  # noqa: E402
+from autograd.viz import step_through  # noqa: E402
 
 
 def parts(box: Any) -> tuple[Any, Any, Any, Any, Any]:

@@ -40,7 +40,7 @@ def test_the_readme_example_written_by_hand() -> None:
 
 def test_the_demo_prints_the_gradients() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "autograd.demo"], capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "autograd.cli.demo"], capture_output=True, text=True, check=True,
         timeout=120,
     )
     assert "-85,000" in result.stdout

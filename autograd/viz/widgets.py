@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .backprop import topological_order
-from .chain_rule import explain_step, stable_names
+from ..backprop import topological_order
+from ..value import Value
+from .chain_rule import explain_step
 from .draw import INSTALL_HINT, draw_graph
+from .names import stable_names
 from .steps import backprop_steps
-from .value import Value
 
 
 def step_through(root: Value, *, precision: int = 4, max_nodes: int = 500) -> Any:

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import backprop
-from .chain_rule import stable_names
-from .files import write_atomically
+from .. import backprop
+from ..files import write_atomically
+from ..value import Parameter, Value
+from .names import stable_names
 from .numbers_format import check_precision, format_number
 from .steps import backprop_steps
-from .value import Parameter, Value
 
 if TYPE_CHECKING:
     import graphviz

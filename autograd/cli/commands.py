@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from .backprop import topological_order
-from .chain_rule import chain_rule
-from .examples import house_price
-from .expression import formula_names, parse_expression
-from .numbers_format import format_number
-from .value import Value
+from ..backprop import topological_order
+from ..examples import house_price
+from ..value import Value
+from ..viz.chain_rule import chain_rule
+from ..viz.names import formula_names
+from ..viz.numbers_format import format_number
+from .expression import parse_expression
 
 PROG = "backprop-lab"
 IMAGE_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
@@ -247,11 +248,11 @@ def _expression_graph(args: argparse.Namespace) -> Graph:
 
 def _write(graph: Graph, output: Path, args: argparse.Namespace) -> None:
     if args.steps:
-        from .stepping_page import write_stepping_page
+        from ..viz.stepping_page import write_stepping_page
 
         write_stepping_page(graph.root, output, title=graph.title)
         return
-    from .draw import draw_graph, render
+    from ..viz.draw import draw_graph, render
 
     render(draw_graph(graph.root, local_derivatives=args.local_derivatives), output)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .backprop import local_derivatives, topological_order
-from .value import Value
+from ..backprop import local_derivatives, topological_order
+from ..value import Value
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .backprop import topological_order
-from .chain_rule import stable_names
+from ..backprop import topological_order
+from ..files import write_atomically
+from ..value import Value
 from .draw import draw_graph
-from .expression import formula_names
-from .files import write_atomically
+from .names import formula_names, stable_names
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep, backprop_steps
-from .value import Value
 
 DEFAULT_TITLE = "Backprop, step by step"
 

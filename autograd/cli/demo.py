@@ -6,11 +6,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .chain_rule import chain_rule
-from .cli import EXAMPLE_TITLE
-from .draw import draw_graph, render
-from .examples import house_price
-from .stepping_page import write_stepping_page
+from ..examples import house_price
+from ..viz.chain_rule import chain_rule
+from ..viz.draw import draw_graph, render
+from ..viz.stepping_page import write_stepping_page
+from .commands import EXAMPLE_TITLE
 
 BUILD = Path("build")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .value import Parameter, Value
+from ..value import Parameter, Value
 
 
 @dataclass(frozen=True)

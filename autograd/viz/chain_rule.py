@@ -6,10 +6,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .backprop import local_derivatives, topological_order
+from ..backprop import local_derivatives, topological_order
+from ..value import Value
+from .names import stable_names
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep
-from .value import Value
 
 PARTIAL = "∂"
 TIMES = " · "
@@ -131,7 +132,7 @@ def chain_rule(
     Nodes are named by their label; an unlabelled node by its operation's name and its index
     in ``topological_order(root)`` (``mul3``, ``tanh5``), an unlabelled leaf ``v`` and its index
     (``v0``), the same names ``draw_graph`` gives in its tooltips; ``names`` overrides them
-    (``autograd.expression.formula_names`` gives each node the formula that made it, as the
+    (``autograd.viz.names.formula_names`` gives each node the formula that made it, as the
     command line and the stepping page do). The number of paths can grow
     exponentially with depth, so they are counted first (by dynamic programming, in linear
     time) and more than ``max_paths`` raises ValueError at once; ``autograd.gradients`` gives
@@ -157,17 +158,6 @@ def chain_rule(
     return ChainRule(root, wrt, paths, float(total), precision, names)
 
 
-def stable_names(order: list[Value]) -> dict[Value, str]:
-    """A name for each node of ``order``: its label, else ``{op name}{index}`` or ``v{index}``."""
-    names = {}
-    for i, node in enumerate(order):
-        if node.label:
-            names[node] = node.label
-        elif node._op is not None:
-            names[node] = f"{node._op.name}{i}"
-        else:
-            names[node] = f"v{i}"
-    return names
 
 
 def explain_step(

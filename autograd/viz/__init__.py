@@ -1,0 +1,32 @@
+"""Seeing backprop: graph pictures, backprop step by step, chain-rule text, the stepping page.
+
+Everything here reads the graph the engine records and changes nothing in it. It imports the
+engine core; the core never imports it. Graphviz and ipywidgets are imported only by the
+functions that need them.
+"""
+
+from .chain_rule import ChainRule, Factor, chain_rule, explain_step
+from .draw import draw_graph, render
+from .names import formula_names, stable_names
+from .numbers_format import format_number
+from .stepping_page import stepping_page, write_stepping_page
+from .steps import BackpropStep, Contribution, backprop_steps
+from .widgets import step_through
+
+__all__ = [
+    "BackpropStep",
+    "ChainRule",
+    "Contribution",
+    "Factor",
+    "backprop_steps",
+    "chain_rule",
+    "draw_graph",
+    "explain_step",
+    "format_number",
+    "formula_names",
+    "render",
+    "stable_names",
+    "step_through",
+    "stepping_page",
+    "write_stepping_page",
+]
