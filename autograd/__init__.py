@@ -7,15 +7,18 @@ Note: the import name ``autograd`` is also used by the HIPS autograd package on 
 backprop-lab into its own virtual environment.
 """
 
-# The engine core (value, op, backprop, grad_mode, functional, gradcheck, reductions), and,
+# The engine core (value, op, backprop, grad_mode, functional, gradcheck, reductions, and the
+# compiler: tracing, codegen, compiler), and,
 # re-exported for convenience, the pictures (.viz) and the expression parser (.cli), which are
 # built on the core: they import it, it never imports them.
 from .backprop import local_derivatives, topological_order
 from .cli.expression import ExpressionError, parse_expression
+from .compiler import CompiledFunction, compile
 from .functional import grad, gradients
 from .grad_mode import enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient
 from .reductions import dot, sum
+from .tracing import DataDependenceError
 from .value import Parameter, Value
 from .viz import (
     BackpropStep,
@@ -35,7 +38,9 @@ from .viz import (
 __all__ = [
     "BackpropStep",
     "ChainRule",
+    "CompiledFunction",
     "Contribution",
+    "DataDependenceError",
     "ExpressionError",
     "Factor",
     "GradcheckError",
@@ -43,6 +48,7 @@ __all__ = [
     "Value",
     "backprop_steps",
     "chain_rule",
+    "compile",
     "dot",
     "draw_graph",
     "enable_grad",

@@ -1,0 +1,345 @@
+"""``compile(f)``: trace a scalar function once, then run it as generated straight-line Python.
+
+The first call runs ``f`` on stand-in inputs and records its graph (``autograd.tracing``);
+``autograd.codegen`` writes that graph out as a Python function computing the value and then
+every gradient, one line per node. Later calls run that function on plain floats: no Value
+objects, no graph walk. ``source`` shows the code, chain-rule factors in its comments.
+
+Batched calls (any argument a list or NumPy array of n numbers) run the same code with every
+node a NumPy operation over the n examples. NumPy is needed only there and is imported there;
+the rest is standard library.
+
+The rule for functions whose graph depends on the data: compiling **refuses** them at trace
+time. A traced function that reads a value computed from its inputs (``.data``, ``float()``,
+``bool()``, comparisons, ``.item()``) gets a ``DataDependenceError`` (a ValueError) naming the
+read, so a compiled function can never silently return the answer of another branch. Write such
+choices with ops (``relu``, ``abs``) instead.
+
+Numbers behave as in the eager engine: whenever the compiled code meets an error, a NaN or an
+infinity, the call is computed again by running ``f`` on Values, which gives the engine's own
+values, gradients and error messages.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import linecache
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .codegen import Program, generate
+from .tracing import DataDependenceError, Trace, input_node, trace
+from .value import Value, is_real_number
+
+__all__ = ["CompiledFunction", "DataDependenceError", "compile"]
+
+# Points tried when ``source`` is asked for before any call (the code does not depend on them,
+# but tracing runs the ops, and some inputs are outside their domains).
+_TRACE_POINTS = (1.0, 0.5, 2.0, 0.25, 3.0, -0.5, -1.0)
+
+
+def compile(function: Callable[..., Value]) -> CompiledFunction:  # noqa: A001 (autograd.compile)
+    """Compile ``function`` (k scalar Values in, one Value out) into straight-line Python.
+
+    >>> import autograd
+    >>> def f(x, y):
+    ...     return x * y + x.sin()
+    >>> c = autograd.compile(f)
+    >>> c(2.0, 3.0) == 6.0 + math.sin(2.0)
+    True
+    >>> value, (dx, dy) = c.value_and_grad(2.0, 3.0)
+    >>> dy
+    2.0
+
+    ``c(*xs)`` is the value, ``c.value_and_grad(*xs)`` the value and the gradients as floats,
+    ``c.source`` the generated code. Any argument may be a list or NumPy array of n numbers
+    instead (see ``CompiledFunction.value_and_grad``). ``function`` must build the same graph
+    for every input; one that reads its values raises ``DataDependenceError`` when traced.
+    """
+    if not callable(function):
+        raise TypeError(f"compile: expected a function, got {type(function).__name__} {function!r}")
+    return CompiledFunction(function)
+
+
+class CompiledFunction:
+    """A function of k numbers, traced once and run as generated Python. See ``compile``."""
+
+    def __init__(self, function: Callable[..., Value]) -> None:
+        self.function = function
+        self.name = getattr(function, "__name__", type(function).__name__)
+        self._arity, self._names = _parameters(function)
+        self._trace: Trace | None = None
+        self._programs: dict[tuple[bool, bool], Callable[..., Any]] = {}
+        self._sources: dict[tuple[bool, bool], str] = {}
+
+    def __repr__(self) -> str:
+        return f"<compiled {self.name}({', '.join(self._names or ['...'])})>"
+
+    # ---- calling ------------------------------------------------------------------------
+
+    def __call__(self, *xs: Any) -> Any:
+        """The value f(*xs): a float, or a NumPy array of n values if any argument is batched."""
+        numbers, n = self._checked(xs)
+        if n is None:
+            return self._scalar(numbers, gradients=False)[0]
+        return self._batched(numbers, n, gradients=False)[0]
+
+    def value_and_grad(self, *xs: Any) -> tuple[Any, tuple[Any, ...]]:
+        """``(f, (∂f/∂x1, ..., ∂f/∂xk))`` at ``xs``.
+
+        With scalar arguments these are floats. If some arguments are batched (lists or NumPy
+        arrays of n numbers), f is a NumPy array of the n values, the gradient of a batched
+        argument is the array of its n per-example gradients, and the gradient of a scalar
+        argument is summed over the batch (data batched, parameters shared, as a training step
+        needs): the same as n separate calls.
+        """
+        numbers, n = self._checked(xs)
+        if n is None:
+            return self._scalar(numbers, gradients=True)
+        return self._batched(numbers, n, gradients=True)
+
+    @property
+    def source(self) -> str:
+        """The generated Python source of ``value_and_grad`` on floats (traces if needed)."""
+        return self._source(batched=False)
+
+    @property
+    def numpy_source(self) -> str:
+        """The generated source of the batched version, every node a NumPy operation."""
+        return self._source(batched=True)
+
+    # ---- argument checks ----------------------------------------------------------------
+
+    def _checked(self, xs: tuple[Any, ...]) -> tuple[list[Any], int | None]:
+        """The arguments as floats (or lists of floats), and n if any is batched."""
+        if self._arity is not None and len(xs) != self._arity:
+            raise TypeError(
+                f"{self.name}() takes {self._arity} argument{'s' * (self._arity != 1)} "
+                f"({', '.join(self._names or [])}), got {len(xs)}"
+            )
+        numbers: list[Any] = []
+        n: int | None = None
+        first_batched = ""
+        for position, x in enumerate(xs):
+            name = self._argument_name(position)
+            if type(x) is float:
+                numbers.append(x)
+                continue
+            if is_real_number(x):
+                numbers.append(float(x))
+                continue
+            if getattr(x, "ndim", None) == 0 and hasattr(x, "dtype"):
+                numbers.append(_scalar_array(x, name, self.name))
+                continue
+            batch = _batch(x, name, self.name)
+            if n is not None and len(batch) != n:
+                raise ValueError(
+                    f"{self.name}: batched arguments differ in length: {first_batched} has {n} "
+                    f"numbers, {name} has {len(batch)}"
+                )
+            if n is None:
+                n, first_batched = len(batch), name
+            numbers.append(batch)
+        if self._arity is None:
+            self._arity = len(xs)
+            self._names = [f"x{i + 1}" for i in range(len(xs))]
+        return numbers, n
+
+    def _argument_name(self, position: int) -> str:
+        if self._names is not None and position < len(self._names):
+            return f"argument {self._names[position]!r} (position {position + 1})"
+        return f"argument {position + 1}"
+
+    # ---- tracing and code -----------------------------------------------------------------
+
+    def _traced(self, point: Sequence[float] | None) -> Trace:
+        if self._trace is not None:
+            return self._trace
+        names = self._names or []
+        points = [list(point)] if point is not None else [
+            [p] * len(names) for p in _TRACE_POINTS
+        ]
+        for attempt, values in enumerate(points):
+            leaves = [input_node(v, name) for v, name in zip(values, names, strict=True)]
+            try:
+                self._trace = trace(self.function, self.name, leaves)
+            except DataDependenceError:
+                raise
+            except (ArithmeticError, ValueError):
+                if point is not None or attempt == len(points) - 1:
+                    raise
+                continue
+            break
+        assert self._trace is not None
+        return self._trace
+
+    def _program(self, batched: bool, gradients: bool, point: Sequence[float] | None) -> Any:
+        key = (batched, gradients)
+        program = self._programs.get(key)
+        if program is None:
+            graph = self._traced(point)
+            made = generate(
+                graph,
+                self._names or [],
+                wrt=None if gradients else [],
+                numpy=batched,
+                title=self.name if self.name.isidentifier() else "f",
+            )
+            program = _load(made, batched, self.name)
+            self._programs[key] = program
+            self._sources[key] = made.source
+        return program
+
+    def _source(self, batched: bool) -> str:
+        if self._arity is None:
+            raise TypeError(
+                f"compile: {self.name} takes a variable number of arguments; call it once "
+                f"so that the number is known, then read its source"
+            )
+        if batched:
+            _numpy()
+        self._program(batched, True, None)
+        return self._sources[(batched, True)]
+
+    # ---- running ------------------------------------------------------------------------
+
+    def _scalar(self, xs: list[float], gradients: bool) -> tuple[float, tuple[float, ...]]:
+        program = self._program(False, gradients, xs)
+        try:
+            value, grads = program(*xs)
+        except (ArithmeticError, ValueError):
+            return self._eager(xs, gradients)
+        # nan or inf anywhere (inputs, value, a gradient): the engine's own numbers instead
+        if not math.isfinite(value + builtins.sum(grads) + builtins.sum(xs)):
+            return self._eager(xs, gradients)
+        return value, grads
+
+    def _eager(self, xs: list[float], gradients: bool) -> tuple[float, tuple[float, ...]]:
+        """The value (and gradients) computed by the engine itself, on Values."""
+        leaves = [Value(x, label=name) for x, name in zip(xs, self._names or [], strict=True)]
+        out = self.function(*leaves)
+        if not gradients:
+            return out.data, ()
+        out.backward()
+        return out.data, tuple(float(leaf.grad) for leaf in leaves)
+
+    def _batched(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
+        np = _numpy()
+        first = [x[0] if isinstance(x, list) else x for x in xs] if n else None
+        program = self._program(True, gradients, first)
+        arrays = [np.asarray(x, dtype=float) if isinstance(x, list) else x for x in xs]
+        with np.errstate(all="ignore"):
+            value, grads = program(*arrays)
+            values = np.array(np.broadcast_to(value, (n,)), dtype=float)
+            results = []
+            for x, g in zip(xs, grads, strict=True):
+                per_example = np.broadcast_to(g, (n,))
+                results.append(
+                    np.array(per_example, dtype=float) if isinstance(x, list)
+                    else float(np.sum(per_example))
+                )
+        finite = bool(np.isfinite(values).all()) and all(
+            bool(np.isfinite(g).all()) for g in results
+        ) and all(bool(np.isfinite(a).all()) for a in arrays)
+        if finite:
+            return values, tuple(results)
+        return self._one_by_one(xs, n, gradients)
+
+    def _one_by_one(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
+        """n separate calls: what the batched path means, and what it falls back to."""
+        np = _numpy()
+        values = np.empty(n)
+        per_example = [np.empty(n) if isinstance(x, list) else 0.0 for x in xs]
+        for i in range(n):
+            point = [x[i] if isinstance(x, list) else x for x in xs]
+            value, grads = self._scalar(point, gradients)
+            values[i] = value
+            for j, g in enumerate(grads):
+                if isinstance(xs[j], list):
+                    per_example[j][i] = g
+                else:
+                    per_example[j] += g
+        return values, tuple(per_example) if gradients else ()
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError:
+        raise ImportError(
+            "compile: batched arguments need NumPy (pip install 'backprop-lab[compile]')"
+        ) from None
+    return numpy
+
+
+def _parameters(function: Callable[..., Any]) -> tuple[int | None, list[str] | None]:
+    """How many positional arguments ``function`` takes and their names (None for ``*args``)."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return None, None
+    names = []
+    for parameter in signature.parameters.values():
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            return None, None
+        if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+            if parameter.default is parameter.empty:
+                names.append(parameter.name)
+        elif parameter.kind is parameter.KEYWORD_ONLY and parameter.default is parameter.empty:
+            raise TypeError(
+                f"compile: {getattr(function, '__name__', function)} has a keyword-only "
+                f"argument {parameter.name!r} without a default; compile takes positional ones"
+            )
+    return len(names), names
+
+
+def _scalar_array(x: Any, name: str, function: str) -> float:
+    if x.dtype.kind in "iuf":
+        return float(x)
+    raise TypeError(f"{function}: {name} must be a number, got a {x.dtype} array {x!r}")
+
+
+def _batch(x: Any, name: str, function: str) -> list[float]:
+    """A batched argument as a list of floats, or TypeError naming the argument."""
+    if isinstance(x, (str, bytes, Value)) or not (
+        isinstance(x, Sequence) or hasattr(x, "__array__")
+    ):
+        raise TypeError(
+            f"{function}: {name} must be a number or a list or 1-D array of numbers, "
+            f"got {type(x).__name__} {x!r}"
+        )
+    if hasattr(x, "ndim") and x.ndim != 1:
+        raise TypeError(
+            f"{function}: {name} must be a number or a 1-D array of numbers, got an array of "
+            f"shape {x.shape}"
+        )
+    if hasattr(x, "dtype") and x.dtype.kind in "iuf":
+        return [float(v) for v in x.tolist()]
+    numbers = []
+    for index, item in enumerate(x):
+        if not is_real_number(item):
+            raise TypeError(
+                f"{function}: {name}, item {index}, must be a number, got "
+                f"{type(item).__name__} {item!r}"
+            )
+        numbers.append(float(item))
+    return numbers
+
+
+_loaded = [0]
+
+
+def _load(program: Program, batched: bool, function: str) -> Callable[..., Any]:
+    """The generated function, with its source registered so tracebacks show its lines."""
+    _loaded[0] += 1
+    filename = f"<autograd.compile {function} #{_loaded[0]}>"
+    linecache.cache[filename] = (
+        len(program.source), None, program.source.splitlines(True), filename
+    )
+    namespace: dict[str, Any] = {}
+    builtins.exec(builtins.compile(program.source, filename, "exec"), namespace)
+    return namespace[program.function]  # type: ignore[no-any-return]

@@ -1,0 +1,280 @@
+"""Tracing: run a function once on stand-in inputs and keep the graph it records.
+
+A traced function must build the same graph whatever numbers it is given, because the graph is
+turned into code once and reused for every input (see ``autograd.compiler``). So while tracing,
+every node that depends on an input refuses to be *read* by the function: ``.data``,
+``float(v)``, ``int(v)``, ``bool(v)``, ``round(v)``, comparisons (``v < 0``) and ``v.item()``
+raise ``DataDependenceError`` naming the operation, instead of letting an ``if`` pick one
+branch silently. The engine's own operations still read their operands' values as usual.
+
+Nothing in the engine knows about tracing. While a trace runs, the nodes created in its context
+are of the subclass ``TracedValue``, which adds the refusals above. (The engine makes nodes with
+``autograd.value._new``; that factory is swapped for one that picks the subclass while any trace
+runs, and only inside the tracing context: other threads and tasks keep getting plain Values.)
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+from . import value as value_module
+from .backprop import topological_order
+from .value import Parameter, Value
+
+# The modules whose reads of a node's value are the engine computing an op's value. Reads by
+# derivative rules and by a backward pass are not among them: their results (a gradient, or the
+# branch a rule takes at a kink) would be baked into the compiled code as constants.
+ENGINE_MODULES = frozenset({"autograd.value", "autograd.reductions", __name__})
+
+_DATA = Value.data  # the slot that holds a node's value (a descriptor on Value)
+
+
+class DataDependenceError(ValueError):
+    """A traced function read the value of a node that depends on its inputs."""
+
+
+@dataclass
+class _TraceState:
+    function: str
+    inputs: frozenset[int]  # ids of the input nodes
+    violation: str = ""  # the first refused read, kept in case the function swallowed the error
+
+
+# The trace running in this thread or task, if any.
+_current: ContextVar[_TraceState | None] = ContextVar("backprop_lab_trace", default=None)
+
+
+def _depends_on_an_input(node: Value, inputs: frozenset[int]) -> bool:
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in inputs:
+            return True
+        if id(current) not in seen:
+            seen.add(id(current))
+            stack.extend(current.inputs)
+    return False
+
+
+def _refuse(node: Value, how: str, frame: FrameType | None) -> None:
+    """Raise DataDependenceError if a function being traced reads ``node`` by ``how``."""
+    state = _current.get()
+    if state is None:
+        return
+    if (
+        frame is not None
+        and frame.f_globals.get("__name__") in ENGINE_MODULES
+        and "derivatives" not in frame.f_code.co_name
+    ):
+        return
+    if not _depends_on_an_input(node, state.inputs):
+        return  # a constant: its value is the same for every input
+    where = ""
+    if frame is not None:
+        where = f" (in {frame.f_code.co_name}, {frame.f_code.co_filename}:{frame.f_lineno})"
+    message = (
+        f"compile: {state.function} reads the value of a traced Value by {how}{where}, so its "
+        f"graph depends on the input values; a compiled function must build the same graph "
+        f"for every input: no .data, float(), int(), bool(), round(), comparisons or .item() "
+        f"on the inputs or on results computed from them (write the choice with ops such as "
+        f"relu or abs instead)"
+    )
+    if not state.violation:
+        state.violation = message
+    raise DataDependenceError(message)
+
+
+class TracedValue(Value):
+    """A node recorded while tracing: a Value whose value the traced function may not read."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def data(self) -> float:
+        _refuse(self, "reading .data", sys._getframe(1))
+        return _DATA.__get__(self, Value)  # type: ignore[no-any-return]
+
+    @data.setter
+    def data(self, number: float) -> None:
+        _DATA.__set__(self, number)
+
+    def _read(self, how: str) -> float:
+        _refuse(self, how, sys._getframe(2))
+        return _DATA.__get__(self, Value)  # type: ignore[no-any-return]
+
+    def __float__(self) -> float:
+        return self._read("float()")
+
+    def __int__(self) -> int:
+        return int(self._read("int()"))
+
+    def __complex__(self) -> complex:
+        return complex(self._read("complex()"))
+
+    def __bool__(self) -> bool:
+        self._read("bool() (an if or while on a Value)")
+        return True  # as any Value outside a trace: Values do not define truth
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        return round(self._read("round()"), ndigits)
+
+    def __trunc__(self) -> int:
+        return int(self._read("math.trunc()"))
+
+    def __floor__(self) -> int:
+        import math
+
+        return math.floor(self._read("math.floor()"))
+
+    def __ceil__(self) -> int:
+        import math
+
+        return math.ceil(self._read("math.ceil()"))
+
+    def item(self) -> float:
+        """The value as a float, refused inside a trace (the graph would depend on it)."""
+        return self._read(".item()")
+
+    def __lt__(self, other: Any) -> Any:
+        return self._compare("<", other)
+
+    def __le__(self, other: Any) -> Any:
+        return self._compare("<=", other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self._compare(">", other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self._compare(">=", other)
+
+    def _compare(self, symbol: str, other: Any) -> Any:
+        _refuse(self, f"a comparison ({symbol})", sys._getframe(2))
+        if isinstance(other, TracedValue):
+            _refuse(other, f"a comparison ({symbol})", sys._getframe(2))
+        method = getattr(Value, _COMPARISONS[symbol], None)
+        if method is None:
+            return NotImplemented
+        return method(self, other)
+
+
+_COMPARISONS = {"<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}
+
+
+class TracedParameter(Parameter, TracedValue):
+    """A Parameter taken as an input of a trace (``nn.fit(compile=True)`` does this)."""
+
+    __slots__ = ()
+
+
+# ---- the factory swap ---------------------------------------------------------------------------
+
+_object_new = object.__new__
+_swap_lock = threading.Lock()
+_running_traces = [0]
+
+
+def _new_node(cls: type) -> Any:
+    """The engine's node factory while a trace runs: TracedValue inside a tracing context."""
+    if cls is Value and _current.get() is not None:
+        return _object_new(TracedValue)
+    return _object_new(cls)
+
+
+@contextmanager
+def _traced_nodes(state: _TraceState) -> Iterator[None]:
+    with _swap_lock:
+        if _running_traces[0] == 0:
+            value_module._new = _new_node
+        _running_traces[0] += 1
+    token = _current.set(state)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+        with _swap_lock:
+            _running_traces[0] -= 1
+            if _running_traces[0] == 0:
+                value_module._new = _object_new
+
+
+# ---- tracing ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Trace:
+    """What tracing recorded: the inputs (in order), the output and the extra outputs.
+
+    ``order`` is every node the outputs depend on, inputs before the nodes that use them,
+    in the order backprop visits them backwards.
+    """
+
+    inputs: tuple[Value, ...]
+    output: Value
+    extras: tuple[Value, ...]
+    order: tuple[Value, ...]
+
+
+def input_node(number: float, label: str) -> Value:
+    """A fresh leaf standing for one argument of a traced function."""
+    node: Value = _object_new(TracedValue)
+    _DATA.__set__(node, float(number))
+    node.grad = 0.0
+    node.label = label
+    node.inputs = ()
+    node._op = None
+    return node
+
+
+def trace(
+    function: Callable[..., Any],
+    name: str,
+    arguments: Sequence[Value],
+    parameters: Sequence[Parameter] = (),
+    extras: Callable[[], Sequence[Value]] | None = None,
+) -> Trace:
+    """Run ``function(*arguments)`` once, refusing reads of values, and keep its graph.
+
+    ``arguments`` are leaves made by ``input_node``. ``parameters`` are Parameters the function
+    uses (a model's weights) that are inputs too, placed before the arguments; while tracing
+    they are TracedParameters, and they are Parameters again afterwards. ``extras``, called
+    after the function returns, names further nodes whose values the compiled code should
+    return (a model's predictions, say).
+    """
+    inputs = (*parameters, *arguments)
+    state = _TraceState(name, frozenset(id(node) for node in inputs))
+    originals = [type(p) for p in parameters]
+    for p in parameters:
+        p.__class__ = TracedParameter
+    try:
+        with _traced_nodes(state):
+            result = function(*arguments)
+            more = tuple(extras()) if extras is not None else ()
+    finally:
+        for p, kind in zip(parameters, originals, strict=True):
+            p.__class__ = kind
+    if state.violation:
+        raise DataDependenceError(state.violation)
+    if not isinstance(result, Value):
+        raise TypeError(
+            f"compile: {name} must return one Value, got {type(result).__name__} {result!r}"
+        )
+    order = _joint_order([result, *more])
+    return Trace(inputs, result, more, tuple(order))
+
+
+def _joint_order(roots: Sequence[Value]) -> list[Value]:
+    """Topological order of everything the roots depend on, the first root's graph first."""
+    order: list[Value] = []
+    seen: set[int] = set()
+    for root in roots:
+        for node in topological_order(root):
+            if id(node) not in seen:
+                seen.add(id(node))
+                order.append(node)
+    return order
