@@ -14,7 +14,9 @@ path where the Python one does not work on arrays (an ``if``, say). A new op is 
 
 from __future__ import annotations
 
+import builtins
 import keyword
+import linecache
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -462,3 +464,18 @@ def _is_atom(expression: str) -> bool:
                 return False
         return True
     return bool(_ATOM.match(expression))
+
+
+_loaded = [0]
+
+
+def load(program: Program, function: str) -> Callable[..., Any]:
+    """The generated function, with its source registered so tracebacks show its lines."""
+    _loaded[0] += 1
+    filename = f"<autograd.compile {function} #{_loaded[0]}>"
+    linecache.cache[filename] = (
+        len(program.source), None, program.source.splitlines(True), filename
+    )
+    namespace: dict[str, Any] = {}
+    builtins.exec(builtins.compile(program.source, filename, "exec"), namespace)
+    return namespace[program.function]  # type: ignore[no-any-return]

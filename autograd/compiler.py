@@ -24,16 +24,17 @@ from __future__ import annotations
 
 import builtins
 import inspect
-import linecache
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .codegen import Program, generate
+from .codegen import generate, load
 from .tracing import DataDependenceError, Trace, input_node, trace
 from .value import Value, is_real_number
 
 __all__ = ["CompiledFunction", "DataDependenceError", "compile"]
+
+_FLOAT = {float}
 
 # Points tried when ``source`` is asked for before any call (the code does not depend on them,
 # but tracing runs the ops, and some inputs are outside their domains).
@@ -114,6 +115,8 @@ class CompiledFunction:
 
     def _checked(self, xs: tuple[Any, ...]) -> tuple[list[Any], int | None]:
         """The arguments as floats (or lists of floats), and n if any is batched."""
+        if len(xs) == self._arity and set(map(type, xs)) <= _FLOAT:
+            return list(xs), None  # the common case, checked at C speed
         if self._arity is not None and len(xs) != self._arity:
             raise TypeError(
                 f"{self.name}() takes {self._arity} argument{'s' * (self._arity != 1)} "
@@ -187,7 +190,7 @@ class CompiledFunction:
                 numpy=batched,
                 title=self.name if self.name.isidentifier() else "f",
             )
-            program = _load(made, batched, self.name)
+            program = load(made, self.name)
             self._programs[key] = program
             self._sources[key] = made.source
         return program
@@ -227,9 +230,9 @@ class CompiledFunction:
 
     def _batched(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
         np = _numpy()
-        first = [x[0] if isinstance(x, list) else x for x in xs] if n else None
+        first = [float(x[0]) if _is_batch(x) else x for x in xs] if n else None
         program = self._program(True, gradients, first)
-        arrays = [np.asarray(x, dtype=float) if isinstance(x, list) else x for x in xs]
+        arrays = [np.asarray(x, dtype=float) if _is_batch(x) else x for x in xs]
         with np.errstate(all="ignore"):
             value, grads = program(*arrays)
             values = np.array(np.broadcast_to(value, (n,)), dtype=float)
@@ -237,7 +240,7 @@ class CompiledFunction:
             for x, g in zip(xs, grads, strict=True):
                 per_example = np.broadcast_to(g, (n,))
                 results.append(
-                    np.array(per_example, dtype=float) if isinstance(x, list)
+                    np.array(per_example, dtype=float) if _is_batch(x)
                     else float(np.sum(per_example))
                 )
         finite = bool(np.isfinite(values).all()) and all(
@@ -251,13 +254,13 @@ class CompiledFunction:
         """n separate calls: what the batched path means, and what it falls back to."""
         np = _numpy()
         values = np.empty(n)
-        per_example = [np.empty(n) if isinstance(x, list) else 0.0 for x in xs]
+        per_example = [np.empty(n) if _is_batch(x) else 0.0 for x in xs]
         for i in range(n):
-            point = [x[i] if isinstance(x, list) else x for x in xs]
+            point = [float(x[i]) if _is_batch(x) else x for x in xs]
             value, grads = self._scalar(point, gradients)
             values[i] = value
             for j, g in enumerate(grads):
-                if isinstance(xs[j], list):
+                if _is_batch(xs[j]):
                     per_example[j][i] = g
                 else:
                     per_example[j] += g
@@ -265,6 +268,10 @@ class CompiledFunction:
 
 
 # ---- helpers ------------------------------------------------------------------------------------
+
+def _is_batch(x: Any) -> bool:
+    return type(x) is not float
+
 
 def _numpy() -> Any:
     try:
@@ -303,7 +310,7 @@ def _scalar_array(x: Any, name: str, function: str) -> float:
     raise TypeError(f"{function}: {name} must be a number, got a {x.dtype} array {x!r}")
 
 
-def _batch(x: Any, name: str, function: str) -> list[float]:
+def _batch(x: Any, name: str, function: str) -> Any:
     """A batched argument as a list of floats, or TypeError naming the argument."""
     if isinstance(x, (str, bytes, Value)) or not (
         isinstance(x, Sequence) or hasattr(x, "__array__")
@@ -318,7 +325,7 @@ def _batch(x: Any, name: str, function: str) -> list[float]:
             f"shape {x.shape}"
         )
     if hasattr(x, "dtype") and x.dtype.kind in "iuf":
-        return [float(v) for v in x.tolist()]
+        return _numpy().asarray(x, dtype=float)  # type: ignore[no-any-return]
     numbers = []
     for index, item in enumerate(x):
         if not is_real_number(item):
@@ -328,18 +335,3 @@ def _batch(x: Any, name: str, function: str) -> list[float]:
             )
         numbers.append(float(item))
     return numbers
-
-
-_loaded = [0]
-
-
-def _load(program: Program, batched: bool, function: str) -> Callable[..., Any]:
-    """The generated function, with its source registered so tracebacks show its lines."""
-    _loaded[0] += 1
-    filename = f"<autograd.compile {function} #{_loaded[0]}>"
-    linecache.cache[filename] = (
-        len(program.source), None, program.source.splitlines(True), filename
-    )
-    namespace: dict[str, Any] = {}
-    builtins.exec(builtins.compile(program.source, filename, "exec"), namespace)
-    return namespace[program.function]  # type: ignore[no-any-return]

@@ -1,0 +1,291 @@
+"""The compiled training step of ``fit(compile=True)``: one batch's loss and gradients, batched.
+
+The per-example loss ℓ(f_θ(x), y) is traced once, with the model's parameters θ and one
+example's data (x, y) as inputs, and generated as NumPy code (``autograd.compile``'s code
+generator); each step then runs it once over the examples of the batch, every node an array
+operation, and sums the parameters' gradients over the batch. The losses are written so that
+their graph is the same for every example (no ``if`` on a value):
+
+- mse, sse: (y − ŷ)²
+- hinge: relu(1 − y s)
+- bce: ½(z + |z|) − z y + log(1 + e^−|z|)  (the eager loss's two branches in one formula, with
+  the exact slope σ(0) − y at z = 0 as well)
+- cross_entropy: m + log Σ_j e^(z_j − m) − Σ_j t_j z_j, with t the one-hot class and
+  m = max_j z_j built as z_1 + relu(z_2 − z_1) + ... (the shift changes neither value nor slope)
+
+The L2 penalty β‖θ‖² and its gradient 2βθ are added on plain floats. Whenever a batch gives a
+NaN or an infinity, the batch is computed again by the eager engine, so errors and divergence
+are reported exactly as without ``compile``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import autograd
+from autograd import Parameter, Value
+from autograd.codegen import generate, load
+from autograd.tracing import Trace, input_node, trace
+from autograd.value import is_real_number
+
+from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
+from .module import Module
+
+NAMED_LOSSES = ("mse", "sse", "hinge", "bce", "cross_entropy")
+MEAN_LOSSES = ("mse", "hinge", "bce", "cross_entropy")
+LOSSES = {"mse": mse_loss, "sse": sse_loss, "hinge": hinge_loss, "bce": bce_loss}
+
+
+def _squared_error(prediction: Value, target: Sequence[Value]) -> Value:
+    return (target[0] - prediction) ** 2
+
+
+def _hinge(score: Value, target: Sequence[Value]) -> Value:
+    return (1 - target[0] * score).relu()
+
+
+def _binary_cross_entropy(z: Value, target: Sequence[Value]) -> Value:
+    y = target[0]
+    return 0.5 * (z + abs(z)) - z * y + (1 + (-abs(z)).exp()).log()
+
+
+def _cross_entropy(logits: Sequence[Value], one_hot: Sequence[Value]) -> Value:
+    m = logits[0]
+    for z_j in logits[1:]:
+        m = m + (z_j - m).relu()  # max(m, z_j), built from ops
+    log_sum_exp = autograd.sum((z_j - m).exp() for z_j in logits).log() + m
+    return log_sum_exp - autograd.dot(list(one_hot), list(logits))
+
+
+PER_EXAMPLE: dict[str, Callable[[Any, Sequence[Value]], Value]] = {
+    "mse": _squared_error,
+    "sse": _squared_error,
+    "hinge": _hinge,
+    "bce": _binary_cross_entropy,
+    "cross_entropy": _cross_entropy,
+}
+
+
+class CompiledStep:
+    """A model's per-example loss, compiled; ``loss_and_gradients(batch)`` runs one step's worth."""
+
+    def __init__(self, model: Module, loss: str, xs: Sequence[Any], ys: Sequence[Any]) -> None:
+        np = _numpy()
+        if loss not in PER_EXAMPLE:
+            raise ValueError(
+                f"fit: compile=True needs one of the named losses {', '.join(NAMED_LOSSES)}; a "
+                f"loss function of a whole batch cannot be compiled per example"
+            )
+        _refuse_dropout(model)
+        self.model = model
+        self.loss = loss
+        self.parameters: list[Parameter] = model.parameters()
+        self.x_shape = _input_shape(xs)
+        x_columns = np.array([_flat(x) for x in xs], dtype=float).reshape(len(xs), -1)
+        self.inputs_per_x = x_columns.shape[1]
+        graph = self._trace(x_columns[0], ys[0])
+        again = self._trace(x_columns[-1], ys[-1])
+        if _shape_of(graph) != _shape_of(again):
+            raise ValueError(
+                "fit: compile=True needs a model whose graph is the same on every call, but "
+                "this model built different graphs for two examples (does it draw random "
+                "numbers, or branch on values?); use compile=False"
+            )
+        self.n_outputs = len(graph.extras)
+        self.x_columns = x_columns
+        self.y_columns = self._targets(ys)
+        names = [p.label or f"theta{i}" for i, p in enumerate(self.parameters)]
+        names += [f"x{i + 1}" for i in range(self.inputs_per_x)]
+        names += ["y"] if loss != "cross_entropy" else [f"t{j}" for j in range(self.n_outputs)]
+        program = generate(
+            graph, names, wrt=range(len(self.parameters)), numpy=True, title="loss"
+        )
+        self.source = program.source
+        self._run = load(program, f"fit {loss}")
+
+    def _trace(self, x: Any, y: Any) -> Trace:
+        outputs: list[Value] = []
+        loss_term = PER_EXAMPLE[self.loss]
+
+        def per_example(*data: Value) -> Value:
+            x_inputs = list(data[: self.inputs_per_x])
+            prediction = self.model(x_inputs[0] if self.x_shape is None else x_inputs)
+            if self.loss == "cross_entropy":
+                if isinstance(prediction, Value) or not isinstance(prediction, Sequence):
+                    raise TypeError(
+                        f"fit: loss 'cross_entropy' needs a list of class logits per sample, "
+                        f"but the model returned {prediction!r}"
+                    )
+                outputs.extend(_as_value(z) for z in prediction)
+            else:
+                if not isinstance(prediction, Value):
+                    raise TypeError(
+                        f"fit: loss {self.loss!r} needs one Value per sample, but the model "
+                        f"returned {prediction!r}; give the model one output"
+                    )
+                outputs.append(prediction)
+            return loss_term(outputs if self.loss == "cross_entropy" else outputs[0],
+                             data[self.inputs_per_x:])
+
+        if self.loss == "cross_entropy":
+            classes = self._class_count(x)
+            targets = [1.0 if j == int(y) else 0.0 for j in range(classes)]
+        else:
+            targets = [float(y)]
+        names = [f"x{i + 1}" for i in range(self.inputs_per_x)] + ["y"] * len(targets)
+        leaves = [input_node(v, name) for v, name in zip([*x, *targets], names, strict=True)]
+        return trace(per_example, "fit", leaves, self.parameters, extras=lambda: outputs)
+
+    def _class_count(self, x: Any) -> int:
+        with autograd.no_grad():
+            prediction = self.model(list(x) if self.x_shape is not None else float(x[0]))
+        return 1 if isinstance(prediction, Value) else len(prediction)
+
+    def _targets(self, ys: Sequence[Any]) -> Any:
+        """The targets as columns (one-hot for cross_entropy), checked as the eager loss does."""
+        np = _numpy()
+        if self.loss == "cross_entropy":
+            for y in ys:
+                cross_entropy([0.0] * self.n_outputs, y)
+        else:
+            LOSSES[self.loss]([0.0] * len(ys), list(ys))
+        if self.loss != "cross_entropy":
+            return np.array([float(y) for y in ys], dtype=float).reshape(len(ys), 1)
+        one_hot = np.zeros((len(ys), self.n_outputs))
+        one_hot[np.arange(len(ys)), [int(k) for k in ys]] = 1.0
+        return one_hot
+
+    def loss_and_gradients(self, batch: Sequence[int]) -> tuple[float, list[Any], list[float]]:
+        """(the batch's loss, the predictions, ∂loss/∂θ per parameter); NotFinite otherwise.
+
+        The loss is the named loss of the batch (a mean, or a sum for "sse"), without the
+        penalty. The predictions are floats (lists of floats for cross_entropy).
+        """
+        np = _numpy()
+        m = len(batch)
+        rows = np.asarray(batch)
+        data = [*self.x_columns[rows].T, *self.y_columns[rows].T]
+        values = [p.data for p in self.parameters]
+        with np.errstate(all="ignore"):
+            terms, grads, extras = self._run(*values, *data)
+            terms = np.broadcast_to(terms, (m,))
+            total = float(np.sum(terms))
+            sums = [float(np.sum(np.broadcast_to(g, (m,)))) for g in grads]
+        # the mean losses end with a division by m, whose local derivative is 1/m
+        loss = total / m if self.loss in MEAN_LOSSES else total
+        scale = 1.0 / m if self.loss in MEAN_LOSSES else 1.0
+        gradients = [g * scale for g in sums]
+        outputs = [np.broadcast_to(e, (m,)).tolist() for e in extras]
+        predictions: list[Any] = (
+            [list(row) for row in zip(*outputs, strict=True)] if self.loss == "cross_entropy"
+            else outputs[0]
+        )
+        if not (math.isfinite(loss) and all(math.isfinite(g) for g in gradients)):
+            raise NotFinite
+        return loss, predictions, gradients
+
+
+class NotFinite(ArithmeticError):
+    """A compiled batch gave a NaN or an infinity; ``fit`` computes it again eagerly."""
+
+
+def _as_value(z: Any) -> Value:
+    return z if isinstance(z, Value) else Value(float(z))
+
+
+def _refuse_dropout(model: Module) -> None:
+    from .dropout import Dropout
+
+    for module in model.modules() if isinstance(model, Module) else []:
+        if isinstance(module, Dropout) and module.training and module.p > 0:
+            raise ValueError(
+                f"fit: compile=True cannot train a model with {module!r} in training mode: "
+                f"dropout draws a new mask on every call, so the model has no single graph to "
+                f"compile; use compile=False (or p=0)"
+            )
+
+
+def _input_shape(xs: Sequence[Any]) -> int | None:
+    """None if every x is one number (or Value), else the common length of the x lists."""
+    first = xs[0]
+    shape = None if _is_number(first) else len(first)
+    for index, x in enumerate(xs):
+        this = None if _is_number(x) else (len(x) if isinstance(x, Sequence) else -1)
+        if this != shape or (this is not None and not all(_is_number(v) for v in x)):
+            raise ValueError(
+                f"fit: compile=True needs every x to be a number or a list of numbers of one "
+                f"length, but xs[{index}] is {x!r} (xs[0] is {first!r})"
+            )
+    return shape
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, Value) or is_real_number(x)
+
+
+def _flat(x: Any) -> list[float]:
+    items = [x] if _is_number(x) else list(x)
+    return [float(v.data) if isinstance(v, Value) else float(v) for v in items]
+
+
+def _shape_of(graph: Trace) -> list[tuple[Any, ...]]:
+    """The graph as data: each node's op, constant value and inputs' positions."""
+    position = {id(node): i for i, node in enumerate(graph.order)}
+    inputs = {id(node): i for i, node in enumerate(graph.inputs)}
+    shape = []
+    for node in graph.order:
+        if id(node) in inputs:
+            shape.append(("input", inputs[id(node)]))
+        elif node._op is None:
+            shape.append(("constant", repr(node.data)))
+        else:
+            shape.append((node.op, tuple(position[id(child)] for child in node.inputs)))
+    return shape
+
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError:
+        raise ImportError(
+            "fit: compile=True needs NumPy (pip install 'backprop-lab[compile]')"
+        ) from None
+    return numpy
+
+
+def compiled_step(
+    compiled: CompiledStep | None, batch: Sequence[int], parameters: Sequence[Parameter], l2: float
+) -> tuple[float, list[Any], dict[int, float]] | None:
+    """One batch through ``compiled`` with the L2 penalty added: (loss, predictions, gradients).
+
+    None when there is nothing compiled, or when the compiled batch met a NaN or an infinity:
+    ``fit`` then computes the batch eagerly, which reports it exactly as without compile.
+    """
+    if compiled is None:
+        return None
+    try:
+        loss, predictions, gradients = compiled.loss_and_gradients(batch)
+    except NotFinite:
+        return None
+    by_parameter = {
+        id(p): g for p, g in zip(compiled.parameters, gradients, strict=True)
+    }
+    if l2 > 0:
+        # β Σ θ², summed in order as autograd.sum does; its gradient 2θ·β, as backprop makes it
+        penalty = 0.0
+        for theta in parameters:
+            penalty += theta.data * theta.data
+            by_parameter[id(theta)] = by_parameter.get(id(theta), 0.0) + 2.0 * theta.data * l2
+        loss = loss + l2 * penalty
+    if not math.isfinite(loss):
+        return None
+    return loss, predictions, by_parameter
+
+
+def store_gradients(compiled: CompiledStep | None, gradients: dict[int, float]) -> None:
+    """Put the compiled gradients into the parameters' ``.grad``, as ``backward()`` would."""
+    assert compiled is not None
+    for p in compiled.parameters:
+        p.grad = gradients.get(id(p), 0.0)
