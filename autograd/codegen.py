@@ -301,7 +301,8 @@ def generate(
 ) -> Program:
     """The source of ``function(*inputs) -> (f, (∂f/∂input for input in wrt), extras?)``.
 
-    ``input_names`` are the wanted names of the inputs (made valid and unique); ``wrt`` are the
+    ``title`` (the traced function's name) opens the docstring; the output is named by its
+    label, else ``f``. ``input_names`` are the wanted names of the inputs (made valid and unique); ``wrt`` are the
     positions of the inputs to differentiate with respect to (all of them by default). With
     ``numpy`` the code runs on NumPy arrays (one value per example) instead of floats. The
     extra outputs of the trace, if any, are returned third, as a tuple.
@@ -325,6 +326,8 @@ def generate(
             continue
         if node._op is None:
             value = _number(node.data)
+            if numpy:
+                value = value.replace("math.", "np.")
             if node.label:
                 name_of[key] = math_of[key] = names.claim(node.label)
                 forward.append((f"{name_of[key]} = {value}", "a constant"))
@@ -333,7 +336,7 @@ def generate(
                 math_of[key] = f"{node.data:g}"
             continue
         if node is root and not node.label:
-            name = names.claim(title)
+            name = names.claim("f")
         elif node.label:
             name = names.claim(node.label)
         else:
@@ -413,10 +416,11 @@ def generate(
         "",
         "",
         f"def {function}({', '.join(arguments)}):",
-        f'    """{f} and its gradient ({wrt_names}), on {kind}."""',
+        f'    """{title}: {f} and its gradient ({wrt_names}), on {kind}."""',
     ]
     if forward:
-        lines.append(f"    # forward: the value of each node, inputs first ({len(forward)} lines)")
+        count = f"{len(forward)} line{'s' * (len(forward) != 1)}"
+        lines.append(f"    # forward: the value of each node, inputs first ({count})")
         lines.extend(_align(forward))
     if backward:
         lines.append(f"    # backward: ∂{f}/∂node from {f} back to the inputs, one line per node;")

@@ -237,7 +237,7 @@ class CompiledFunction:
             value, grads = program(*arrays)
             values = np.array(np.broadcast_to(value, (n,)), dtype=float)
             results = []
-            for x, g in zip(xs, grads, strict=True):
+            for x, g in zip(xs, grads if gradients else [], strict=False):
                 per_example = np.broadcast_to(g, (n,))
                 results.append(
                     np.array(per_example, dtype=float) if _is_batch(x)
