@@ -27,7 +27,7 @@ from typing import Any
 import autograd
 from autograd import Parameter, Value
 from autograd.codegen import generate, load
-from autograd.tracing import Trace, input_node, trace
+from autograd.tracing import DataDependenceError, Trace, input_node, trace
 from autograd.value import is_real_number
 
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
@@ -86,7 +86,7 @@ class CompiledStep:
         x_columns = np.array([_flat(x) for x in xs], dtype=float).reshape(len(xs), -1)
         self.inputs_per_x = x_columns.shape[1]
         graph = self._trace(x_columns[0], ys[0])
-        again = self._trace(x_columns[-1], ys[-1])
+        again = self._trace(x_columns[-1], ys[-1])  # the same graph, or no single graph
         if _shape_of(graph) != _shape_of(again):
             raise ValueError(
                 "fit: compile=True needs a model whose graph is the same on every call, but "
@@ -289,3 +289,33 @@ def store_gradients(compiled: CompiledStep | None, gradients: dict[int, float]) 
     assert compiled is not None
     for p in compiled.parameters:
         p.grad = gradients.get(id(p), 0.0)
+
+
+def compiled_training(
+    model: Any, loss: Any, xs: Sequence[Any], ys: Sequence[Any]
+) -> CompiledStep | None:
+    """The compiled step for ``fit(compile=True)``, or None where the eager engine must run.
+
+    Tracing runs the model once at the parameters' current values; if that overflows or
+    leaves a domain (the first step would diverge), fit runs eagerly and reports it as usual.
+    """
+    if not isinstance(loss, str):
+        raise ValueError(
+            f"fit: compile=True needs one of the named losses {', '.join(NAMED_LOSSES)}; a "
+            f"loss function of a whole batch cannot be compiled per example"
+        )
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: compile=True needs an nn.Module, got {type(model).__name__}")
+    try:
+        return CompiledStep(model, loss, xs, ys)
+    except DataDependenceError:
+        raise
+    except (ArithmeticError, ValueError) as error:
+        if "fit:" in str(error) or not _numeric(error):
+            raise
+        return None
+
+
+def _numeric(error: Exception) -> bool:
+    """An error of arithmetic (overflow, a domain) rather than of the arguments."""
+    return isinstance(error, ArithmeticError) or "math domain error" in str(error)

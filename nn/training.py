@@ -17,7 +17,7 @@ from optim import SGD, Optimizer, Schedule
 from optim.checks import whole_number
 from optim.optimizer import check_lr
 
-from .compiled_step import CompiledStep, compiled_step, store_gradients
+from .compiled_step import compiled_step, compiled_training, store_gradients
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 from .penalty import l2_penalty
@@ -201,7 +201,7 @@ def fit(
 
     if isinstance(model, Module):
         model.train()
-    compiled = CompiledStep(model, loss, xs, ys) if compile else None  # type: ignore[arg-type]
+    compiled = compiled_training(model, loss, xs, ys) if compile else None
     rng = random.Random(seed)
     parameters = model.parameters() if l2 > 0 else []
     history = History(accuracies=[] if hits is not None else None)
