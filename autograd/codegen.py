@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .op import PowerOf
 from .tracing import Trace
@@ -29,10 +29,10 @@ from .value import Value
 
 # An expression template: ``"{0} * {1}"`` (inputs by position, ``{out}`` the node's own value),
 # or a function of (the inputs' expressions, the op) for ops with any number of inputs.
-Template = Union[str, Callable[[Sequence[str], Any], str]]
+Template = str | Callable[[Sequence[str], Any], str]
 # The local derivatives: one template per input, or a function of (input position, the inputs'
 # expressions, the output's expression, the op).
-Derivatives = Union[tuple[str, ...], Callable[[int, Sequence[str], str, Any], str]]
+Derivatives = tuple[str, ...] | Callable[[int, Sequence[str], str, Any], str]
 
 
 @dataclass(frozen=True)
@@ -301,9 +301,10 @@ def generate(
 ) -> Program:
     """The source of ``function(*inputs) -> (f, (∂f/∂input for input in wrt), extras?)``.
 
-    ``title`` (the traced function's name) opens the docstring; the output is named by its
-    label, else ``f``. ``input_names`` are the wanted names of the inputs (made valid and unique); ``wrt`` are the
-    positions of the inputs to differentiate with respect to (all of them by default). With
+    ``title`` (the traced function's name) opens the docstring; the output is named by
+    its label, else ``f``. ``input_names`` are the wanted names of the inputs (made valid and
+    unique); ``wrt`` are the positions of the inputs to differentiate with respect to (all of
+    them by default). With
     ``numpy`` the code runs on NumPy arrays (one value per example) instead of floats. The
     extra outputs of the trace, if any, are returned third, as a tuple.
     """
@@ -347,8 +348,8 @@ def generate(
         args = [name_of[id(child)] for child in node.inputs]
         template = (code.numpy_value or _numpy(code.value)) if numpy else code.value
         expression = _fill(template, args, name, node._op)
-        shown = _fill(code.math, [math_of[id(child)] for child in node.inputs], name, node._op)
-        forward.append((f"{name} = {expression}", f"{name} = {shown}"))
+        in_math = _fill(code.math, [math_of[id(child)] for child in node.inputs], name, node._op)
+        forward.append((f"{name} = {expression}", f"{name} = {in_math}"))
     f = name_of[id(root)]
 
     # Which nodes need a gradient: those between the output and an input in ``wrt``.
@@ -382,7 +383,8 @@ def generate(
         key = id(node)
         if key not in on_path or node is root:
             continue
-        terms, shown = [], []
+        terms: list[str] = []
+        shown: list[str] = []
         for user, position in users.get(key, []):
             code = code_for(user._op)
             args = [name_of[id(child)] for child in user.inputs]
@@ -424,7 +426,8 @@ def generate(
         lines.extend(_align(forward))
     if backward:
         lines.append(f"    # backward: ∂{f}/∂node from {f} back to the inputs, one line per node;")
-        lines.append(f"    # the chain rule: ∂{f}/∂node = Σ over the nodes using it of ∂{f}/∂user·∂user/∂node")
+        rule = f"∂{f}/∂node = Σ over the nodes using it of ∂{f}/∂user·∂user/∂node"
+        lines.append(f"    # the chain rule: {rule}")
         lines.extend(_align(backward))
     lines.append(f"    return {returned}")
     return Program("\n".join(lines) + "\n", function, tuple(arguments))
@@ -482,4 +485,4 @@ def load(program: Program, function: str) -> Callable[..., Any]:
     )
     namespace: dict[str, Any] = {}
     builtins.exec(builtins.compile(program.source, filename, "exec"), namespace)
-    return namespace[program.function]  # type: ignore[no-any-return]
+    return namespace[program.function]

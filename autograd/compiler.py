@@ -41,7 +41,7 @@ _FLOAT = {float}
 _TRACE_POINTS = (1.0, 0.5, 2.0, 0.25, 3.0, -0.5, -1.0)
 
 
-def compile(function: Callable[..., Value]) -> CompiledFunction:  # noqa: A001 (autograd.compile)
+def compile(function: Callable[..., Value]) -> CompiledFunction:
     """Compile ``function`` (k scalar Values in, one Value out) into straight-line Python.
 
     >>> import autograd
@@ -254,7 +254,7 @@ class CompiledFunction:
         """n separate calls: what the batched path means, and what it falls back to."""
         np = _numpy()
         values = np.empty(n)
-        per_example = [np.empty(n) if _is_batch(x) else 0.0 for x in xs]
+        per_example: list[Any] = [np.empty(n) if _is_batch(x) else 0.0 for x in xs]
         for i in range(n):
             point = [float(x[i]) if _is_batch(x) else x for x in xs]
             value, grads = self._scalar(point, gradients)
@@ -325,7 +325,7 @@ def _batch(x: Any, name: str, function: str) -> Any:
             f"shape {x.shape}"
         )
     if hasattr(x, "dtype") and x.dtype.kind in "iuf":
-        return _numpy().asarray(x, dtype=float)  # type: ignore[no-any-return]
+        return _numpy().asarray(x, dtype=float)
     numbers = []
     for index, item in enumerate(x):
         if not is_real_number(item):

@@ -33,7 +33,7 @@ from .value import Parameter, Value
 # branch a rule takes at a kink) would be baked into the compiled code as constants.
 ENGINE_MODULES = frozenset({"autograd.value", "autograd.reductions", __name__})
 
-_DATA = Value.data  # the slot that holds a node's value (a descriptor on Value)
+_DATA: Any = Value.__dict__["data"]  # the slot holding a node's value (a descriptor)
 
 
 class DataDependenceError(ValueError):
@@ -96,10 +96,10 @@ class TracedValue(Value):
 
     __slots__ = ()
 
-    @property  # type: ignore[override]
+    @property
     def data(self) -> float:
         _refuse(self, "reading .data", sys._getframe(1))
-        return _DATA.__get__(self, Value)  # type: ignore[no-any-return]
+        return _DATA.__get__(self, Value)
 
     @data.setter
     def data(self, number: float) -> None:
@@ -107,7 +107,7 @@ class TracedValue(Value):
 
     def _read(self, how: str) -> float:
         _refuse(self, how, sys._getframe(2))
-        return _DATA.__get__(self, Value)  # type: ignore[no-any-return]
+        return _DATA.__get__(self, Value)
 
     def __float__(self) -> float:
         return self._read("float()")

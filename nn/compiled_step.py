@@ -79,7 +79,7 @@ class CompiledStep:
                 f"loss function of a whole batch cannot be compiled per example"
             )
         _refuse_dropout(model)
-        self.model = model
+        self.model: Any = model  # called: a Module subclass defines __call__
         self.loss = loss
         self.parameters: list[Parameter] = model.parameters()
         self.x_shape = _input_shape(xs)
@@ -234,7 +234,7 @@ def _shape_of(graph: Trace) -> list[tuple[Any, ...]]:
     """The graph as data: each node's op, constant value and inputs' positions."""
     position = {id(node): i for i, node in enumerate(graph.order)}
     inputs = {id(node): i for i, node in enumerate(graph.inputs)}
-    shape = []
+    shape: list[tuple[Any, ...]] = []
     for node in graph.order:
         if id(node) in inputs:
             shape.append(("input", inputs[id(node)]))
