@@ -284,11 +284,17 @@ def _align(lines: Sequence[tuple[str, str]], indent: str = "    ") -> list[str]:
 
 @dataclass(frozen=True)
 class Program:
-    """Generated source and what it needs to run: its function name and its input names."""
+    """Generated code: its import line, the function, the function's name and argument names."""
 
-    source: str
+    imports: str
+    body: str
     function: str
     input_names: tuple[str, ...]
+
+    @property
+    def source(self) -> str:
+        """The whole module as a reader sees it: the import, then the function."""
+        return f"{self.imports}\n\n\n{self.body}"
 
 
 def generate(
@@ -414,9 +420,6 @@ def generate(
     wrt_names = ", ".join(f"∂{f}/∂{name_of[id(inputs[i])]}" for i in wrt)
     kind = "NumPy arrays, one entry per example" if numpy else "floats"
     lines = [
-        "import numpy as np" if numpy else "import math",
-        "",
-        "",
         f"def {function}({', '.join(arguments)}):",
         f'    """{title}: {f} and its gradient ({wrt_names}), on {kind}."""',
     ]
@@ -430,7 +433,8 @@ def generate(
         lines.append(f"    # the chain rule: {rule}")
         lines.extend(_align(backward))
     lines.append(f"    return {returned}")
-    return Program("\n".join(lines) + "\n", function, tuple(arguments))
+    imports = "import numpy as np" if numpy else "import math"
+    return Program(imports, "\n".join(lines) + "\n", function, tuple(arguments))
 
 
 def _times(upstream: str, local: str) -> str:
@@ -476,13 +480,15 @@ def _is_atom(expression: str) -> bool:
 _loaded = [0]
 
 
-def load(program: Program, function: str) -> Callable[..., Any]:
-    """The generated function, with its source registered so tracebacks show its lines."""
+def load(program: Program, function: str, numpy: Any = None) -> Callable[..., Any]:
+    """The generated function, with its source registered so tracebacks show its lines.
+
+    The function runs with ``math`` in its namespace, and ``np`` (the ``numpy`` module the
+    caller imported) for batched code: the code itself imports nothing.
+    """
     _loaded[0] += 1
     filename = f"<autograd.compile {function} #{_loaded[0]}>"
-    linecache.cache[filename] = (
-        len(program.source), None, program.source.splitlines(True), filename
-    )
-    namespace: dict[str, Any] = {}
-    builtins.exec(builtins.compile(program.source, filename, "exec"), namespace)
+    linecache.cache[filename] = (len(program.body), None, program.body.splitlines(True), filename)
+    namespace: dict[str, Any] = {"math": math, "np": numpy}
+    builtins.exec(builtins.compile(program.body, filename, "exec"), namespace)
     return namespace[program.function]

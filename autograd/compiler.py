@@ -190,7 +190,7 @@ class CompiledFunction:
                 numpy=batched,
                 title=self.name if self.name.isidentifier() else "f",
             )
-            program = load(made, self.name)
+            program = load(made, self.name, _numpy() if batched else None)
             self._programs[key] = program
             self._sources[key] = made.source
         return program

@@ -103,7 +103,7 @@ class CompiledStep:
             graph, names, wrt=range(len(self.parameters)), numpy=True, title="loss"
         )
         self.source = program.source
-        self._run = load(program, f"fit {loss}")
+        self._run = load(program, f"fit {loss}", np)
 
     def _trace(self, x: Any, y: Any) -> Trace:
         outputs: list[Value] = []
