@@ -26,6 +26,7 @@ import builtins
 import inspect
 import math
 from collections.abc import Callable, Sequence
+from operator import countOf
 from typing import Any
 
 from .codegen import generate, load
@@ -33,8 +34,6 @@ from .tracing import DataDependenceError, Trace, input_node, trace
 from .value import Value, is_real_number
 
 __all__ = ["CompiledFunction", "DataDependenceError", "compile"]
-
-_FLOAT = {float}
 
 # Points tried when ``source`` is asked for before any call (the code does not depend on them,
 # but tracing runs the ops, and some inputs are outside their domains).
@@ -74,6 +73,7 @@ class CompiledFunction:
         self._trace: Trace | None = None
         self._programs: dict[tuple[bool, bool], Callable[..., Any]] = {}
         self._sources: dict[tuple[bool, bool], str] = {}
+        self._fast: Callable[..., Any] | None = None  # value_and_grad on floats, once built
 
     def __repr__(self) -> str:
         return f"<compiled {self.name}({', '.join(self._names or ['...'])})>"
@@ -96,6 +96,16 @@ class CompiledFunction:
         argument is summed over the batch (data batched, parameters shared, as a training step
         needs): the same as n separate calls.
         """
+        fast = self._fast
+        if fast is not None and len(xs) == self._arity and countOf(map(type, xs), float) == len(xs):
+            # floats only, the program built: the hot path of a training loop, kept short
+            try:
+                value, grads = fast(*xs)
+            except (ArithmeticError, ValueError):
+                return self._eager(list(xs), True)
+            if math.isfinite(value + builtins.sum(grads) + builtins.sum(xs)):
+                return value, grads
+            return self._eager(list(xs), True)
         numbers, n = self._checked(xs)
         if n is None:
             return self._scalar(numbers, gradients=True)
@@ -115,7 +125,7 @@ class CompiledFunction:
 
     def _checked(self, xs: tuple[Any, ...]) -> tuple[list[Any], int | None]:
         """The arguments as floats (or lists of floats), and n if any is batched."""
-        if len(xs) == self._arity and set(map(type, xs)) <= _FLOAT:
+        if len(xs) == self._arity and countOf(map(type, xs), float) == len(xs):
             return list(xs), None  # the common case, checked at C speed
         if self._arity is not None and len(xs) != self._arity:
             raise TypeError(
@@ -193,6 +203,8 @@ class CompiledFunction:
             program = load(made, self.name, _numpy() if batched else None)
             self._programs[key] = program
             self._sources[key] = made.source
+            if key == (False, True):
+                self._fast = program
         return program
 
     def _source(self, batched: bool) -> str:

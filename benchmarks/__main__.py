@@ -52,6 +52,16 @@ def _demo_section(sizes: Sizes) -> str:
     )
 
 
+def _compiled_section(sizes: Sizes) -> tuple[str, list[report.Target]]:
+    """Workload 5, when NumPy (the ``compile`` extra) is installed."""
+    try:
+        from .compiled import section, time_compiled
+
+        return section(time_compiled(sizes))
+    except ImportError as error:
+        return f"## 5. Compiled\n\nNot run: {error}.", []
+
+
 def run(sizes: Sizes) -> str:
     """Every workload, and the report as Markdown."""
     started = time.perf_counter()
@@ -71,9 +81,11 @@ def run(sizes: Sizes) -> str:
     memory = [measure(engine, sizes.products) for engine in MEMORY_ENGINES]
     print("whole demo ...", file=sys.stderr)
     demo = _demo_section(sizes)
-    found = report.targets(gc_off, gc_on, chain, memory)
+    print("compiled ...", file=sys.stderr)
+    compiled, compiled_found = _compiled_section(sizes)
+    found = report.targets(gc_off, gc_on, chain, memory) + compiled_found
     elapsed = time.perf_counter() - started
-    return report.render(sizes, gc_off, gc_on, chain, memory, demo, found, elapsed)
+    return report.render(sizes, gc_off, gc_on, chain, memory, demo, found, elapsed, compiled)
 
 
 def main(argv: list[str] | None = None) -> int:
