@@ -256,6 +256,9 @@ class _Names:
     def __init__(self) -> None:
         self.taken: set[str] = set(RESERVED)
 
+    def free(self, name: str) -> bool:
+        return name not in self.taken and f"g_{name}" not in self.taken
+
     def claim(self, wanted: str) -> str:
         base = re.sub(r"\W", "_", wanted.strip()) or "v"
         if base[0].isdigit():
@@ -348,6 +351,8 @@ def generate(
             name = names.claim(node.label)
         else:
             counter += 1
+            while not names.free(f"v{counter}"):  # an input may be called v1 already
+                counter += 1
             name = names.claim(f"v{counter}")
         name_of[key] = math_of[key] = name
         code = code_for(node._op)
@@ -418,6 +423,8 @@ def generate(
 
     arguments = [name_of[id(node)] for node in inputs]
     wrt_names = ", ".join(f"∂{f}/∂{name_of[id(inputs[i])]}" for i in wrt)
+    if len(wrt_names) > 40:
+        wrt_names = f"∂{f}/∂{name_of[id(inputs[wrt[0]])]}, ..., ∂{f}/∂{name_of[id(inputs[wrt[-1]])]}"
     kind = "NumPy arrays, one entry per example" if numpy else "floats"
     lines = [
         f"def {function}({', '.join(arguments)}):",

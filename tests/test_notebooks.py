@@ -28,6 +28,7 @@ NOTEBOOKS = {
     "03_optimizers_and_regularization.ipynb": {"graphs": 0, "plots": 3},  # optimizers, L2, dropout
     "04_classifier.ipynb": {"graphs": 0, "plots": 2},  # loss and accuracy; decision boundary
     "05_checking_gradients.ipynb": {"graphs": 0, "plots": 1},  # Newton's iterates
+    "10_compiled_backprop.ipynb": {"graphs": 2, "plots": 0},  # house price, two-layer network
 }
 
 
@@ -131,6 +132,27 @@ def test_newton_iterates_converge_to_a_stationary_point(executed: Runner) -> Non
     assert abs(derivatives[-1]) < 1e-5 < abs(derivatives[0])
     assert "GradcheckError" not in printed  # the wrong derivative's table is printed, not raised
     assert "<-- mismatch" in printed
+
+
+def test_compiled_backprop_shows_the_code_and_trains_as_the_engine(executed: Runner) -> None:
+    notebook = executed("10_compiled_backprop.ipynb")
+    printed = text_outputs(notebook)
+    assert "∂loss/∂theta1 = -85,000, ∂loss/∂theta2 = -2.125e+08" in printed
+    shown = "\n".join(
+        "".join(output["data"]["text/html"])
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if "data" in output and "text/html" in output["data"]
+    )
+    assert "g_theta2 = g_c1 * x" in shown  # the generated code, beside the graph
+    assert "g_z1 = g_h1 * (1.0 - h1 * h1)" in shown
+    for line in re.findall(r"∂loss/∂\w+ +compiled (.*)", printed):
+        compiled, engine, numeric = (float(v) for v in re.findall(r"-?\d+\.\d+", line))
+        assert compiled == engine and numeric == pytest.approx(compiled, rel=1e-6)
+    (eager,) = re.findall(r"eager losses: +(.*)", printed)
+    (compiled_losses,) = re.findall(r"compiled losses: (.*)", printed)
+    assert eager == compiled_losses
+    assert "DataDependenceError" in printed
 
 
 def pictures_shown(page: str) -> dict[str, int]:
