@@ -415,3 +415,29 @@ def test_shared_subexpressions_and_repeated_inputs() -> None:
     assert value == expected_value and grads == expected_grads
     assert compiled.source.count("shared") == 0  # unlabelled: v1, v2, ...
     assert compiled.source.count("= x * y") == 1
+
+
+def test_values_made_in_another_thread_during_a_trace_are_plain() -> None:
+    import threading
+
+    made: list[Any] = []
+
+    def f(x: Value) -> Value:
+        worker = threading.Thread(target=lambda: made.append(Value(2.0) * 3.0))
+        worker.start()
+        worker.join()
+        return x * 2.0
+
+    assert autograd.compile(f)(1.0) == 2.0
+    (other,) = made
+    assert type(other) is Value and other.data > 0  # no trace there: reads are fine
+
+
+def test_a_parameter_is_an_input_like_any_value_and_stays_a_parameter() -> None:
+    from autograd import Parameter
+
+    w = Parameter(0.5, label="w")
+    compiled = autograd.compile(lambda x: w * x)
+    assert compiled.value_and_grad(4.0) == (2.0, (0.5,))
+    assert "w = 0.5" in compiled.source  # a labelled constant gets its own line
+    assert type(w) is Parameter and w.grad == 0.0
