@@ -422,9 +422,10 @@ def generate(
         returned += f", ({', '.join(extras)}{',' if len(extras) == 1 else ''})"
 
     arguments = [name_of[id(node)] for node in inputs]
-    wrt_names = ", ".join(f"∂{f}/∂{name_of[id(inputs[i])]}" for i in wrt)
+    partials = [f"∂{f}/∂{name_of[id(inputs[i])]}" for i in wrt]
+    wrt_names = ", ".join(partials)
     if len(wrt_names) > 40:
-        wrt_names = f"∂{f}/∂{name_of[id(inputs[wrt[0]])]}, ..., ∂{f}/∂{name_of[id(inputs[wrt[-1]])]}"
+        wrt_names = f"{partials[0]}, ..., {partials[-1]}"
     kind = "NumPy arrays, one entry per example" if numpy else "floats"
     lines = [
         f"def {function}({', '.join(arguments)}):",
