@@ -441,3 +441,9 @@ def test_a_parameter_is_an_input_like_any_value_and_stays_a_parameter() -> None:
     assert compiled.value_and_grad(4.0) == (2.0, (0.5,))
     assert "w = 0.5" in compiled.source  # a labelled constant gets its own line
     assert type(w) is Parameter and w.grad == 0.0
+
+
+def test_the_source_can_be_read_before_any_call_even_where_some_inputs_are_outside_a_domain() -> None:
+    compiled = autograd.compile(lambda x, y: (x - y).log() + x.sqrt())
+    assert "math.log(v1)" in compiled.source
+    assert compiled.value_and_grad(3.0, 1.0)[0] == math.log(2.0) + math.sqrt(3.0)
