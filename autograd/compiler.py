@@ -176,7 +176,9 @@ class CompiledFunction:
             return self._trace
         names = self._names or []
         points = [list(point)] if point is not None else [
-            [p * (1.0 + 0.37 * i) for i in range(len(names))] for p in _TRACE_POINTS
+            [p * (1.0 + step * i) for i in range(len(names))]
+            for p in _TRACE_POINTS
+            for step in (0.37, -0.37)
         ]
         for attempt, values in enumerate(points):
             leaves = [input_node(v, name) for v, name in zip(values, names, strict=True)]

@@ -443,7 +443,7 @@ def test_a_parameter_is_an_input_like_any_value_and_stays_a_parameter() -> None:
     assert type(w) is Parameter and w.grad == 0.0
 
 
-def test_the_source_can_be_read_before_any_call_even_where_some_inputs_are_outside_a_domain() -> None:
+def test_the_source_can_be_read_before_any_call_even_if_some_points_are_outside_a_domain() -> None:
     compiled = autograd.compile(lambda x, y: (x - y).log() + x.sqrt())
     assert "math.log(v1)" in compiled.source
     assert compiled.value_and_grad(3.0, 1.0)[0] == math.log(2.0) + math.sqrt(3.0)
