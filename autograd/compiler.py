@@ -252,7 +252,10 @@ class CompiledFunction:
         program = self._program(True, gradients, first)
         arrays = [np.asarray(x, dtype=float) if _is_batch(x) else x for x in xs]
         with np.errstate(all="ignore"):
-            value, grads = program(*arrays)
+            try:
+                value, grads = program(*arrays)
+            except (ArithmeticError, ValueError):  # on the shared (float) arguments alone
+                return self._one_by_one(xs, n, gradients)
             values = np.array(np.broadcast_to(value, (n,)), dtype=float)
             results = []
             for x, g in zip(xs, grads if gradients else [], strict=False):

@@ -169,7 +169,10 @@ class CompiledStep:
         data = [*self.x_columns[rows].T, *self.y_columns[rows].T]
         values = [p.data for p in self.parameters]
         with np.errstate(all="ignore"):
-            terms, grads, extras = self._run(*values, *data)
+            try:
+                terms, grads, extras = self._run(*values, *data)
+            except (ArithmeticError, ValueError) as error:  # on the parameters (floats) alone
+                raise NotFinite from error
             terms = np.broadcast_to(terms, (m,))
             total = float(np.sum(terms))
             sums = [float(np.sum(np.broadcast_to(g, (m,)))) for g in grads]

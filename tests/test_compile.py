@@ -447,3 +447,12 @@ def test_the_source_can_be_read_before_any_call_even_if_some_points_are_outside_
     compiled = autograd.compile(lambda x, y: (x - y).log() + x.sqrt())
     assert "math.log(v1)" in compiled.source
     assert compiled.value_and_grad(3.0, 1.0)[0] == math.log(2.0) + math.sqrt(3.0)
+
+
+def test_an_error_on_the_shared_arguments_of_a_batch_is_the_engines() -> None:
+    compiled = autograd.compile(lambda w, x: x / w)
+    with pytest.raises(ZeroDivisionError) as error:
+        compiled.value_and_grad(0.0, [1.0, 2.0])
+    with pytest.raises(ZeroDivisionError) as eager_error:
+        eager(lambda w, x: x / w, 0.0, 1.0)
+    assert str(error.value) == str(eager_error.value)
