@@ -18,6 +18,7 @@ CORE = {
     "autograd.backprop",
     "autograd.codegen",
     "autograd.compiler",
+    "autograd.op_code",
     "autograd.files",
     "autograd.functional",
     "autograd.grad_mode",

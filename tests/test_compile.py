@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 import autograd
+import autograd.op
 from autograd import DataDependenceError, Value, numerical_gradient
 from autograd import value as value_module
+from autograd.op_code import CODE, Code, UnsupportedOp
 
 np = pytest.importorskip("numpy")
 
@@ -456,3 +458,42 @@ def test_an_error_on_the_shared_arguments_of_a_batch_is_the_engines() -> None:
     with pytest.raises(ZeroDivisionError) as eager_error:
         eager(lambda w, x: x / w, 0.0, 1.0)
     assert str(error.value) == str(eager_error.value)
+
+
+# ---- a new op is one entry of CODE ------------------------------------------------------------
+
+def _square_plus_one_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+    # d(x² + 1)/dx = 2x
+    return (2.0 * x,)
+
+
+SQUARE_PLUS_ONE = autograd.op.Op("sq+1", "square_plus_one", _square_plus_one_derivatives)
+
+
+def square_plus_one(x: Value) -> Value:
+    """An op the engine does not have, built as value.py builds its ops.
+
+    It reads its input through the slot, as the engine's ops may: a read of ``.data`` from
+    outside the engine would be refused while tracing.
+    """
+    data = Value.__dict__["data"].__get__(x)
+    return value_module._result(data * data + 1.0, (x,), SQUARE_PLUS_ONE)
+
+
+def test_an_op_without_an_entry_is_refused_by_name() -> None:
+    with pytest.raises(UnsupportedOp, match="'square_plus_one'"):
+        autograd.compile(lambda x: square_plus_one(x) * 2.0)(1.5)
+
+
+def test_a_new_op_compiles_with_one_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = Code("{0} * {0} + 1.0", ("2.0 * {0}",), "{0}² + 1", ("2{0}",))
+    monkeypatch.setitem(CODE, "square_plus_one", entry)
+
+    def f(x: Value, y: Value) -> Value:
+        return square_plus_one(x * y).tanh()
+
+    compiled = autograd.compile(f)
+    assert "v1 = x * y" in compiled.source and "v2 = v1 * v1 + 1.0" in compiled.source
+    assert compiled.value_and_grad(0.7, -0.3) == eager(f, 0.7, -0.3)
+    values, (d_x, _) = compiled.value_and_grad([0.7, 0.2], -0.3)
+    assert close(values[1], eager(f, 0.2, -0.3)[0]) and close(d_x[1], eager(f, 0.2, -0.3)[1][0])
