@@ -13,6 +13,9 @@ their graph is the same for every example (no ``if`` on a value):
 - cross_entropy: m + log Σ_j e^(z_j − m) − Σ_j t_j z_j, with t the one-hot class and
   m = max_j z_j built as z_1 + relu(z_2 − z_1) + ... (the shift changes neither value nor slope)
 
+A loss given as a function of a whole batch cannot be split per example; for full-batch
+training (the same samples every epoch) it is compiled whole instead (``WholeBatchStep``).
+
 The L2 penalty β‖θ‖² and its gradient 2βθ are added on plain floats. Whenever a batch gives a
 NaN or an infinity, the batch is computed again by the eager engine, so errors and divergence
 are reported exactly as without ``compile``.
@@ -21,6 +24,7 @@ are reported exactly as without ``compile``.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -190,6 +194,43 @@ class CompiledStep:
         return loss, predictions, gradients
 
 
+class WholeBatchStep:
+    """A loss function of the whole data set, compiled once with the parameters as inputs.
+
+    For full-batch training with a loss given as a function: every epoch computes the same
+    graph, so it is traced once (the data are constants of it) and run as generated Python.
+    """
+
+    def __init__(
+        self, model: Any, loss: Callable[[list[Any], list[Any]], Value], xs: Sequence[Any],
+        ys: Sequence[Any],
+    ) -> None:
+        _refuse_dropout(model)
+        self.parameters: list[Parameter] = model.parameters()
+        targets = list(ys)
+
+        def whole_batch() -> Value:
+            return loss([model(x) for x in xs], targets)
+
+        graph = trace(whole_batch, "fit", [], self.parameters)
+        names = [p.label or f"theta{i}" for i, p in enumerate(self.parameters)]
+        program = generate(graph, names, title="loss")
+        self.source = program.source
+        self._run = load(program, "fit loss")
+        self.n = len(xs)
+
+    def loss_and_gradients(self, batch: Sequence[int]) -> tuple[float, list[Any], list[float]]:
+        """(the loss of all samples, no predictions, ∂loss/∂θ); NotFinite otherwise."""
+        assert list(batch) == list(range(self.n)), "compiled for the whole data set in order"
+        try:
+            loss, gradients = self._run(*[p.data for p in self.parameters])
+        except (ArithmeticError, ValueError) as error:
+            raise NotFinite from error
+        if not (math.isfinite(loss) and all(math.isfinite(g) for g in gradients)):
+            raise NotFinite
+        return loss, [], list(gradients)
+
+
 class NotFinite(ArithmeticError):
     """A compiled batch gave a NaN or an infinity; ``fit`` computes it again eagerly."""
 
@@ -259,7 +300,10 @@ def _numpy() -> Any:
 
 
 def compiled_step(
-    compiled: CompiledStep | None, batch: Sequence[int], parameters: Sequence[Parameter], l2: float
+    compiled: CompiledStep | WholeBatchStep | None,
+    batch: Sequence[int],
+    parameters: Sequence[Parameter],
+    l2: float,
 ) -> tuple[float, list[Any], dict[int, float]] | None:
     """One batch through ``compiled`` with the L2 penalty added: (loss, predictions, gradients).
 
@@ -287,7 +331,9 @@ def compiled_step(
     return loss, predictions, by_parameter
 
 
-def store_gradients(compiled: CompiledStep | None, gradients: dict[int, float]) -> None:
+def store_gradients(
+    compiled: CompiledStep | WholeBatchStep | None, gradients: dict[int, float]
+) -> None:
     """Put the compiled gradients into the parameters' ``.grad``, as ``backward()`` would."""
     assert compiled is not None
     for p in compiled.parameters:
@@ -295,21 +341,32 @@ def store_gradients(compiled: CompiledStep | None, gradients: dict[int, float]) 
 
 
 def compiled_training(
-    model: Any, loss: Any, xs: Sequence[Any], ys: Sequence[Any]
-) -> CompiledStep | None:
+    model: Any, loss: Any, xs: Sequence[Any], ys: Sequence[Any], batch_size: int | None
+) -> CompiledStep | WholeBatchStep | None:
     """The compiled step for ``fit(compile=True)``, or None where the eager engine must run.
 
-    Tracing runs the model once at the parameters' current values; if that overflows or
-    leaves a domain (the first step would diverge), fit runs eagerly and reports it as usual.
+    A named loss is compiled per example and batched. A loss function of a whole batch is
+    compiled as it is when there is one batch (``batch_size=None``: the same samples in the
+    same order every epoch); with mini-batches it runs eagerly, with a warning. Tracing runs
+    the model once at the parameters' current values; if that overflows or leaves a domain
+    (the first step would diverge), fit runs eagerly and reports it as usual.
     """
-    if not isinstance(loss, str):
-        raise ValueError(
-            f"fit: compile=True needs one of the named losses {', '.join(NAMED_LOSSES)}; a "
-            f"loss function of a whole batch cannot be compiled per example"
+    if not callable(getattr(model, "parameters", None)):
+        raise TypeError(
+            f"fit: compile=True needs a model with parameters() (an nn.Module), got "
+            f"{type(model).__name__}"
         )
-    if not isinstance(model, Module):
-        raise TypeError(f"fit: compile=True needs an nn.Module, got {type(model).__name__}")
+    if not isinstance(loss, str) and batch_size is not None:
+        warnings.warn(
+            "fit: compile=True compiles a loss function of a whole batch only for full-batch "
+            "training (batch_size=None); with mini-batches it runs on the eager engine (the "
+            "named losses are compiled per example: loss='mse', ...)",
+            stacklevel=3,
+        )
+        return None
     try:
+        if not isinstance(loss, str):
+            return WholeBatchStep(model, loss, xs, ys)
         return CompiledStep(model, loss, xs, ys)
     except DataDependenceError:
         raise

@@ -160,8 +160,9 @@ def fit(
             micrograd's ``lambda k: 1.0 - 0.9 * k / 100``.
         compile: compute each step with ``autograd.compile``'s generated code, the per-example
             loss batched over the step's examples with NumPy (see ``nn.compiled_step``): the
-            same History and parameters, many times faster. Needs a named loss and a model
-            whose graph is the same on every call (no Dropout in training mode).
+            same History and parameters, many times faster. Needs a model whose graph is the
+            same on every call (no Dropout in training mode); a loss function (not a name) is
+            compiled for full-batch training only, and runs eagerly with mini-batches.
 
     Raises ``TrainingDiverged`` if the loss or a gradient becomes NaN or infinite (or the
     forward pass overflows): it names the epoch and the loss, and no step is taken from it, so
@@ -201,7 +202,7 @@ def fit(
 
     if isinstance(model, Module):
         model.train()
-    compiled = compiled_training(model, loss, xs, ys) if compile else None
+    compiled = compiled_training(model, loss, xs, ys, batch_size) if compile else None
     rng = random.Random(seed)
     parameters = model.parameters() if l2 > 0 else []
     history = History(accuracies=[] if hits is not None else None)

@@ -143,10 +143,30 @@ def test_a_model_that_branches_on_values_is_refused() -> None:
         nn.fit(Branching(), XS, MOONS, loss="hinge", epochs=1, progress=False, compile=True)
 
 
-def test_a_loss_function_is_refused_with_compile() -> None:
-    model = nn.MLP(2, [1], seed=0)
-    with pytest.raises(ValueError, match="compile=True needs one of the named losses"):
-        nn.fit(model, XS, MOONS, loss=nn.mse_loss, epochs=1, progress=False, compile=True)
+def test_a_loss_function_is_compiled_for_full_batch_training() -> None:
+    def loss(predictions: list[Any], targets: list[Any]) -> Any:
+        return nn.mse_loss(predictions, targets) + 0.1 * nn.sse_loss(predictions, targets)
+
+    def run(compile: bool, batch_size: int | None) -> tuple[nn.History, list[float]]:
+        model = nn.MLP(2, [5, 1], activation="sigmoid", seed=4)
+        history = nn.fit(model, XS, LABELS["mse"], loss=loss, epochs=4, progress=False,
+                         optimizer=optim.Adam(model.parameters(), lr=0.05),
+                         batch_size=batch_size, seed=2, l2=1e-3, compile=compile)
+        return history, [p.data for p in model.parameters()]
+
+    assert_same(run(False, None), run(True, None))
+    with pytest.warns(UserWarning, match="runs on the eager engine"):
+        compiled = run(True, 5)
+    assert_same(run(False, 5), compiled)
+
+
+def test_a_loss_function_that_branches_on_values_is_refused() -> None:
+    def loss(predictions: list[Any], targets: list[Any]) -> Any:
+        return nn.mse_loss(predictions, targets) if predictions[0].data > 0 else predictions[0]
+
+    with pytest.raises(ValueError, match="depends on the input values"):
+        nn.fit(nn.MLP(2, [1], seed=0), XS, MOONS, loss=loss, epochs=1, progress=False,
+               compile=True)
 
 
 def test_bad_labels_are_refused_as_without_compile() -> None:
