@@ -17,8 +17,9 @@ from typing import Any
 
 from .op import PowerOf
 
-# An expression template: ``"{0} * {1}"`` (inputs by position, ``{out}`` the node's own value),
-# or a function of (the inputs' expressions, the op) for ops with any number of inputs.
+# An expression template: ``"{0} * {1}"`` (inputs by position, ``{out}`` the node's own value,
+# ``{op}`` the op itself, for an op's constant: ``{op.constant!r}``), or a function of (the
+# inputs' expressions, the op) for ops with any number of inputs.
 Template = str | Callable[[Sequence[str], Any], str]
 # The local derivatives: one template per input, or a function of (input position, the inputs'
 # expressions, the output's expression, the op).
@@ -215,13 +216,13 @@ def code_for(op: Any) -> Code:
 
 def fill(template: Template, args: Sequence[str], out: str, op: Any) -> str:
     if isinstance(template, str):
-        return template.format(*args, out=out)
+        return template.format(*args, out=out, op=op)
     return template(args, op)
 
 
 def fill_derivative(rules: Derivatives, i: int, args: Sequence[str], out: str, op: Any) -> str:
     if isinstance(rules, tuple):
-        return rules[i].format(*args, out=out)
+        return rules[i].format(*args, out=out, op=op)
     return rules(i, args, out, op)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any
@@ -497,3 +498,31 @@ def test_a_new_op_compiles_with_one_entry(monkeypatch: pytest.MonkeyPatch) -> No
     assert compiled.value_and_grad(0.7, -0.3) == eager(f, 0.7, -0.3)
     values, (d_x, _) = compiled.value_and_grad([0.7, 0.2], -0.3)
     assert close(values[1], eager(f, 0.2, -0.3)[0]) and close(d_x[1], eager(f, 0.2, -0.3)[1][0])
+
+
+@dataclasses.dataclass(frozen=True)
+class ScaledBy:
+    """An op with a constant: x ↦ c·x, keyed in CODE by its class as PowerOf is."""
+
+    constant: float
+    symbol: str = "scale"
+    name: str = "scaled_by"
+
+    def derivatives(self, x: Any, out: Any) -> tuple[Any, ...]:
+        return (self.constant,)
+
+
+def test_an_op_with_a_constant_is_one_entry_keyed_by_its_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entry = Code("{op.constant!r} * {0}", ("{op.constant!r}",), "{op.constant:g}·{0}",
+                 ("{op.constant:g}",))
+    monkeypatch.setitem(CODE, ScaledBy, entry)
+
+    def f(x: Value) -> Value:
+        data = Value.__dict__["data"].__get__(x)
+        return value_module._result(3.0 * data, (x,), ScaledBy(3.0)).sin()
+
+    compiled = autograd.compile(f)
+    assert "v1 = 3.0 * x" in compiled.source
+    assert compiled.value_and_grad(0.4) == eager(f, 0.4)
