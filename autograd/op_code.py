@@ -132,6 +132,13 @@ def _numpy_power_derivative(i: int, args: Sequence[str], out: str, op: Any) -> s
     return f"{number(n)} * {args[0]} ** {number(n - 1.0)}"
 
 
+# σ(x) as the engine computes it, so that e^(...) never overflows
+SIGMOID = "(1.0 / (1.0 + math.exp(-{0})) if {0} >= 0 else math.exp({0}) / (1.0 + math.exp({0})))"
+NUMPY_SIGMOID = (
+    "np.where({0} >= 0, 1.0 / (1.0 + np.exp(-{0})), np.exp({0}) / (1.0 + np.exp({0})))"
+)
+
+
 # ---- the table: one entry per op -------------------------------------------------------------
 
 CODE: dict[str | type, Code] = {
@@ -176,13 +183,11 @@ CODE: dict[str | type, Code] = {
     "sqrt": Code("math.sqrt({0})", ("0.5 / {out}",), "√{0}", ("1/(2√{0})",)),
     "tanh": Code("math.tanh({0})", ("1.0 - {out} * {out}",), "tanh {0}", ("1 − {out}²",)),
     "sigmoid": Code(
-        "(1.0 / (1.0 + math.exp(-{0})) if {0} >= 0 else math.exp({0}) / (1.0 + math.exp({0})))",
+        SIGMOID,
         ("{out} * (1.0 - {out})",),
         "σ({0})",
         ("{out}(1 − {out})",),
-        numpy_value=(
-            "np.where({0} >= 0, 1.0 / (1.0 + np.exp(-{0})), np.exp({0}) / (1.0 + np.exp({0})))"
-        ),
+        numpy_value=NUMPY_SIGMOID,
     ),
     "relu": Code(
         "(0.0 if {0} <= 0 else {0})",
