@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import autograd
@@ -114,8 +114,7 @@ class CompiledStep:
         loss_term = PER_EXAMPLE[self.loss]
 
         def per_example(*data: Value) -> Value:
-            x_inputs = list(data[: self.inputs_per_x])
-            prediction = self.model(x_inputs[0] if self.x_shape is None else x_inputs)
+            prediction = self.model(_rebuilt(self.x_shape, iter(data[: self.inputs_per_x])))
             if self.loss == "cross_entropy":
                 if isinstance(prediction, Value) or not isinstance(prediction, Sequence):
                     raise TypeError(
@@ -144,7 +143,7 @@ class CompiledStep:
 
     def _class_count(self, x: Any) -> int:
         with autograd.no_grad():
-            prediction = self.model(list(x) if self.x_shape is not None else float(x[0]))
+            prediction = self.model(_rebuilt(self.x_shape, iter([float(v) for v in x])))
         return 1 if isinstance(prediction, Value) else len(prediction)
 
     def _targets(self, ys: Sequence[Any]) -> Any:
@@ -251,18 +250,29 @@ def _refuse_dropout(model: Module) -> None:
             )
 
 
-def _input_shape(xs: Sequence[Any]) -> int | None:
-    """None if every x is one number (or Value), else the common length of the x lists."""
-    first = xs[0]
-    shape = None if _is_number(first) else len(first)
+# The shape of an example x: None for one number, else a tuple of its items' shapes (an image
+# [1][8][8] is a tuple of one tuple of eight tuples of eight Nones).
+Shape = Any
+
+
+def _input_shape(xs: Sequence[Any]) -> Shape:
+    """The shape every x shares, or ValueError naming the first x that differs."""
+    first = _shape(xs[0])
     for index, x in enumerate(xs):
-        this = None if _is_number(x) else (len(x) if isinstance(x, Sequence) else -1)
-        if this != shape or (this is not None and not all(_is_number(v) for v in x)):
+        if _shape(x) != first:
             raise ValueError(
-                f"fit: compile=True needs every x to be a number or a list of numbers of one "
-                f"length, but xs[{index}] is {x!r} (xs[0] is {first!r})"
+                f"fit: compile=True needs every x to be a number or a (nested) list of numbers "
+                f"of one shape, but xs[{index}] is {x!r} and xs[0] is {xs[0]!r}"
             )
-    return shape
+    return first
+
+
+def _shape(x: Any) -> Shape:
+    if _is_number(x):
+        return None
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        return "not a number"
+    return tuple(_shape(item) for item in x)
 
 
 def _is_number(x: Any) -> bool:
@@ -270,8 +280,17 @@ def _is_number(x: Any) -> bool:
 
 
 def _flat(x: Any) -> list[float]:
-    items = [x] if _is_number(x) else list(x)
-    return [float(v.data) if isinstance(v, Value) else float(v) for v in items]
+    """The numbers of x, in order (row by row for an image)."""
+    if _is_number(x):
+        return [float(x.data) if isinstance(x, Value) else float(x)]
+    return [number for item in x for number in _flat(item)]
+
+
+def _rebuilt(shape: Shape, numbers: Iterator[Any]) -> Any:
+    """Numbers (or Values) in x's shape again: the inverse of ``_flat``."""
+    if shape is None:
+        return next(numbers)
+    return [_rebuilt(item, numbers) for item in shape]
 
 
 def _shape_of(graph: Trace) -> list[tuple[Any, ...]]:

@@ -189,3 +189,25 @@ def test_divergence_is_reported_as_without_compile() -> None:
         return str(error.value), [p.data for p in model.parameters()]
 
     assert run(True) == run(False)
+
+
+def test_examples_may_be_nested_lists_such_as_images() -> None:
+    class ImageModel(nn.Module):
+        def __init__(self) -> None:
+            self.mlp = nn.MLP(4, [3, 1], activation="tanh", seed=5)
+
+        def __call__(self, image: Any) -> Any:
+            return self.mlp([pixel for row in image[0] for pixel in row])  # [1][2][2] -> 4
+
+    images = [[[[x[0], x[1]], [x[0] * x[1], 1.0]]] for x in XS]
+
+    def run(compile: bool) -> tuple[nn.History, list[float]]:
+        model = ImageModel()
+        history = nn.fit(model, images, MOONS, loss="hinge", epochs=3, batch_size=6, seed=0,
+                         progress=False, compile=compile)
+        return history, [p.data for p in model.parameters()]
+
+    assert_same(run(False), run(True))
+    with pytest.raises(ValueError, match=r"xs\[1\] is"):
+        nn.fit(ImageModel(), [images[0], [[[1.0, 2.0]]]], [1, -1], loss="hinge", epochs=1,
+               progress=False, compile=True)
