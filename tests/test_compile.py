@@ -526,3 +526,18 @@ def test_an_op_with_a_constant_is_one_entry_keyed_by_its_class(
     compiled = autograd.compile(f)
     assert "v1 = 3.0 * x" in compiled.source
     assert compiled.value_and_grad(0.4) == eager(f, 0.4)
+
+
+def test_compiling_on_floats_imports_nothing_beyond_the_standard_library() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, autograd, nn\n"
+        "c = autograd.compile(lambda x, y: (x * y).tanh())\n"
+        "c(1.0, 2.0); c.value_and_grad(1.0, 2.0); c.source\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"
