@@ -205,9 +205,10 @@ def generate(
     if len(wrt_names) > 40:
         wrt_names = f"{partials[0]}, ..., {partials[-1]}"
     kind = "NumPy arrays, one entry per example" if numpy else "floats"
+    opening = "" if title == f else f"{title}: "
     lines = [
         f"def {function}({', '.join(arguments)}):",
-        f'    """{title}: {f} and its gradient ({wrt_names}), on {kind}."""',
+        f'    """{opening}{f} and its gradient ({wrt_names}), on {kind}."""',
     ]
     if forward:
         count = f"{len(forward)} line{'s' * (len(forward) != 1)}"
