@@ -14,8 +14,8 @@ the ``<main>`` element's ``data-current-node`` and ``data-current-grad`` say wha
 
 from __future__ import annotations
 
-import html
-import json
+import base64
+import hashlib
 import math
 import os
 import re
@@ -28,6 +28,7 @@ from ..backprop import topological_order
 from ..files import write_atomically
 from ..value import Value
 from .draw import draw_graph
+from .escaping import fill_template, html_attribute, html_text, script_json
 from .names import formula_names, stable_names
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep, backprop_steps
@@ -78,7 +79,7 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
     if steps:
         explanations[-1] += _leaf_gradients(order, steps, root, names, precision)
     fields = {
-        "title": html.escape(title),
+        "title": html_text(title),
         "steps": str(len(steps)),
         "frames": "\n".join(
             f'    <figure class="frame" data-frame="{k}"{" hidden" if k else ""}>\n'
@@ -90,12 +91,12 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
             f"{text}\n    </div>"
             for k, text in enumerate(explanations)
         ),
-        "steps_json": _script_safe_json(_steps_data(steps, root, names, precision, title)),
+        "steps_json": script_json(_steps_data(steps, root, names, precision, title)),
     }
-    page = resources.files(__package__).joinpath("stepping_page.html").read_text("utf-8")
-    for key, value in fields.items():
-        page = page.replace("{{" + key + "}}", value)
-    return page
+    template = resources.files(__package__).joinpath("stepping_page.html").read_text("utf-8")
+    fields["script_hash"] = _script_hash(template)
+    # One pass: a label that reads "{{steps_json}}" is text, never a placeholder.
+    return fill_template(template, fields)
 
 
 def write_stepping_page(
@@ -121,11 +122,11 @@ def _derivative(of: str, by: str, kind: str = "") -> str:
         return name if re.fullmatch(r"[\w.]+", name) else f"({name})"
 
     css = f"math {kind}".strip()
-    return f'<span class="{css}">∂{html.escape(wrapped(of))}/∂{html.escape(wrapped(by))}</span>'
+    return f'<span class="{css}">∂{html_text(wrapped(of))}/∂{html_text(wrapped(by))}</span>'
 
 
 def _name(node: Value, names: _Names) -> str:
-    return f'<span class="node-name">{html.escape(names.shown[node])}</span>'
+    return f'<span class="node-name">{html_text(names.shown[node])}</span>'
 
 
 def _before_backprop(root: Value, names: _Names, count: int, precision: int) -> str:
@@ -137,7 +138,7 @@ def _before_backprop(root: Value, names: _Names, count: int, precision: int) -> 
         )
     return (
         f'      <p class="lead">The forward pass has computed every value '
-        f"({_name(root, names)} = {html.escape(format_number(root.data, precision))}). "
+        f"({_name(root, names)} = {html_text(format_number(root.data, precision))}). "
         f"Backprop starts at the output: {_derivative(r, r)} = "
         f'<span class="grad">1</span>.</p>\n'
         f'      <p class="hint">Each step takes one node whose gradient is complete and passes '
@@ -150,22 +151,23 @@ def _explain(
     step: BackpropStep, root: Value, names: _Names, count: int, precision: int
 ) -> str:
     r, n = names.shown[root], names.shown[step.node]
-    grad = html.escape(format_number(step.grad, precision))
+    grad = html_text(format_number(step.grad, precision))
     lines = [
         f'      <p class="lead">Step {step.index + 1} of {count}: node {_name(step.node, names)} '
-        f'<span class="op">{html.escape(step.node.op)}</span> has its complete gradient</p>',
+        f'<span class="op">{html_text(step.node.op)}</span> has its complete gradient</p>',
         f'      <p class="equation">{_derivative(r, n)} = '
-        f'<span class="grad" data-node="{html.escape(names.ids[step.node])}">{grad}</span></p>',
+        f'<span class="grad" data-node="{html_attribute(names.ids[step.node])}">{grad}</span></p>',
         '      <p class="hint">and passes it to each input: '
         '<span class="local-derivative">local derivative</span> × gradient = contribution</p>',
         '      <ol class="contributions">',
     ]
     for part in step.contributions:
         i = names.shown[part.input]
-        local = html.escape(format_number(part.local_derivative, precision))
-        share = html.escape(format_number(part.contribution, precision))
+        local = html_text(format_number(part.local_derivative, precision))
+        share = html_text(format_number(part.contribution, precision))
+        input_id = html_attribute(names.ids[part.input])
         lines += [
-            f'        <li class="contribution" data-input="{html.escape(names.ids[part.input])}">',
+            f'        <li class="contribution" data-input="{input_id}">',
             f'          <div class="formula">{_derivative(r, i)} += '
             f'{_derivative(n, i, "local-derivative")} · '
             f"{_derivative(r, n)}</div>",
@@ -195,8 +197,8 @@ def _leaf_gradients(
         return ""
     items = ", ".join(
         f"{_derivative(names.shown[root], names.shown[leaf])} = "
-        f'<span class="grad" data-node="{html.escape(names.ids[leaf])}">'
-        f"{html.escape(format_number(totals.get(leaf, 0.0), precision))}</span>"
+        f'<span class="grad" data-node="{html_attribute(names.ids[leaf])}">'
+        f"{html_text(format_number(totals.get(leaf, 0.0), precision))}</span>"
         for leaf in leaves
     )
     return f'\n      <p class="hint">Backprop is done. Every gradient is complete: {items}.</p>'
@@ -245,10 +247,17 @@ def _json_number(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _script_safe_json(data: object) -> str:
-    """JSON that cannot end its ``<script>`` element early, whatever the labels contain."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def _script_hash(template: str) -> str:
+    """The Content-Security-Policy source that lets the page's one script run, and no other.
+
+    With a hash in ``script-src`` (and no ``'unsafe-inline'``), browsers refuse inline event
+    handlers (``onmouseover=...``) and any script that is not exactly this one.
+    """
+    scripts = re.findall(r"<script>(.*?)</script>", template, flags=re.DOTALL)
+    if len(scripts) != 1:
+        raise ValueError("stepping_page: the page template must hold exactly one inline script")
+    digest = hashlib.sha256(scripts[0].encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
 # ---- SVG frames ------------------------------------------------------------------------------
