@@ -34,6 +34,11 @@ _SCRIPT_JSON_ESCAPES = {
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
+# Control characters Graphviz drops or writes as invalid XML, shown as their visible symbols
+# (U+2400 block: "\x01" as "␁"). A line break stays a line break.
+_CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20) if code != ord("\n")}
+_CONTROL_PICTURES[0x7F] = 0x2421
+
 # The characters that give a Graphviz record label its structure (fields, ports, rows).
 _RECORD_SPECIALS = "{}|<>"
 
@@ -89,7 +94,9 @@ def dot_text(text: str, where: str) -> str:
     """``text`` for a Graphviz label or tooltip, to be shown exactly as written.
 
     Backslashes are doubled (DOT reads ``\\n``, ``\\N``, ``\\G`` ... as escapes) and ``&``
-    becomes ``&amp;`` (Graphviz reads ``&lt;`` and ``&#65;`` as characters). Quotes are left
+    becomes ``&amp;`` (Graphviz reads ``&lt;`` and ``&#65;`` as characters). Control
+    characters other than a line break are shown as their symbols (``\\x01`` as ``␁``), since
+    Graphviz would drop them or write invalid XML. Quotes are left
     to the ``graphviz`` package, which escapes them. A NUL character, which DOT cannot hold,
     and text that is not valid Unicode (a lone surrogate) are a ValueError naming ``where``.
     """
@@ -105,7 +112,8 @@ def dot_text(text: str, where: str) -> str:
             f"{where}: the label {text!r} is not valid Unicode ({error.reason}); "
             f"remove the character at position {error.start}"
         ) from None
-    return text.replace("\\", "\\\\").replace("&", "&amp;")
+    text = text.replace("\\", "\\\\").replace("&", "&amp;")
+    return text.translate(_CONTROL_PICTURES)
 
 
 def dot_record_field(text: str, where: str) -> str:
@@ -113,4 +121,4 @@ def dot_record_field(text: str, where: str) -> str:
     text = dot_text(text, where)
     for special in _RECORD_SPECIALS:
         text = text.replace(special, "\\" + special)
-    return text
+    return text.replace("\n", "\\n")  # a record drops a bare line break; DOT's \n keeps it

@@ -19,6 +19,7 @@ import hashlib
 import math
 import os
 import re
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,7 @@ from ..files import write_atomically
 from ..value import Value
 from .draw import draw_graph
 from .escaping import fill_template, html_attribute, html_text, script_json
+from .graphviz_program import ADVICE, DOT_TIMEOUT, GraphvizTimeout, run_dot
 from .names import formula_names, stable_names
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep, backprop_steps
@@ -48,12 +50,16 @@ class _Names:
     ids: dict[Value, str]
 
 
-def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4) -> str:
+def stepping_page(
+    root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4, timeout: float = DOT_TIMEOUT
+) -> str:
     """The HTML text of the stepping page for the graph ``root`` depends on.
 
     Each frame is ``draw_graph(root, step=k, local_derivatives=True)`` as inline SVG; the
     first frame, before any step, is drawn with ``grads=False``. The ``.grad`` fields are
-    neither read nor changed. Needs the Graphviz ``dot`` program.
+    neither read nor changed. Needs the Graphviz ``dot`` program, which gets ``timeout``
+    seconds for all the frames together (past that, ``GraphvizTimeout`` says what to do
+    instead); a graph too large to lay out is refused before, as by ``draw_graph``.
 
     >>> from autograd.examples import house_price
     >>> page = stepping_page(house_price().loss)  # doctest: +SKIP
@@ -63,6 +69,8 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
             f"stepping_page: root must be a Value, got {type(root).__name__} {root!r}"
         )
     check_precision(precision, "stepping_page")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"stepping_page: timeout must be a positive number, got {timeout!r}")
     order = topological_order(root)
     names = _Names(formula_names(order), stable_names(order))
     steps = list(backprop_steps(root))
@@ -71,8 +79,9 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
         "precision": precision,
         "rankdir": "TB",
     }
-    frames = [_svg(draw_graph(root, grads=False, **drawing))]
-    frames += [_svg(draw_graph(root, step=step.index, **drawing)) for step in steps]
+    deadline = time.monotonic() + timeout
+    frames = [_svg(draw_graph(root, grads=False, **drawing), deadline)]
+    frames += [_svg(draw_graph(root, step=step.index, **drawing), deadline) for step in steps]
     frames = _same_scale(frames)
     explanations = [_before_backprop(root, names, len(steps), precision)]
     explanations += [_explain(step, root, names, len(steps), precision) for step in steps]
@@ -105,12 +114,13 @@ def write_stepping_page(
     *,
     title: str = DEFAULT_TITLE,
     precision: int = 4,
+    timeout: float = DOT_TIMEOUT,
 ) -> Path:
     """Write ``stepping_page(root)`` to ``path`` atomically (temporary file + ``os.replace``).
 
     On any failure an existing file at ``path`` is left as it was.
     """
-    page = stepping_page(root, title=title, precision=precision)
+    page = stepping_page(root, title=title, precision=precision, timeout=timeout)
     return write_atomically(path, page)
 
 
@@ -262,7 +272,7 @@ def _script_hash(template: str) -> str:
 
 # ---- SVG frames ------------------------------------------------------------------------------
 
-def _svg(graph: Any) -> str:
+def _svg(graph: Any, deadline: float) -> str:
     """The graph as an inline ``<svg>`` element (without the XML prolog and comments).
 
     Larger type and tighter spacing than ``draw_graph``'s defaults, so that the numbers stay
@@ -271,7 +281,10 @@ def _svg(graph: Any) -> str:
     graph.node_attr.update(fontsize="15")
     graph.edge_attr.update(fontsize="14")
     graph.graph_attr.update(nodesep="0.2", ranksep="0.3")
-    text = graph.pipe(format="svg").decode("utf-8")
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise GraphvizTimeout(f"stepping_page: Graphviz ran out of time for the frames; {ADVICE}")
+    text = run_dot(graph, "svg", timeout=left, where="stepping_page").decode("utf-8")
     text = text[text.index("<svg") :]
     return re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL).strip()
 

@@ -7,8 +7,9 @@ from typing import Any
 from ..backprop import topological_order
 from ..value import Value
 from .chain_rule import explain_step
-from .draw import INSTALL_HINT, draw_graph
+from .draw import draw_graph
 from .escaping import html_text
+from .graphviz_program import INSTALL_HINT, run_dot
 from .names import stable_names
 from .steps import backprop_steps
 
@@ -76,7 +77,7 @@ def _svg_or_source(graph: Any) -> str:
     import graphviz
 
     try:
-        svg = graph.pipe(format="svg", encoding="utf-8")
+        svg = run_dot(graph, "svg", where="step_through").decode("utf-8")
     except graphviz.ExecutableNotFound:
         return (
             f"<p>Cannot draw: the Graphviz program is missing ({html_text(INSTALL_HINT)}). "
