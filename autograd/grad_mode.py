@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 # A ContextVar rather than a global flag: each thread and each asyncio task sees its own
 # setting, so one task's ``no_grad()`` never switches recording off in another.
@@ -38,9 +39,19 @@ def no_grad() -> Iterator[None]:
     try:
         yield
     finally:
-        _recording.reset(token)
-        with _count_lock:
+        with _count_lock:  # first, so that nothing below can leave the block counted
             _open_no_grad_blocks[0] -= 1
+        _restore(token)
+
+
+def _restore(token: Token[bool]) -> None:
+    """Undo ``_recording.set``, unless the block is being left from another context.
+
+    A generator suspended inside ``no_grad()`` can be closed from another thread, whose context
+    this block never changed; ``reset`` refuses the token there, and there is nothing to undo.
+    """
+    with contextlib.suppress(ValueError):  # "<Token ...> was created in a different Context"
+        _recording.reset(token)
 
 
 @contextmanager
@@ -53,4 +64,4 @@ def enable_grad() -> Iterator[None]:
     try:
         yield
     finally:
-        _recording.reset(token)
+        _restore(token)
