@@ -6,7 +6,7 @@ import math
 import numbers
 from typing import Any, Union
 
-from . import backprop
+from . import backprop, pickling
 from . import op as rules
 from .grad_mode import _open_no_grad_blocks, _recording
 from .op import Op, PowerOf
@@ -120,6 +120,13 @@ class Value:
         if self._op is not None:
             parts.append(f"op={self._op.symbol!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+    # pickle and copy.deepcopy: iterative, so a graph of any depth can be saved and copied
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        return pickling.reduce_node(self)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        pickling.set_state(self, state)
 
     def backward(self, grad: float = 1.0, create_graph: bool = False) -> None:
         """Fill in ``.grad`` of every node this Value depends on, by the chain rule.
