@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from typing import Any
 
 INSTALL_HINT = "install Graphviz: sudo apt-get install graphviz"
@@ -27,6 +26,8 @@ def run_dot(graph: Any, fmt: str, *, timeout: float = DOT_TIMEOUT, where: str = 
     ``timeout`` seconds ``dot`` is stopped and ``GraphvizTimeout`` names ``where`` and says
     what to do instead. If ``dot`` fails, RuntimeError with what it printed.
     """
+    import subprocess
+
     import graphviz
 
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
