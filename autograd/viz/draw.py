@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .. import backprop
 from ..files import write_atomically
 from ..value import Parameter, Value
-from .escaping import dot_record_field, dot_text
+from .escaping import dot_record_field, dot_text, dot_tooltip
 from .graphviz_program import ADVICE, DOT_TIMEOUT, run_dot
 from .graphviz_program import INSTALL_HINT as INSTALL_HINT  # where it was first defined
 from .names import stable_names
@@ -136,7 +136,7 @@ def draw_graph(
         if node.label:
             fields.append(dot_record_field(node.label, "draw_graph"))
         fields.append(f"data {format_number(node.data, precision)}")
-        tooltip = f"{dot_text(names[node], 'draw_graph')}: data={node.data!r}"
+        tooltip = f"{dot_tooltip(names[node], 'draw_graph')}: data={node.data!r}"
         if show_grad_field:
             if node in shown_grads:
                 fields.append(f"grad {format_number(shown_grads[node], precision)}")

@@ -10,7 +10,8 @@ written and never becomes markup, an attribute, a script or a template placehold
   ``tojson`` do: ``<``, ``>`` and ``&`` as ``\\u003c`` ... ``\\u0026``).
 - ``fill_template``: every ``{{name}}`` placeholder filled in one pass, so text inserted for
   one placeholder is never read again as another.
-- ``dot_text`` and ``dot_record_field``: a label or tooltip for Graphviz, shown as written.
+- ``dot_text``, ``dot_record_field`` and ``dot_tooltip``: a label, a field of a record label
+  or a tooltip for Graphviz, shown as written.
 """
 
 from __future__ import annotations
@@ -114,6 +115,15 @@ def dot_text(text: str, where: str) -> str:
         ) from None
     text = text.replace("\\", "\\\\").replace("&", "&amp;")
     return text.translate(_CONTROL_PICTURES)
+
+
+def dot_tooltip(text: str, where: str) -> str:
+    """``text`` for a Graphviz tooltip, to be shown exactly as written.
+
+    As ``dot_text``, except that each backslash is written four times: Graphviz reads a
+    tooltip's escapes twice (``\\\\N`` would become ``\\N`` and then the node's name).
+    """
+    return dot_text(text, where).replace("\\", "\\\\")
 
 
 def dot_record_field(text: str, where: str) -> str:
