@@ -386,3 +386,18 @@ def test_the_content_security_policy_blocks_inline_event_handlers(
         assert page.current()["step"] == 1
     finally:
         page.close()
+
+
+def test_a_graph_too_costly_to_lay_out_is_refused_before_any_frame(tmp_path: Path) -> None:
+    path = tmp_path / "backprop.html"
+    path.write_text("the old page")
+    chain = parse_expression(" + ".join(["x"] * 60), {"x": 1.0})  # 61 values, long edges from x
+    with pytest.raises(ValueError, match="more than max_edges=2,000.*write the DOT text instead"):
+        write_stepping_page(chain, path)
+    assert path.read_text() == "the old page"
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, float("nan"), "60"])
+def test_a_bad_timeout_is_named_by_stepping_page(timeout: object) -> None:
+    with pytest.raises(ValueError, match="stepping_page: timeout must be a positive number"):
+        stepping_page(house_price().loss, timeout=timeout)  # type: ignore[arg-type]
