@@ -392,7 +392,7 @@ def test_a_graph_too_costly_to_lay_out_is_refused_before_any_frame(tmp_path: Pat
     path = tmp_path / "backprop.html"
     path.write_text("the old page")
     chain = parse_expression(" + ".join(["x"] * 60), {"x": 1.0})  # 61 values, long edges from x
-    with pytest.raises(ValueError, match="more than max_edges=2,000.*write the DOT text instead"):
+    with pytest.raises(ValueError, match=r"more than max_edges=2,000.*write the DOT text instead"):
         write_stepping_page(chain, path)
     assert path.read_text() == "the old page"
 
