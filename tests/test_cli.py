@@ -354,3 +354,22 @@ def test_a_graph_too_slow_for_graphviz_is_refused_with_what_to_do_instead(
     status, out, err = run(["graph", expression, "x=1", "-o", str(tmp_path / "x.dot")], capsys)
     assert (status, err) == (0, "")
     assert (tmp_path / "x.dot").read_text().count("->") == 59 * 3  # 59 additions
+
+
+def test_graphviz_stopped_at_its_time_limit_exits_1_with_its_advice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import autograd.viz.draw as draw_module
+    from autograd.viz import GraphvizTimeout
+
+    def too_slow(*args: object, **kwargs: object) -> bytes:
+        raise GraphvizTimeout("render: Graphviz took more than 60 s; write the DOT text instead")
+
+    monkeypatch.setattr(draw_module, "run_dot", too_slow)
+    output = tmp_path / "neuron.svg"
+    status, out, err = run(["graph", *NEURON, "-o", str(output)], capsys)
+    assert (status, out) == (1, "")
+    assert err == (
+        "backprop-lab: error: render: Graphviz took more than 60 s; write the DOT text instead\n"
+    )
+    assert not output.exists()

@@ -102,3 +102,16 @@ def test_dot_text_keeps_backslashes_and_entities_literal() -> None:
 def test_dot_text_refuses_a_nul_naming_the_writer() -> None:
     with pytest.raises(ValueError, match=r"draw_graph: the label 'a\\x00b' contains a NUL"):
         dot_text("a\0b", "draw_graph")
+
+
+def test_a_name_in_latex_runs_no_command() -> None:
+    from autograd import Value, chain_rule
+
+    x = Value(2.0, label=r"\href{javascript:alert(1)}{x}^~_%")
+    latex = chain_rule(x * x, x)._repr_latex_()
+    assert "\\href" not in latex
+    commands = set(re.findall(r"\\([a-zA-Z]+)", latex))
+    assert commands <= {"begin", "end", "frac", "partial", "mathrm", "cdot", "backslash", "hat",
+                        "sim", "aligned"}
+    name = r"\mathrm{\backslash{}href\{javascript:alert(1)\}\{x\}\hat{}\sim{}\_\%}"
+    assert name in latex

@@ -81,8 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(done.code or 0)
     except (UsageError, ValueError, ArithmeticError) as error:
         return _fail(error, status=2)
-    except (graphviz.ExecutableNotFound, GraphvizTimeout) as error:
-        return _fail(error, status=1)
+    except (graphviz.ExecutableNotFound, GraphvizTimeout, RuntimeError) as error:
+        return _fail(error, status=1)  # GraphvizTimeout and a failing dot are RuntimeErrors
     except OSError as error:
         return _fail(f"cannot write {str(output)!r}: {error.strerror or error}", status=1)
     print(f"{graph.root.label} = {format_number(graph.root.data)}")

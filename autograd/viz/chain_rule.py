@@ -9,6 +9,7 @@ from typing import TypeAlias
 
 from ..backprop import local_derivatives, topological_order
 from ..value import Value
+from .escaping import latex_text
 from .names import stable_names
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep
@@ -259,8 +260,7 @@ def _describe_count(count: int) -> str:
 
 
 def _latex_name(name: str) -> str:
-    escaped = "".join("\\" + c if c in "_#$%&{}" else c for c in name)
-    return rf"\mathrm{{{escaped}}}"
+    return rf"\mathrm{{{latex_text(name)}}}"
 
 
 def _latex_number(text: str) -> str:

@@ -12,6 +12,8 @@ written and never becomes markup, an attribute, a script or a template placehold
   one placeholder is never read again as another.
 - ``dot_text``, ``dot_record_field`` and ``dot_tooltip``: a label, a field of a record label
   or a tooltip for Graphviz, shown as written.
+- ``latex_text``: a name inside LaTeX math (Jupyter shows ``ChainRule`` with MathJax), where a
+  backslash would start a command.
 """
 
 from __future__ import annotations
@@ -89,6 +91,20 @@ def fill_template(template: str, fields: Mapping[str, str]) -> str:
     if unused:
         raise ValueError(f"fill_template: the template has no placeholder for {unused}")
     return page
+
+
+# LaTeX's special characters in math mode, and what shows each as itself.
+_LATEX = {
+    "\\": r"\backslash{}",
+    "^": r"\hat{}",
+    "~": r"\sim{}",
+    **{c: "\\" + c for c in "_#$%&{}"},
+}
+
+
+def latex_text(text: str) -> str:
+    """``text`` as literal characters inside LaTeX math (``\\mathrm{...}``): no command runs."""
+    return "".join(_LATEX.get(c, c) for c in text)
 
 
 def dot_text(text: str, where: str) -> str:

@@ -103,7 +103,7 @@ def stepping_page(
         "steps_json": script_json(_steps_data(steps, root, names, precision, title)),
     }
     template = resources.files(__package__).joinpath("stepping_page.html").read_text("utf-8")
-    fields["script_hash"] = _script_hash(template)
+    fields["script_hashes"] = _script_hashes(template)
     # One pass: a label that reads "{{steps_json}}" is text, never a placeholder.
     return fill_template(template, fields)
 
@@ -257,17 +257,20 @@ def _json_number(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _script_hash(template: str) -> str:
-    """The Content-Security-Policy source that lets the page's one script run, and no other.
+def _script_hashes(template: str) -> str:
+    """The Content-Security-Policy sources that let the page's own scripts run, and no other.
 
-    With a hash in ``script-src`` (and no ``'unsafe-inline'``), browsers refuse inline event
-    handlers (``onmouseover=...``) and any script that is not exactly this one.
+    With hashes in ``script-src`` (and no ``'unsafe-inline'``), browsers refuse inline event
+    handlers (``onmouseover=...``) and any script that is not exactly one of the template's.
     """
     scripts = re.findall(r"<script>(.*?)</script>", template, flags=re.DOTALL)
-    if len(scripts) != 1:
-        raise ValueError("stepping_page: the page template must hold exactly one inline script")
-    digest = hashlib.sha256(scripts[0].encode("utf-8")).digest()
-    return "sha256-" + base64.b64encode(digest).decode("ascii")
+    if not scripts:
+        raise ValueError("stepping_page: the page template has no inline script")
+    return " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        + "'"
+        for script in scripts
+    )
 
 
 # ---- SVG frames ------------------------------------------------------------------------------

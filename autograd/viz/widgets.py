@@ -9,7 +9,7 @@ from ..value import Value
 from .chain_rule import explain_step
 from .draw import draw_graph
 from .escaping import html_text
-from .graphviz_program import INSTALL_HINT, run_dot
+from .graphviz_program import INSTALL_HINT, GraphvizTimeout, run_dot
 from .names import stable_names
 from .steps import backprop_steps
 
@@ -78,6 +78,11 @@ def _svg_or_source(graph: Any) -> str:
 
     try:
         svg = run_dot(graph, "svg", where="step_through").decode("utf-8")
+    except GraphvizTimeout as error:
+        return (
+            f"<p>Cannot draw: {html_text(str(error))}</p>"
+            f"<pre>{html_text(graph.source)}</pre>"
+        )
     except graphviz.ExecutableNotFound:
         return (
             f"<p>Cannot draw: the Graphviz program is missing ({html_text(INSTALL_HINT)}). "
