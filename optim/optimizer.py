@@ -12,8 +12,11 @@ from autograd import Value
 from autograd.value import as_float, is_real_number
 
 
-class NonFiniteStep(ValueError):
-    """A step would have made a parameter or a state entry NaN or infinite; nothing changed."""
+class NonFiniteStep(ValueError, ArithmeticError):
+    """A step would have made a parameter or a state entry NaN or infinite; nothing changed.
+
+    A ValueError, as every refused step is, and an ArithmeticError, as an overflow is.
+    """
 
 
 # A hyper-parameter is a real number (lr, gamma, eps, momentum) or a flag (maximize).
@@ -147,9 +150,15 @@ class Optimizer:
         where = f"{name}.load_state_dict"
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"{where}: expected a dict, got {type(state_dict).__name__}")
-        missing = {"optimizer", "num_parameters", "hyperparameters", "state"} - set(state_dict)
+        keys = {"optimizer", "num_parameters", "hyperparameters", "state"}
+        missing = keys - set(state_dict)
         if missing:
             raise ValueError(f"{where}: missing keys {sorted(missing)}")
+        unknown = [key for key in state_dict if key not in keys]
+        if unknown:
+            raise ValueError(
+                f"{where}: unknown key {unknown[0]!r} (a state has only {', '.join(sorted(keys))})"
+            )
         if state_dict["optimizer"] != name:
             saved_for = state_dict["optimizer"]
             raise ValueError(f"{where}: this state is for {saved_for!r}, not {name!r}")

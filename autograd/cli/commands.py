@@ -35,7 +35,7 @@ PROG = "backprop-lab"
 # The largest expression the command line takes, in names and numbers. It prints a chain rule
 # per input, whose length grows with the square of the terms, and draws every node: a few
 # dozen terms fill a screen. One limit, checked before anything is parsed.
-MAX_TERMS = 100
+MAX_TERMS = 200
 IMAGE_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
 PAGE_SUFFIXES = (".html", ".htm")
 EXAMPLE_TITLE = "The worked example: loss = (theta1 + theta2 · x − y)²"
