@@ -456,7 +456,7 @@ def _constant(number: Operand, where: str = "Value") -> Value:
     ``where`` (the op's name) is named if the number is too large for a float.
     """
     out: Value = _new(Value)
-    out.data = as_float(number, where)
+    out.data = number if type(number) is float else as_float(number, where)
     out.grad = 0.0
     out.label = ""
     out.inputs = ()
