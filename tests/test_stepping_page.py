@@ -401,3 +401,10 @@ def test_a_graph_too_costly_to_lay_out_is_refused_before_any_frame(tmp_path: Pat
 def test_a_bad_timeout_is_named_by_stepping_page(timeout: object) -> None:
     with pytest.raises(ValueError, match="stepping_page: timeout must be a positive number"):
         stepping_page(house_price().loss, timeout=timeout)  # type: ignore[arg-type]
+
+
+def test_a_title_that_is_not_text_is_named() -> None:
+    with pytest.raises(TypeError, match="stepping_page: title must be a str, got int 3"):
+        stepping_page(house_price().loss, title=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="stepping_page: the title 'a\\\\ud800' is not valid"):
+        stepping_page(house_price().loss, title="a\ud800")

@@ -108,14 +108,14 @@ def latex_text(text: str) -> str:
 
 
 def dot_text(text: str, where: str) -> str:
-    """``text`` for a Graphviz label or tooltip, to be shown exactly as written.
+    """``text`` for a Graphviz label, to be shown exactly as written.
 
     Backslashes are doubled (DOT reads ``\\n``, ``\\N``, ``\\G`` ... as escapes) and ``&``
     becomes ``&amp;`` (Graphviz reads ``&lt;`` and ``&#65;`` as characters). Control
-    characters other than a line break are shown as their symbols (``\\x01`` as ``␁``), since
-    Graphviz would drop them or write invalid XML. Quotes are left
-    to the ``graphviz`` package, which escapes them. A NUL character, which DOT cannot hold,
-    and text that is not valid Unicode (a lone surrogate) are a ValueError naming ``where``.
+    characters other than a line break are shown as their symbols (``\\x01`` as ``␁``),
+    since Graphviz would drop them or write invalid XML. Quotes are left to the ``graphviz``
+    package, which escapes them. A NUL character, which DOT cannot hold, and text that is not
+    valid Unicode (a lone surrogate) are a ValueError naming ``where``.
     """
     if "\0" in text:
         raise ValueError(

@@ -69,6 +69,14 @@ def stepping_page(
             f"stepping_page: root must be a Value, got {type(root).__name__} {root!r}"
         )
     check_precision(precision, "stepping_page")
+    if not isinstance(title, str):
+        raise TypeError(f"stepping_page: title must be a str, got {type(title).__name__} {title!r}")
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"stepping_page: the title {title!r} is not valid Unicode ({error.reason})"
+        ) from None
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ValueError(f"stepping_page: timeout must be a positive number, got {timeout!r}")
     order = topological_order(root)
