@@ -8,7 +8,7 @@ from typing import Any, Union
 
 from . import backprop, pickling
 from . import op as rules
-from .grad_mode import _open_no_grad_blocks, _recording
+from .grad_mode import _open_no_grad_blocks, is_recording
 from .op import Op, PowerOf
 
 # What may stand on the other side of an operator: a Value or a real number.
@@ -441,7 +441,7 @@ def _result(data: float, inputs: tuple[Value, ...], op: Any) -> Value:
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _open_no_grad_blocks[0] == 0 or _recording.get():
+    if _open_no_grad_blocks[0] == 0 or is_recording():
         out.inputs = inputs
         out._op = op
     else:

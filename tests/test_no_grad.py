@@ -128,3 +128,38 @@ def test_a_generator_inside_no_grad_closed_from_another_thread_does_not_stick() 
     assert is_recording()
     x = Value(2.0)
     assert (x * x).inputs == (x, x)
+
+
+def test_the_thread_a_closed_generator_was_suspended_in_records_again() -> None:
+    def numbers() -> Iterator[int]:
+        with no_grad():
+            yield 1
+            yield 2
+
+    generator = numbers()
+    next(generator)  # this thread is now inside the generator's no_grad() block
+    assert not is_recording()
+    closer = threading.Thread(target=generator.close)
+    closer.start()
+    closer.join()
+    assert is_recording()
+    # While another thread is inside no_grad(), this thread's own setting is read: it must
+    # be the one from before the generator's block, not the block left from elsewhere.
+    inside, finish = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with no_grad():
+            inside.set()
+            finish.wait()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    inside.wait()
+    try:
+        assert is_recording()
+        x = Value(2.0)
+        assert (x * x).inputs == (x, x)
+    finally:
+        finish.set()
+        holder.join()
+    assert is_recording()
