@@ -69,16 +69,7 @@ def stepping_page(
             f"stepping_page: root must be a Value, got {type(root).__name__} {root!r}"
         )
     check_precision(precision, "stepping_page")
-    if not isinstance(title, str):
-        raise TypeError(f"stepping_page: title must be a str, got {type(title).__name__} {title!r}")
-    try:
-        title.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError(
-            f"stepping_page: the title {title!r} is not valid Unicode ({error.reason})"
-        ) from None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise ValueError(f"stepping_page: timeout must be a positive number, got {timeout!r}")
+    _check_title_and_timeout(title, timeout)
     order = topological_order(root)
     names = _Names(formula_names(order), stable_names(order))
     steps = list(backprop_steps(root))
@@ -130,6 +121,19 @@ def write_stepping_page(
     """
     page = stepping_page(root, title=title, precision=precision, timeout=timeout)
     return write_atomically(path, page)
+
+
+def _check_title_and_timeout(title: str, timeout: float) -> None:
+    if not isinstance(title, str):
+        raise TypeError(f"stepping_page: title must be a str, got {type(title).__name__} {title!r}")
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"stepping_page: the title {title!r} is not valid Unicode ({error.reason})"
+        ) from None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"stepping_page: timeout must be a positive number, got {timeout!r}")
 
 
 # ---- what each frame says --------------------------------------------------------------------
