@@ -44,6 +44,7 @@ _CONTROL_PICTURES[0x7F] = 0x2421
 
 # The characters that give a Graphviz record label its structure (fields, ports, rows).
 _RECORD_SPECIALS = "{}|<>"
+_SPACE_AFTER_NON_ASCII = re.compile(r"(?<=[^\x00-\x7f]) ")
 
 
 def html_text(text: str) -> str:
@@ -147,4 +148,7 @@ def dot_record_field(text: str, where: str) -> str:
     text = dot_text(text, where)
     for special in _RECORD_SPECIALS:
         text = text.replace(special, "\\" + special)
+    # Graphviz's record parser drops a space that follows a non-ASCII character ("é 0" shows
+    # as "é0"); a no-break space there looks the same and is kept.
+    text = _SPACE_AFTER_NON_ASCII.sub("\u00a0", text)
     return text.replace("\n", "\\n")  # a record drops a bare line break; DOT's \n keeps it
