@@ -24,6 +24,7 @@ CORE = {
     "autograd.grad_mode",
     "autograd.gradcheck",
     "autograd.op",
+    "autograd.pickling",
     "autograd.reductions",
     "autograd.tracing",
     "autograd.value",
