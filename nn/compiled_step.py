@@ -270,6 +270,8 @@ def _input_shape(xs: Sequence[Any]) -> Shape:
 def _shape(x: Any) -> Shape:
     if _is_number(x):
         return None
+    if hasattr(x, "tolist") and hasattr(x, "ndim"):  # a NumPy array (an image, a row)
+        x = x.tolist()
     if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
         return "not a number"
     return tuple(_shape(item) for item in x)
@@ -283,6 +285,8 @@ def _flat(x: Any) -> list[float]:
     """The numbers of x, in order (row by row for an image)."""
     if _is_number(x):
         return [float(x.data) if isinstance(x, Value) else float(x)]
+    if hasattr(x, "tolist") and hasattr(x, "ndim"):
+        x = x.tolist()
     return [number for item in x for number in _flat(item)]
 
 

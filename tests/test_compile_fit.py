@@ -211,3 +211,4 @@ def test_examples_may_be_nested_lists_such_as_images() -> None:
     with pytest.raises(ValueError, match=r"xs\[1\] is"):
         nn.fit(ImageModel(), [images[0], [[[1.0, 2.0]]]], [1, -1], loss="hinge", epochs=1,
                progress=False, compile=True)
+
