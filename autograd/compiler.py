@@ -74,6 +74,7 @@ class CompiledFunction:
         self._programs: dict[tuple[bool, bool], Callable[..., Any]] = {}
         self._sources: dict[tuple[bool, bool], str] = {}
         self._fast: Callable[..., Any] | None = None  # value_and_grad on floats, once built
+        self._fast_value: Callable[..., Any] | None = None  # the value alone, on floats
 
     def __repr__(self) -> str:
         return f"<compiled {self.name}({', '.join(self._names or ['...'])})>"
@@ -82,6 +83,15 @@ class CompiledFunction:
 
     def __call__(self, *xs: Any) -> Any:
         """The value f(*xs): a float, or a NumPy array of n values if any argument is batched."""
+        fast = self._fast_value
+        if fast is not None and len(xs) == self._arity and countOf(map(type, xs), float) == len(xs):
+            try:
+                value, _ = fast(*xs)
+            except (ArithmeticError, ValueError):
+                return self._eager(list(xs), False)[0]
+            if math.isfinite(value + builtins.sum(xs)):
+                return value
+            return self._eager(list(xs), False)[0]
         numbers, n = self._checked(xs)
         if n is None:
             return self._scalar(numbers, gradients=False)[0]
@@ -211,6 +221,8 @@ class CompiledFunction:
             self._sources[key] = made.source
             if key == (False, True):
                 self._fast = program
+            elif key == (False, False):
+                self._fast_value = program
         return program
 
     def _source(self, batched: bool) -> str:
