@@ -541,3 +541,13 @@ def test_compiling_on_floats_imports_nothing_beyond_the_standard_library() -> No
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_repeated_calls_for_the_value_keep_the_engines_errors_and_infinities() -> None:
+    compiled = autograd.compile(lambda x: x.log() + (x - 2.0) ** -1)
+    assert compiled(1.0) == -1.0  # builds the code; the calls below run it
+    with pytest.raises(ValueError, match=r"log: math domain error for input -1\.0"):
+        compiled(-1.0)
+    with pytest.raises(ValueError, match="pow: math domain error"):
+        compiled(2.0)  # 0 ** -1, as the engine reports it
+    assert math.isnan(compiled(math.nan))
