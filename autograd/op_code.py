@@ -139,6 +139,17 @@ NUMPY_SIGMOID = (
 )
 
 
+# ---- erf and gelu: NumPy has no erf ------------------------------------------------------------
+
+def _numpy_erf(x: str) -> str:
+    # NumPy has no erf; math.erf on each element, as the engine computes it
+    return f"np.asarray(np.frompyfunc(math.erf, 1, 1)({x}), dtype=float)"
+
+
+_GELU_CDF = "0.5 * (1.0 + {erf})"  # Φ(x) = (1 + erf(x/√2)) / 2, 1/√2 = 0.7071067811865476
+_GELU_DENSITY = "math.exp(-0.5 * {0} * {0}) * 0.3989422804014327"  # φ(x), 1/√(2π)
+
+
 # ---- the table: one entry per op -------------------------------------------------------------
 
 CODE: dict[str | type, Code] = {
@@ -201,6 +212,62 @@ CODE: dict[str | type, Code] = {
     "cos": Code("math.cos({0})", ("-math.sin({0})",), "cos {0}", ("−sin {0}",)),
     "sum": Code(_sum, _sum_derivative, _sum, lambda i, args, out, op: "1"),
     "dot": Code(_dot, _dot_derivative, _dot_math, _dot_derivative),
+    # activations beyond the lecture's (leaky_relu and elu carry their constant in the op)
+    "erf": Code(
+        "math.erf({0})",
+        ("1.1283791670955126 * math.exp(-({0} * {0}))",),  # 2/√π e^(-x²)
+        "erf {0}",
+        ("(2/√π) e^(−{0}²)",),
+        numpy_value=lambda args, op: _numpy_erf(args[0]),
+    ),
+    "softplus": Code(
+        "max({0}, 0.0) + math.log1p(math.exp(-math.fabs({0})))",
+        (SIGMOID,),
+        "log(1 + e^{0})",
+        ("σ({0})",),
+        numpy_value="np.maximum({0}, 0.0) + np.log1p(np.exp(-np.fabs({0})))",
+        numpy_derivatives=(NUMPY_SIGMOID,),
+    ),
+    "gelu": Code(
+        "{0} * 0.5 * (1.0 + math.erf({0} * 0.7071067811865476))",
+        (_GELU_CDF.format(erf="math.erf({0} * 0.7071067811865476)") + " + {0} * ("
+         + _GELU_DENSITY + ")",),
+        "{0}·Φ({0})",
+        ("Φ({0}) + {0}·φ({0})",),
+        numpy_value=lambda args, op: (
+            f"{args[0]} * 0.5 * (1.0 + {_numpy_erf(f'{args[0]} * 0.7071067811865476')})"
+        ),
+        numpy_derivatives=lambda i, args, out, op: (
+            _GELU_CDF.format(erf=_numpy_erf(f"{args[0]} * 0.7071067811865476"))
+            + f" + {args[0]} * (" + _GELU_DENSITY.replace("math.", "np.").format(*args) + ")"
+        ),
+    ),
+    "silu": Code(
+        "{0} * " + SIGMOID,
+        (SIGMOID + " * (1.0 + {0} * (1.0 - " + SIGMOID + "))",),
+        "{0}·σ({0})",
+        ("σ({0})(1 + {0}(1 − σ({0})))",),
+        numpy_value="{0} * " + NUMPY_SIGMOID,
+        numpy_derivatives=(NUMPY_SIGMOID + " * (1.0 + {0} * (1.0 - " + NUMPY_SIGMOID + "))",),
+    ),
+    "leaky_relu": Code(
+        "({0} if {0} > 0 else {op.constant!r} * {0})",
+        ("(1.0 if {0} > 0 else {op.constant!r})",),
+        "leaky_relu {0}",
+        ("[{0} > 0] + {op.constant:g}·[{0} ≤ 0]",),
+        numpy_value="np.where({0} > 0, {0}, {op.constant!r} * {0})",
+        numpy_derivatives=("np.where({0} > 0, 1.0, {op.constant!r})",),
+    ),
+    "elu": Code(
+        "({0} if {0} > 0 else {op.constant!r} * math.expm1({0}))",
+        ("(1.0 if {0} > 0 else {op.constant!r} * math.exp({0}))",),
+        "elu {0}",
+        ("[{0} > 0] + {op.constant:g}·e^{0}·[{0} ≤ 0]",),
+        numpy_value="np.where({0} > 0, {0}, {op.constant!r} * np.expm1(np.minimum({0}, 0.0)))",
+        numpy_derivatives=(
+            "np.where({0} > 0, 1.0, {op.constant!r} * np.exp(np.minimum({0}, 0.0)))",
+        ),
+    ),
 }
 
 

@@ -551,3 +551,31 @@ def test_repeated_calls_for_the_value_keep_the_engines_errors_and_infinities() -
     with pytest.raises(ValueError, match="pow: math domain error"):
         compiled(2.0)  # 0 ** -1, as the engine reports it
     assert math.isnan(compiled(math.nan))
+
+
+# ---- the activations beyond the lecture's, where the engine has them ----------------------------
+
+ACTIVATIONS = {
+    "erf": lambda x: (x * 0.7).erf(),
+    "softplus": lambda x: (x * 3.0).softplus() + (x * -3.0).softplus(),
+    "gelu": lambda x: x.gelu() * 2.0,
+    "silu": lambda x: (x * -2.0).silu() + x.silu(),
+    "leaky_relu": lambda x: x.leaky_relu(0.1) + (-x).leaky_relu(-0.3),
+    "elu": lambda x: x.elu(0.7) + (-x).elu(),
+}
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_each_activation_compiles_to_the_engines_numbers(name: str) -> None:
+    if not hasattr(Value, name):
+        pytest.skip(f"the engine has no {name}")
+    function = ACTIVATIONS[name]
+    compiled = autograd.compile(function)
+    points = [0.8, -1.3, 0.0, 4.0, -6.0]
+    for x in points:
+        assert compiled.value_and_grad(x) == eager(function, x)  # the engine's formulas
+    values, (grads,) = compiled.value_and_grad(points)
+    for i, x in enumerate(points):
+        value, (grad,) = eager(function, x)
+        assert math.isclose(values[i], value, rel_tol=1e-12, abs_tol=1e-15)
+        assert math.isclose(grads[i], grad, rel_tol=1e-12, abs_tol=1e-15)
