@@ -27,6 +27,7 @@ from optim.checks import whole_number
 
 from .layers import random_source
 from .module import Module
+from .sequences import as_list, is_sequence
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,17 @@ class FeatureMap:
 
 
 def _scalar_input(x: Any, where: str) -> Value:
-    """x as a Value: a number, a Value, or a one-element list of either."""
-    if isinstance(x, Sequence) and not isinstance(x, str):
+    """x as a Value: a number, a Value, or a one-element list (or NumPy array) of either."""
+    if is_sequence(x):
+        x = as_list(x, where, "the input")
         if len(x) != 1:
-            raise ValueError(f"{where}: expected one input, got {len(x)}")
+            hint = ""
+            if x and not any(is_sequence(item) for item in x):
+                hint = (
+                    f"; if these are {len(x)} examples, call the model once per example, "
+                    f"[model(x) for x in xs], or use model.predict(xs)"
+                )
+            raise ValueError(f"{where}: expected one input, got {len(x)}{hint}")
         x = x[0]
     if isinstance(x, Value):
         return x

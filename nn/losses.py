@@ -4,7 +4,8 @@ Each loss takes predictions (a list of Values or numbers, or a single one) and t
 same length, and returns a Value. Empty inputs, lists of different lengths and labels outside
 a loss's allowed set raise ValueError naming the loss and the value; a prediction or target
 that is not a number (or, for predictions, a Value) raises TypeError naming the loss, its
-position and the value. NumPy scalars count as numbers.
+position and the value. NumPy scalars count as numbers, and a tuple or a NumPy array as a
+list.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ import autograd
 from autograd import Value
 from autograd.value import Operand, as_float, is_real_number
 
+from .sequences import as_list, is_sequence
+
 Predictions = Sequence[Operand] | Operand
 Targets = Sequence[Operand] | Operand
 
 
 def _as_list(x: Predictions, what: str, loss: str) -> list[Operand]:
-    if isinstance(x, Sequence) and not isinstance(x, str):
-        return list(x)
+    if is_sequence(x):  # a list, a tuple, a NumPy array
+        return list(as_list(x, loss, what))
     if isinstance(x, Value) or is_real_number(x):
-        return [x]
+        return [x]  # type: ignore[list-item]  # a lone Value or number
     raise TypeError(f"{loss}: {what} must be a Value, a number or a list of them, got {x!r}")
 
 
@@ -116,8 +119,9 @@ def cross_entropy(logits: Sequence[Operand], target: int) -> Value:
     constant: shifting every logit by m changes neither the value nor the gradient
     ∂l/∂z_j = softmax(z)_j − [j = target], so the shift needs no derivative.
     """
-    if isinstance(logits, (str, bytes)) or not isinstance(logits, Sequence):
+    if not is_sequence(logits):
         raise TypeError(f"cross_entropy: logits must be a list of Values or numbers: {logits!r}")
+    logits = as_list(logits, "cross_entropy", "logits")
     if not logits:
         raise ValueError("cross_entropy: no logits given (empty input)")
     z = [
