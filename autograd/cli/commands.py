@@ -55,9 +55,10 @@ class Graph:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``backprop-lab`` with ``argv`` (default: the command line); return the exit status."""
-    import graphviz
+    """Run ``backprop-lab`` with ``argv`` (default: the command line); return the exit status.
 
+    Help and the chain-rule text need only the engine; drawing needs the graphviz package.
+    """
     output: Path | None = None
     try:
         args = _parse_arguments(argv)
@@ -74,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(done.code or 0)
     except (UsageError, ValueError, ArithmeticError) as error:
         return _fail(error, status=2)
-    except graphviz.ExecutableNotFound as error:
+    except _missing_graphviz_program() as error:
+        return _fail(error, status=1)
+    except ModuleNotFoundError as error:  # no graphviz package: draw_graph says what to install
         return _fail(error, status=1)
     except OSError as error:
         return _fail(f"cannot write {str(output)!r}: {error.strerror or error}", status=1)
@@ -84,6 +87,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if output is not None:
         print(f"wrote {output}")
     return 0
+
+
+def _missing_graphviz_program() -> tuple[type[Exception], ...]:
+    """``graphviz.ExecutableNotFound`` if the graphviz package is installed, else nothing.
+
+    An ``except`` clause evaluates its expression only when an exception reaches it, so help
+    and the chain-rule text never import graphviz.
+    """
+    try:
+        import graphviz
+    except ImportError:
+        return ()
+    return (graphviz.ExecutableNotFound,)
 
 
 def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
