@@ -192,7 +192,7 @@ def render(graph: Any, path: str | os.PathLike[str]) -> Path:
 # ---- helpers ---------------------------------------------------------------------------------
 
 def graphviz_package(where: str) -> Any:
-    """The ``graphviz`` Python package, or ModuleNotFoundError saying in one line what to install."""
+    """The ``graphviz`` Python package, or ModuleNotFoundError saying what to install."""
     try:
         import graphviz
     except ImportError:
