@@ -100,6 +100,10 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.3f}"`` formats ``.data`` as a float would; ``f"{loss}"`` is the repr."""
+        return format(self.data, spec) if spec else str(self)
+
     def item(self) -> float:
         """The number this Value holds, ``.data``, as a float (as ``torch.Tensor.item()``)."""
         return self.data

@@ -129,6 +129,12 @@ def test_item_is_the_number() -> None:
     assert value.item() == 5.0 and type(value.item()) is float
 
 
+def test_a_value_formats_like_its_number() -> None:
+    loss = Value(2.0) / 3
+    assert f"loss {loss:.3f}" == "loss 0.667" and f"{loss:>8.2e}" == "6.67e-01"
+    assert f"{loss}" == repr(loss) == str(loss)
+
+
 def test_comparisons_compare_data_with_values_and_numbers() -> None:
     a, b = Value(2.0), Value(3.0)
     assert (a < b, a <= b, a > b, a >= b) == (True, True, False, False)
