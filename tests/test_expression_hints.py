@@ -171,3 +171,27 @@ def test_drawing_in_python_without_graphviz_says_what_to_install(tmp_path: Path)
     )
     assert done.stdout.startswith("draw_graph: drawing needs the graphviz Python package: ")
     assert "pip install graphviz" in done.stdout and done.stdout.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x²", "invalid syntax at column 2: a superscript is not a power; write '**' for a "
+         "power: 'x**2'"),
+        ("x³ + 1", "invalid syntax at column 2: a superscript is not a power; write '**' for a "
+         "power: 'x**3 + 1'"),
+        ("sin x + 1", "invalid syntax at column 5: a function without parentheses; write "
+         "'sin(x)' to call it"),
+        ("ln(x)", "unknown function 'ln' at column 1; write 'log(x)' for the natural logarithm"),
+        ("max(x, 0)", "unknown function 'max' at column 1; write 'relu(x)' for max(0, x)"),
+        ("math.sin(x)", "module 'math' is not needed, in 'math.sin(x)' at column 1; write "
+         "'sin(x)'"),
+        ("2 * np.exp(x)", "module 'np' is not needed, in 'np.exp(x)' at column 5; write "
+         "'exp(x)'"),
+        ("math.pi * x", "module 'math' is not needed, in 'math.pi' at column 1; write 'pi'"),
+    ],
+)
+def test_other_habits_from_paper_and_python_get_a_hint(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as raised:
+        parse_expression(text, {"x": 1.0})
+    assert str(raised.value) == message

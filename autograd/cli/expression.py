@@ -5,7 +5,8 @@ have a value, the constants ``pi`` and ``e`` (unless given a value), ``+ - * / *
 ``-`` and ``+``, parentheses, and calls of the engine's functions (``exp(x)`` or ``x.exp()``).
 Nothing is ever passed to ``eval``. Anything else is refused with an ``ExpressionError`` that
 names the offending piece and its column, and says how to write what was probably meant:
-``2x`` → ``2*x``, ``x^2`` → ``x**2``, ``2(x+1)`` → ``2*(x+1)``.
+``2x`` → ``2*x``, ``x^2`` and ``x²`` → ``x**2``, ``2(x+1)`` → ``2*(x+1)``, ``sin x`` →
+``sin(x)``, ``math.sin(x)`` → ``sin(x)``, ``ln(x)`` → ``log(x)``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,17 @@ FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "sqrt": Value.sqrt,
     "tanh": Value.tanh,
 }
+
+# Functions known by other names elsewhere, and what to write here instead.
+_OTHER_NAMES = {
+    "ln": ("log(x)", "the natural logarithm"),
+    "sqr": ("x**2", "a square"),
+    "pow": ("x**y", "a power"),
+    "max": ("relu(x)", "max(0, x)"),
+}
+
+# Modules whose functions people call by habit (``math.sin(x)``): here the name alone is enough.
+_MODULE_NAMES = ("math", "np", "numpy", "torch")
 
 # Names that stand for constants unless ``values`` gives them a value of its own.
 CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
@@ -157,12 +169,11 @@ def _parse(text: str) -> ast.Expression:
             where = f"at {_position(text, line, offset - 1)}"
         else:
             where = "at the end of the expression"
-        product = _missing_product(lines[line - 1], offset - 1) if inside else None
-        if product is not None:
-            column, suggestion = product
+        hint = _syntax_hint(lines[line - 1], offset - 1) if inside else None
+        if hint is not None:
+            column, hint_text = hint
             raise ExpressionError(
-                f"invalid syntax at {_position(text, line, column)}: a number directly before a "
-                f"name; write {suggestion!r} for a product"
+                f"invalid syntax at {_position(text, line, column)}: {hint_text}"
             ) from None
         detail = "" if error.msg == "invalid syntax" else f": {error.msg}"
         raise ExpressionError(f"invalid syntax {where}{detail}") from None
@@ -175,6 +186,32 @@ _NUMBER_THEN_NAME = re.compile(
     r"(?<![\w.])(?P<number>(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)"
     r"(?P<space>[ \t]*)(?P<name>[^\W\d]\w*)"
 )
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+# A function's name, a space, then its argument: ``sin x``, which mathematics reads as sin(x).
+_CALL_WITHOUT_PARENTHESES = re.compile(r"(?<![\w.])(?P<name>[a-z]+)[ \t]+(?P<argument>[\w.]+)")
+
+
+def _syntax_hint(line: str, column: int) -> tuple[int, str] | None:
+    """What was probably meant where ``line`` stops parsing at ``column`` (0-based): the column
+    to point at and the hint, or None."""
+    if column < len(line) and line[column] in "⁰¹²³⁴⁵⁶⁷⁸⁹":
+        power = re.sub(
+            "[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m[0].translate(_SUPERSCRIPTS), line.strip()
+        )
+        shown = f": {power!r}" if len(power) <= _LONGEST_PIECE else ""
+        return column, f"a superscript is not a power; write '**' for a power{shown}"
+    for match in _CALL_WITHOUT_PARENTHESES.finditer(line):
+        if match["name"] in FUNCTIONS and match.start("argument") == column:
+            call = f"{match['name']}({match['argument']})"
+            return column, f"a function without parentheses; write {call!r} to call it"
+    product = _missing_product(line, column)
+    if product is not None:
+        at, suggestion = product
+        return at, f"a number directly before a name; write {suggestion!r} for a product"
+    return None
 
 
 def _missing_product(line: str, column: int) -> tuple[int, str] | None:
@@ -252,10 +289,23 @@ def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | No
         return None
     if isinstance(node, ast.Name):
         if node.id not in values and node.id not in CONSTANTS:
+            if node.id in _MODULE_NAMES:
+                return (
+                    f"unknown name {node.id!r} (it has no value); write the function alone, "
+                    f"as in 'sin(x)', not '{node.id}.sin(x)'"
+                )
             return f"unknown name {node.id!r} (it has no value)"
         return None
     if isinstance(node, ast.Call):
         return _call_problem(node, text, values)
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in _MODULE_NAMES
+        and node.attr in CONSTANTS
+    ):
+        module, constant = node.value.id, node.attr
+        return f"module {module!r} is not needed, in {_piece(text, node)!r}; write {constant!r}"
     description = _DESCRIPTIONS.get(type(node), "this kind of expression")
     return f"{description} {_piece(text, node)!r} is not allowed"
 
@@ -268,9 +318,16 @@ def _call_problem(node: ast.Call, text: str, values: Mapping[str, float]) -> str
             product = _as_product(text, node)
             if product and (name in values or name in CONSTANTS):
                 return f"{name!r} is a value, not a function; write {product!r} for a product"
+            if name in _OTHER_NAMES:
+                code, meaning = _OTHER_NAMES[name]
+                return f"unknown function {name!r}; write {code!r} for {meaning}"
             return f"unknown function {name!r} (known: {known})"
     elif _is_method_call(node):
         name = node.func.attr  # type: ignore[attr-defined]
+        owner = node.func.value  # type: ignore[attr-defined]
+        if isinstance(owner, ast.Name) and owner.id in _MODULE_NAMES and owner.id not in values:
+            call = f"{name}({', '.join(_piece(text, a) for a in node.args)})"
+            return f"module {owner.id!r} is not needed, in {_piece(text, node)!r}; write {call!r}"
         if node.args:
             return f"method {name}() takes no arguments, in {_piece(text, node)!r}"
     elif isinstance(node.func, ast.Attribute):
