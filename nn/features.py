@@ -65,16 +65,16 @@ class FeatureMap:
 def _scalar_input(x: Any, where: str) -> Value:
     """x as a Value: a number, a Value, or a one-element list (or NumPy array) of either."""
     if is_sequence(x):
-        x = as_list(x, where, "the input")
-        if len(x) != 1:
-            hint = ""
-            if x and not any(is_sequence(item) for item in x):
-                hint = (
-                    f"; if these are {len(x)} examples, call the model once per example, "
-                    f"[model(x) for x in xs], or use model.predict(xs)"
-                )
-            raise ValueError(f"{where}: expected one input, got {len(x)}{hint}")
-        x = x[0]
+        items = as_list(x, where, "the input")
+        if not items:
+            raise ValueError(f"{where}: expected one input, got an empty list")
+        if len(items) > 1 or is_sequence(items[0]):
+            got = f"{len(items)} inputs" if len(items) > 1 else "a list in a list"
+            raise ValueError(
+                f"{where}: expected one input, got {got}; if this is a batch of examples, call "
+                f"the model once per example, [model(x) for x in xs], or use model.predict(xs)"
+            )
+        x = items[0]
     if isinstance(x, Value):
         return x
     if is_real_number(x):

@@ -234,8 +234,13 @@ def test_several_numbers_for_a_one_input_model_suggest_a_batch() -> None:
     with pytest.raises(ValueError, match=r"MLP: expected 1 inputs, got 3; if these are 3 "
                        "examples, call the model once per example"):
         nn.MLP(1, [2, 1], seed=0)([0.1, 0.2, 0.3])
-    with pytest.raises(ValueError, match=r"fourier: expected one input, got 3; if these are 3"):
-        nn.FeatureModel(nn.fourier(2))(np.array([0.1, 0.2, 0.3]))
+    features = nn.FeatureModel(nn.fourier(2))
+    with pytest.raises(ValueError, match=r"fourier: expected one input, got 3 inputs; if this "
+                       r"is a batch of examples, call the model once per example"):
+        features(np.array([0.1, 0.2, 0.3]))
+    with pytest.raises(ValueError, match="got a list in a list; if this is a batch"):
+        features([[0.5]])
+    assert features.predict(np.array([[0.1], [0.2]])) == [features(0.1).data, features(0.2).data]
 
 
 def test_predict_gives_floats_for_many_examples_without_a_graph() -> None:
