@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
 from typing import Any
 
 from autograd.value import is_real_number
 from optim.checks import whole_number
 
 from .layers import random_source
-from .sequences import as_list, is_sequence
+from .sequences import ListLike, as_list, is_sequence
 
 
 def _check_size(n: int, noise: float, where: str, smallest: int) -> tuple[int, float]:
@@ -74,7 +73,7 @@ def noisy_sine(n: int = 50, noise: float = 0.1, seed: int = 0) -> tuple[list[flo
     return xs, ys
 
 
-def accuracy(scores: Sequence[Any], ys: Sequence[Any], threshold: float = 0.0) -> float:
+def accuracy(scores: ListLike, ys: ListLike, threshold: float = 0.0) -> float:
     """The fraction of examples whose class the model's output gets right.
 
     Three kinds of labels, told apart by the outputs and the labels themselves:

@@ -11,7 +11,7 @@ from autograd.value import Operand, as_float, is_real_number
 
 from .layers import random_source
 from .module import Module
-from .sequences import as_list, is_sequence
+from .sequences import ArrayLike, as_list, is_sequence
 
 
 class Dropout(Module):
@@ -35,7 +35,7 @@ class Dropout(Module):
         self.p = float(p)
         self._rng = random_source(seed)
 
-    def __call__(self, values: Sequence[Operand]) -> list[Value]:
+    def __call__(self, values: Sequence[Operand] | ArrayLike) -> list[Value]:
         if not is_sequence(values):
             raise TypeError(
                 f"Dropout: expected a list of Values or numbers, got {type(values).__name__} "

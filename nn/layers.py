@@ -23,7 +23,7 @@ from autograd.value import Operand
 from optim.checks import whole_number
 
 from .module import Module
-from .sequences import as_example, as_list, is_sequence
+from .sequences import ArrayLike, Example, as_example, as_list, is_sequence
 
 
 def _identity(z: Value) -> Value:
@@ -57,7 +57,7 @@ def random_source(seed: int | random.Random | None) -> random.Random:
     raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}")
 
 
-def _as_inputs(x: Sequence[Operand] | Operand, nin: int, where: str) -> Sequence[Operand]:
+def _as_inputs(x: Example, nin: int, where: str) -> Sequence[Operand]:
     """``x`` as a sequence of ``nin`` inputs (a list, a tuple, a NumPy array); a lone number or
     Value counts as one input; a batch of examples is refused with an error that says so."""
     return as_example(x, nin, where)
@@ -90,7 +90,7 @@ class Neuron(Module):
         self.b = Parameter(0.0)
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Operand] | Operand) -> Value:
+    def __call__(self, x: Example) -> Value:
         inputs = _as_inputs(x, self.nin, "Neuron")
         return self._sigma(dot(self.w, inputs) + self.b)
 
@@ -120,7 +120,7 @@ class Layer(Module):
         self.neurons = [Neuron(self.nin, activation, seed=rng) for _ in range(self.nout)]
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Operand] | Operand) -> list[Value]:
+    def __call__(self, x: Example) -> list[Value]:
         inputs = _as_inputs(x, self.nin, "Layer")
         return [neuron(inputs) for neuron in self.neurons]
 
@@ -160,7 +160,7 @@ class MLP(Module):
     def __init__(
         self,
         nin: int,
-        sizes: Sequence[int],
+        sizes: Sequence[int] | ArrayLike,
         activation: str = "sigmoid",
         output_activation: str | None = None,
         seed: int | random.Random | None = None,
@@ -189,7 +189,7 @@ class MLP(Module):
         ]
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Operand] | Operand) -> Value | list[Value]:
+    def __call__(self, x: Example) -> Value | list[Value]:
         values = self.layers[0](_as_inputs(x, self.nin, "MLP"))
         for layer in self.layers[1:]:
             values = layer(values)

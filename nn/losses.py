@@ -18,10 +18,10 @@ import autograd
 from autograd import Value
 from autograd.value import Operand, as_float, is_real_number
 
-from .sequences import as_list, is_sequence
+from .sequences import ArrayLike, as_list, is_sequence
 
-Predictions = Sequence[Operand] | Operand
-Targets = Sequence[Operand] | Operand
+Predictions = Sequence[Operand] | ArrayLike | Operand
+Targets = Sequence[Operand] | ArrayLike | Operand
 
 
 def _as_list(x: Predictions, what: str, loss: str) -> list[Operand]:
@@ -112,7 +112,7 @@ def bce_loss(logits: Predictions, y: Targets) -> Value:
 
 # ---- cross-entropy over classes -----------------------------------------------------------------
 
-def cross_entropy(logits: Sequence[Operand], target: int) -> Value:
+def cross_entropy(logits: Sequence[Operand] | ArrayLike, target: int) -> Value:
     """−log softmax(z)_target = log Σ_j e^(z_j) − z_target for one sample's class logits z.
 
     Computed stably as m + log Σ_j e^(z_j − m) − z_target with m = max_j z_j taken as a

@@ -24,7 +24,7 @@ from autograd.value import is_real_number
 
 from . import serialization
 from .errors import StateDictError
-from .sequences import as_list
+from .sequences import ListLike, as_list
 
 __all__ = ["Module", "StateDictError", "checked_state"]
 
@@ -60,7 +60,7 @@ class Module:
             )
         return self(*args, **kwargs)
 
-    def predict(self, xs: Any) -> list[Any]:
+    def predict(self, xs: ListLike) -> list[Any]:
         """The outputs for many examples, as numbers: ``[model(x) for x in xs]`` read as floats.
 
         ``xs`` is a list (or a tuple, or a NumPy array) of examples. Each output is a float (a

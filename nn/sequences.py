@@ -10,10 +10,22 @@ through ``as_list``. A NumPy array (or anything array-like: it has ``tolist()`` 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from autograd import Value
-from autograd.value import is_real_number
+from autograd.value import Operand, is_real_number
+
+
+class ArrayLike(Protocol):
+    """For type checkers: a NumPy array, or any array type with ``tolist()``."""
+
+    def tolist(self) -> Any: ...
+
+
+# What may stand where nn takes a list: of numbers or Values, or of examples.
+ListLike = Sequence[Any] | ArrayLike
+# One example for a model: its inputs as a list, a tuple or an array, or a lone number or Value.
+Example = Sequence[Operand] | ArrayLike | Operand
 
 
 def _is_array_like(x: object) -> bool:
@@ -44,7 +56,7 @@ def as_list(x: Any, where: str, what: str) -> list[Any]:
     )
 
 
-def as_example(x: Any, nin: int, where: str) -> Sequence[Any]:
+def as_example(x: Any, nin: int, where: str) -> Sequence[Operand]:
     """One example's ``nin`` inputs for a model; a lone number or Value counts as one input.
 
     Input that looks like a batch of examples (a list of lists, or ``nin == 1`` and several

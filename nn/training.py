@@ -6,7 +6,7 @@ import math
 import numbers
 import random
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ from optim.optimizer import check_lr
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 from .penalty import l2_penalty
-from .sequences import as_list
+from .sequences import ListLike, as_list
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -120,8 +120,8 @@ HITS: dict[str, Callable[[list[Any], list[Any]], int]] = {
 
 def fit(
     model: Module,
-    xs: Sequence[Any],
-    ys: Sequence[Any],
+    xs: ListLike,
+    ys: ListLike,
     loss: str | LossFunction = "mse",
     optimizer: Optimizer | None = None,
     epochs: int = 100,
@@ -266,7 +266,7 @@ def _checked_loss(
     raise TypeError(f"fit: loss must be a name or a function, got {loss!r}")
 
 
-def _checked_data(xs: Sequence[Any], ys: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+def _checked_data(xs: ListLike, ys: ListLike) -> tuple[list[Any], list[Any]]:
     """xs and ys as lists (from tuples or NumPy arrays too), of equal length, not empty."""
     xs = as_list(xs, "fit", "xs")
     ys = as_list(ys, "fit", "ys")
