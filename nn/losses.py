@@ -50,11 +50,20 @@ def _pairs(loss: str, predictions: Predictions, targets: Targets) -> list[tuple[
     return pairs
 
 
+# The other convention's loss, named when labels of that convention are given.
+_OTHER_CONVENTION = {
+    "hinge_loss": (0.0, "for 0/1 labels use bce_loss, or map 0 to -1"),
+    "bce_loss": (-1.0, "for -1/+1 labels use hinge_loss, or map -1 to 0"),
+}
+
+
 def _check_labels(loss: str, pairs: list[tuple[Value, float]], allowed: tuple[float, ...]) -> None:
     for _, y in pairs:
         if y not in allowed:
             choices = " or ".join(f"{a:g}" for a in allowed)
-            raise ValueError(f"{loss}: labels must be {choices}, got {y!r}")
+            other_label, other_loss = _OTHER_CONVENTION.get(loss, (None, ""))
+            hint = f" ({other_loss})" if y == other_label else ""
+            raise ValueError(f"{loss}: labels must be {choices}, got {y!r}{hint}")
 
 
 # ---- mean squared error -----------------------------------------------------------------------

@@ -289,6 +289,15 @@ def test_accuracy_reads_class_indices_for_lists_of_class_scores() -> None:
         nn.accuracy(scores, [1, 2, 0.5])
 
 
+def test_a_loss_given_the_other_label_convention_names_the_loss_for_it() -> None:
+    with pytest.raises(ValueError, match=r"hinge_loss: labels must be -1 or 1, got 0\.0 \(for "
+                       r"0/1 labels use bce_loss, or map 0 to -1\)"):
+        nn.hinge_loss([0.3, -0.2], [1, 0])
+    with pytest.raises(ValueError, match=r"bce_loss: .*got -1\.0 \(for -1/\+1 labels use "
+                       r"hinge_loss"):
+        nn.bce_loss([0.3, -0.2], [1, -1])
+
+
 def test_accuracy_agrees_with_what_fit_counts() -> None:
     xs, ys = nn.make_moons(20, seed=0)
     model = nn.MLP(2, [4, 1], activation="relu", seed=0)
