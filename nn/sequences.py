@@ -79,7 +79,8 @@ def as_example(x: Any, nin: int, where: str) -> Sequence[Operand]:
                     f"; if these are {len(inputs)} examples, call the model once per example, "
                     f"[model(x) for x in xs], or use model.predict(xs)"
                 )
-            raise ValueError(f"{where}: expected {nin} inputs, got {len(inputs)}{hint}")
+            expected = "1 input" if nin == 1 else f"{nin} inputs"
+            raise ValueError(f"{where}: expected {expected}, got {len(inputs)}{hint}")
         return inputs
     if isinstance(x, Value) or is_real_number(x):
         if nin == 1:

@@ -231,7 +231,7 @@ def test_a_batch_given_to_a_model_says_so(batch: Any) -> None:
 
 
 def test_several_numbers_for_a_one_input_model_suggest_a_batch() -> None:
-    with pytest.raises(ValueError, match=r"MLP: expected 1 inputs, got 3; if these are 3 "
+    with pytest.raises(ValueError, match=r"MLP: expected 1 input, got 3; if these are 3 "
                        "examples, call the model once per example"):
         nn.MLP(1, [2, 1], seed=0)([0.1, 0.2, 0.3])
     features = nn.FeatureModel(nn.fourier(2))
