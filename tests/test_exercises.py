@@ -67,8 +67,8 @@ def test_each_notebook_asks_two_or_three_exercises_of_its_own(path: Path) -> Non
 
 
 def test_every_exercise_is_asked_once_and_solved_once() -> None:
-    notebooks = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-    asked = [name for path in notebooks for cell in code_cells(path) for name in checked_names(cell)]
+    cells = [cell for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")) for cell in code_cells(path)]
+    asked = [name for cell in cells for name in checked_names(cell)]
     assert sorted(asked) == sorted(exercises.EXERCISES)
     assert sorted(solutions()) == sorted(exercises.EXERCISES)
 
