@@ -13,7 +13,9 @@ from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
+from .reinforcement import discounted_returns, epsilon_greedy
 from .serialization import ModelFileError, load, save
+from .softmax import log_softmax, softmax
 from .training import History, TrainingDiverged, fit
 
 __all__ = [
@@ -32,15 +34,19 @@ __all__ = [
     "accuracy",
     "bce_loss",
     "cross_entropy",
+    "discounted_returns",
+    "epsilon_greedy",
     "fit",
     "fourier",
     "hinge_loss",
     "l2_penalty",
     "load",
+    "log_softmax",
     "make_moons",
     "mse_loss",
     "noisy_sine",
     "polynomial",
     "save",
+    "softmax",
     "sse_loss",
 ]
