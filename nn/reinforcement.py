@@ -9,6 +9,7 @@ G_t = r_t + γ r_(t+1) + γ² r_(t+2) + ... of what followed (``discounted_retur
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Sequence
 
@@ -24,6 +25,11 @@ def _probability(value: object, where: str, name: str) -> float:
     if not 0.0 <= number <= 1.0:
         raise ValueError(f"{where}: {name} must be in [0, 1], got {value!r}")
     return number
+
+
+def is_whole_number(value: object) -> bool:
+    """True for an int or a NumPy integer, False for bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 # ---- G_t = r_t + γ G_(t+1) ------------------------------------------------------------------
@@ -96,6 +102,11 @@ def epsilon_greedy(
     for a, q_a in enumerate(q):
         if math.isnan(q_a):
             raise ValueError(f"epsilon_greedy: q_value {a} is nan")
+    if not (rng is None or isinstance(rng, random.Random) or is_whole_number(rng)):
+        raise TypeError(
+            f"epsilon_greedy: rng must be a random.Random, an int seed or None, got "
+            f"{type(rng).__name__} {rng!r}"
+        )
     source = random_source(rng)
     if source.random() < epsilon:
         return source.randrange(len(q))  # explore
