@@ -4,9 +4,10 @@ A policy π_θ(a|s) over discrete actions is a softmax over a network's logits, 
 needs log π_θ(a|s). Both functions take a list of Values (or numbers) and return a list of
 Values in the graph, so gradients flow back to whatever computed the logits.
 
-Both shift the logits by their largest value m = max_k z_k first, taken as a constant: e^(z − m)
-never overflows (logits of ±1000 are fine), and shifting every logit by the same amount changes
-neither the result nor its gradient, so the shift needs no derivative.
+Both shift the logits by their largest value m = max_k z_k first, taken as a constant (one leaf
+labelled ``m``, so a drawn graph shows the shift once): e^(z − m) never overflows (logits of ±1000
+are fine), and shifting every logit by the same amount changes neither the result nor its
+gradient, so the shift needs no derivative (backward gives m a gradient of 0, up to rounding).
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def _logits(where: str, logits: Sequence[Operand]) -> list[Value]:
     return z
 
 
+def _largest(z: list[Value]) -> Value:
+    """m = max_k z_k as a constant leaf: the shift, not a path for gradients to the logits."""
+    return Value(max(z_j.data for z_j in z), label="m")
+
+
 # ---- softmax ------------------------------------------------------------------------------------
 
 def softmax(logits: Sequence[Operand]) -> list[Value]:
@@ -50,7 +56,7 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
     [0.0, 1.0, 0.0]
     """
     z = _logits("softmax", logits)
-    m = max(z_j.data for z_j in z)
+    m = _largest(z)
     exps = [(z_j - m).exp() for z_j in z]
     total = autograd.sum(exps)  # >= 1: the largest term is e^0
     return [e_j / total for e_j in exps]
@@ -69,7 +75,7 @@ def log_softmax(logits: Sequence[Operand]) -> list[Value]:
     [0.0, -2000.0]
     """
     z = _logits("log_softmax", logits)
-    m = max(z_j.data for z_j in z)
+    m = _largest(z)
     shifted = [z_j - m for z_j in z]
     log_total = autograd.sum(s_j.exp() for s_j in shifted).log()
     return [s_j - log_total for s_j in shifted]
