@@ -27,7 +27,7 @@ def _probability(value: object, where: str, name: str) -> float:
     return number
 
 
-def is_whole_number(value: object) -> bool:
+def _is_whole_number(value: object) -> bool:
     """True for an int or a NumPy integer, False for bool."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
@@ -102,7 +102,7 @@ def epsilon_greedy(
     for a, q_a in enumerate(q):
         if math.isnan(q_a):
             raise ValueError(f"epsilon_greedy: q_value {a} is nan")
-    if not (rng is None or isinstance(rng, random.Random) or is_whole_number(rng)):
+    if not (rng is None or isinstance(rng, random.Random) or _is_whole_number(rng)):
         raise TypeError(
             f"epsilon_greedy: rng must be a random.Random, an int seed or None, got "
             f"{type(rng).__name__} {rng!r}"
