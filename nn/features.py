@@ -30,7 +30,7 @@ from optim.checks import whole_number
 
 from .layers import random_source
 from .module import Module
-from .sequences import as_list, is_sequence
+from .sequences import as_example, as_list, is_sequence
 
 
 @dataclass(frozen=True)
@@ -86,15 +86,9 @@ def _scalar_input(x: Any, where: str) -> Value:
 
 
 def _vector_input(x: Any, nin: int, where: str) -> list[Value]:
-    """x as ``nin`` Values: a list (or tuple, or NumPy array) of numbers or Values."""
-    if isinstance(x, (str, bytes, Value)) or not hasattr(x, "__len__"):
-        raise TypeError(
-            f"{where}: expected a list of {nin} numbers or Values, got {type(x).__name__} {x!r}"
-        )
-    if len(x) != nin:
-        raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
+    """x as ``nin`` Values: a list, a tuple or a NumPy array of numbers or Values."""
     inputs = []
-    for k, x_k in enumerate(x, start=1):
+    for k, x_k in enumerate(as_example(x, nin, where), start=1):
         if isinstance(x_k, Value):
             inputs.append(x_k)
         elif is_real_number(x_k):

@@ -1,8 +1,9 @@
 """softmax and log_softmax: class logits z turned into probabilities π_j = e^(z_j) / Σ_k e^(z_k).
 
 A policy π_θ(a|s) over discrete actions is a softmax over a network's logits, and REINFORCE
-needs log π_θ(a|s). Both functions take a list of Values (or numbers) and return a list of
-Values in the graph, so gradients flow back to whatever computed the logits.
+needs log π_θ(a|s). Both functions take a list of Values or numbers (a tuple or a NumPy array
+too) and return a list of Values in the graph, so gradients flow back to whatever computed the
+logits.
 
 Both shift the logits by their largest value m = max_k z_k first, taken as a constant (one leaf
 labelled ``m``, so a drawn graph shows the shift once): e^(z − m) never overflows (logits of ±1000
@@ -19,14 +20,20 @@ import autograd
 from autograd import Value
 from autograd.value import Operand, as_float
 
+from .sequences import ArrayLike, as_list, is_sequence
 
-def _logits(where: str, logits: Sequence[Operand]) -> list[Value]:
-    """The logits as Values, checked: a non-empty list of finite numbers or Values."""
-    if isinstance(logits, (str, bytes, Value)) or not isinstance(logits, Sequence):
+# A list (or tuple, or NumPy array) of logits, Values or numbers.
+Logits = Sequence[Operand] | ArrayLike
+
+
+def _logits(where: str, logits: Logits) -> list[Value]:
+    """The logits as Values, checked: a non-empty list (or array) of finite numbers or Values."""
+    if not is_sequence(logits):
         raise TypeError(
             f"{where}: logits must be a list of Values or numbers, got "
             f"{type(logits).__name__} {logits!r}"
         )
+    logits = as_list(logits, where, "logits")
     if not logits:
         raise ValueError(f"{where}: no logits given (empty input)")
     z = [
@@ -46,7 +53,7 @@ def _largest(z: list[Value]) -> Value:
 
 # ---- softmax ------------------------------------------------------------------------------------
 
-def softmax(logits: Sequence[Operand]) -> list[Value]:
+def softmax(logits: Logits) -> list[Value]:
     """π_j = e^(z_j − m) / Σ_k e^(z_k − m), with m = max_k z_k: probabilities that sum to 1.
 
     One ``sum`` node is shared by every output. The local derivatives along the graph multiply
@@ -64,7 +71,7 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
 
 # ---- log_softmax --------------------------------------------------------------------------------
 
-def log_softmax(logits: Sequence[Operand]) -> list[Value]:
+def log_softmax(logits: Logits) -> list[Value]:
     """log π_j = (z_j − m) − log Σ_k e^(z_k − m), with m = max_k z_k.
 
     Never the log of a probability: the sum inside the log is at least 1 (its largest term is

@@ -17,6 +17,7 @@ from autograd import Value
 from autograd.value import Operand, as_float
 
 from .layers import random_source
+from .sequences import ArrayLike, as_list, is_sequence
 
 
 def _probability(value: object, where: str, name: str) -> float:
@@ -34,7 +35,7 @@ def _is_whole_number(value: object) -> bool:
 
 # ---- G_t = r_t + γ G_(t+1) ------------------------------------------------------------------
 
-def discounted_returns(rewards: Sequence[Operand], gamma: float) -> list[float]:
+def discounted_returns(rewards: Sequence[Operand] | ArrayLike, gamma: float) -> list[float]:
     """The return from each step of an episode: G_t = r_t + γ r_(t+1) + γ² r_(t+2) + ...
 
     Computed backwards with G_T = r_T and G_t = r_t + γ G_(t+1), one pass. ``gamma`` (γ) is
@@ -45,13 +46,13 @@ def discounted_returns(rewards: Sequence[Operand], gamma: float) -> list[float]:
     [1.75, 1.5, 1.0]
     """
     gamma = _probability(gamma, "discounted_returns", "gamma")
-    if isinstance(rewards, (str, bytes, Value)) or not isinstance(rewards, Sequence):
+    if not is_sequence(rewards):
         raise TypeError(
             f"discounted_returns: rewards must be a list of numbers, got "
             f"{type(rewards).__name__} {rewards!r}"
         )
     r = []
-    for t, reward in enumerate(rewards):
+    for t, reward in enumerate(as_list(rewards, "discounted_returns", "rewards")):
         if isinstance(reward, Value):
             r.append(reward.data)
         else:
@@ -67,7 +68,7 @@ def discounted_returns(rewards: Sequence[Operand], gamma: float) -> list[float]:
 # ---- ε-greedy --------------------------------------------------------------------------------
 
 def epsilon_greedy(
-    q_values: Sequence[Operand],
+    q_values: Sequence[Operand] | ArrayLike,
     epsilon: float,
     rng: int | random.Random | None = None,
 ) -> int:
@@ -88,16 +89,17 @@ def epsilon_greedy(
     1
     """
     epsilon = _probability(epsilon, "epsilon_greedy", "epsilon")
-    if isinstance(q_values, (str, bytes, Value)) or not isinstance(q_values, Sequence):
+    if not is_sequence(q_values):
         raise TypeError(
             f"epsilon_greedy: q_values must be a list of Values or numbers, got "
             f"{type(q_values).__name__} {q_values!r}"
         )
-    if not q_values:
+    given = as_list(q_values, "epsilon_greedy", "q_values")
+    if not given:
         raise ValueError("epsilon_greedy: no q_values given (empty input)")
     q = [
         v.data if isinstance(v, Value) else as_float(v, f"epsilon_greedy: q_value {a}")
-        for a, v in enumerate(q_values)
+        for a, v in enumerate(given)
     ]
     for a, q_a in enumerate(q):
         if math.isnan(q_a):

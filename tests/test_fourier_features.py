@@ -101,7 +101,11 @@ def test_bad_arguments_and_inputs_are_named() -> None:
     beta = fourier(2, nin=2)
     with pytest.raises(ValueError, match=r"fourier: expected 2 inputs, got 3"):
         beta([0.1, 0.2, 0.3])
-    with pytest.raises(TypeError, match=r"fourier: expected a list of 2 numbers or Values, got"):
+    with pytest.raises(ValueError, match=r"fourier: expected 2 inputs, got a single number"):
         beta(0.5)
+    with pytest.raises(TypeError, match=r"fourier: expected a list of 2 numbers or Values, got"):
+        beta("ab")
+    with pytest.raises(ValueError, match=r"fourier: .*looks like a batch of 3 examples"):
+        beta(np.zeros((3, 2)))
     with pytest.raises(TypeError, match=r"fourier: input 2 must be a number or a Value, got str"):
         beta([0.1, "0.2"])

@@ -6,6 +6,7 @@ import math
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -39,6 +40,7 @@ def test_returns_by_hand() -> None:
     assert discounted_returns([3.0, 4.0], gamma=0.0) == [3.0, 4.0]
     assert discounted_returns([Value(2.0)], gamma=0.9) == [2.0]
     assert discounted_returns([], gamma=0.9) == []
+    assert discounted_returns(np.array([1.0, 0.0, 2.0]), gamma=0.5) == [1.5, 1.0, 2.0]
 
 
 def test_bad_returns_arguments_are_named() -> None:
@@ -60,6 +62,7 @@ def test_without_exploration_the_choice_is_the_largest_q() -> None:
     q = [Value(-2.0), Value(3.0), Value(1.0)]
     assert {epsilon_greedy(q, 0.0, rng) for _ in range(200)} == {1}
     assert epsilon_greedy([0.1, -4.0], epsilon=0.0, rng=rng) == 0
+    assert epsilon_greedy(np.array([0.1, 4.0, -4.0]), epsilon=0.0, rng=rng) == 1
 
 
 def test_ties_are_broken_at_random_among_the_best_only() -> None:
