@@ -82,7 +82,7 @@ class CompiledStep:
                 f"fit: compile=True needs one of the named losses {', '.join(NAMED_LOSSES)}; a "
                 f"loss function of a whole batch cannot be compiled per example"
             )
-        _refuse_dropout(model)
+        _refuse_uncompilable(model)
         self.model: Any = model  # called: a Module subclass defines __call__
         self.loss = loss
         self.parameters: list[Parameter] = model.parameters()
@@ -204,7 +204,7 @@ class WholeBatchStep:
         self, model: Any, loss: Callable[[list[Any], list[Any]], Value], xs: Sequence[Any],
         ys: Sequence[Any],
     ) -> None:
-        _refuse_dropout(model)
+        _refuse_uncompilable(model)
         self.parameters: list[Parameter] = model.parameters()
         targets = list(ys)
 
@@ -238,15 +238,25 @@ def _as_value(z: Any) -> Value:
     return z if isinstance(z, Value) else Value(float(z))
 
 
-def _refuse_dropout(model: Module) -> None:
+def _refuse_uncompilable(model: Module) -> None:
+    """ValueError for a model without one per-example graph: dropout, or batch statistics."""
     from .dropout import Dropout
 
     for module in model.modules() if isinstance(model, Module) else []:
-        if isinstance(module, Dropout) and module.training and module.p > 0:
+        if not module.training:
+            continue
+        if isinstance(module, Dropout) and module.p > 0:
             raise ValueError(
                 f"fit: compile=True cannot train a model with {module!r} in training mode: "
                 f"dropout draws a new mask on every call, so the model has no single graph to "
                 f"compile; use compile=False (or p=0)"
+            )
+        batch_wide = "forward_batch" in vars(type(module))  # e.g. batch norm
+        if batch_wide and not [m for m in module.modules() if m is not module]:
+            raise ValueError(
+                f"fit: compile=True cannot train a model with {module!r} in training mode: it "
+                f"computes each batch as a whole (forward_batch), so there is no per-example "
+                f"graph to compile; use compile=False (or put that module in eval mode)"
             )
 
 

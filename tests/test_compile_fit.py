@@ -212,3 +212,26 @@ def test_examples_may_be_nested_lists_such_as_images() -> None:
         nn.fit(ImageModel(), [images[0], [[[1.0, 2.0]]]], [1, -1], loss="hinge", epochs=1,
                progress=False, compile=True)
 
+
+
+def test_a_module_that_computes_a_batch_as_a_whole_is_refused() -> None:
+    class BatchCentring(nn.Module):
+        """Subtracts the batch mean, as batch norm does: not one graph per example."""
+
+        def __call__(self, x: Any) -> Any:
+            return x
+
+        def forward_batch(self, xs: list[Any]) -> list[Any]:
+            mean = sum(x for x in xs) / len(xs)
+            return [x - mean for x in xs]
+
+    class Model(nn.Module):
+        def __init__(self) -> None:
+            self.mlp = nn.MLP(2, [1], seed=0)
+            self.centre = BatchCentring()
+
+        def __call__(self, x: Any) -> Any:
+            return self.centre(self.mlp(x))
+
+    with pytest.raises(ValueError, match="computes each batch as a whole"):
+        nn.fit(Model(), XS, MOONS, loss="hinge", epochs=1, progress=False, compile=True)
