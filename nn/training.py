@@ -167,8 +167,9 @@ def fit(
         compile: compute each step with ``autograd.compile``'s generated code, the per-example
             loss batched over the step's examples with NumPy (see ``nn.compiled_step``): the
             same History and parameters, many times faster. Needs a model whose graph is the
-            same on every call (no Dropout in training mode); a loss function (not a name) is
-            compiled for full-batch training only, and runs eagerly with mini-batches.
+            same on every call and one example at a time (no Dropout or batch norm in training
+            mode: ValueError); a loss function (not a name) is compiled for full-batch
+            training only, and runs eagerly with mini-batches.
 
     Raises ``TrainingDiverged`` if the loss or a gradient becomes NaN or infinite (or the
     forward pass overflows): it names the epoch and the loss, and no step is taken from it, so
