@@ -8,7 +8,7 @@ from typing import Any, Union
 
 from . import backprop, pickling
 from . import op as rules
-from .grad_mode import _open_no_grad_blocks, is_recording
+from .grad_mode import _open_no_grad_blocks, enable_grad, is_recording
 from .op import Op, PowerOf
 
 # What may stand on the other side of an operator: a Value or a real number.
@@ -169,9 +169,14 @@ class Value:
         With ``create_graph=True`` the gradients are themselves Values in the graph, so they can
         be differentiated again (second derivatives). They refer back to the graph, which then
         holds a reference cycle until the garbage collector runs; ``autograd.grad`` avoids that.
+        As in PyTorch, they are recorded inside ``no_grad()`` too.
         """
         seed = as_float(grad, "backward: grad")
-        backprop.backward(self, Value(seed) if create_graph else seed, create_graph)
+        if create_graph:
+            with enable_grad():  # asked for a graph: record it, inside no_grad() too
+                backprop.backward(self, Value(seed), create_graph)
+        else:
+            backprop.backward(self, seed, create_graph)
 
     def _pole(self, data: float, inputs: tuple[Value, ...]) -> Value:
         """A node for an infinite or undefined result (a pole, an overflow): its slope is nan.
