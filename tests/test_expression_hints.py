@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,11 @@ def test_other_habits_from_paper_and_python_get_a_hint(text: str, message: str) 
     with pytest.raises(ExpressionError) as raised:
         parse_expression(text, {"x": 1.0})
     assert str(raised.value) == message
+
+
+def test_a_refusal_comes_without_a_syntax_warning() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ExpressionError, match="boolean operator '2or x' is not allowed"):
+            parse_expression("2or x", {"x": 1.0})
+    assert [str(warning.message) for warning in caught] == []

@@ -17,6 +17,7 @@ import math
 import numbers
 import operator
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import TypeAlias
 
@@ -160,7 +161,9 @@ def _parse(text: str) -> ast.Expression:
     if not source:
         raise ExpressionError("the expression is empty")
     try:
-        return ast.parse(source, mode="eval")
+        with warnings.catch_warnings():  # "2or x" warns of an invalid decimal literal: the
+            warnings.simplefilter("ignore", SyntaxWarning)  # refusal below says what is wrong
+            return ast.parse(source, mode="eval")
     except SyntaxError as error:
         line, offset = error.lineno or 1, error.offset or 0
         lines = source.splitlines()
