@@ -111,6 +111,15 @@ def test_too_many_paths_is_refused_at_once() -> None:
     assert len(chain_rule(z, x, max_paths=1024).paths) == 1024
 
 
+def test_a_doubling_chain_is_refused_with_the_max_paths_message() -> None:
+    x = Value(1.0, label="x")
+    v = x
+    for _ in range(15_000):  # 2**15000 paths: an exact count would have 4,516 digits
+        v = v * v
+    with pytest.raises(ValueError, match=r"more than 10\^308 paths .*max_paths=1,000"):
+        chain_rule(v, x)
+
+
 def test_bad_arguments_are_named() -> None:
     house = house_price()
     with pytest.raises(TypeError) as caught:
