@@ -151,6 +151,23 @@ def test_a_wrong_header_is_refused(saved: tuple[Path, dict], change, match: str)
     assert_refused(MLP(2, [2, 1], seed=9), path, match)
 
 
+@pytest.mark.parametrize("where", ["architecture", "version", "key"])
+def test_a_huge_header_is_quoted_only_in_part(saved: tuple[Path, dict], where: str) -> None:
+    path, document = saved
+    huge = "A" * 3_000_000
+    if where == "key":
+        document[huge] = 1
+    else:
+        document[where] = {"type": huge} if where == "architecture" else huge
+    rewrite(path, document)
+    model = MLP(2, [2, 1], seed=9)
+    before = snapshot(model)
+    with pytest.raises(ModelFileError) as error:
+        model.load(path)
+    assert len(str(error.value)) < 1000 and "AAAA" in str(error.value)
+    assert snapshot(model) == before
+
+
 def test_a_top_level_that_is_not_an_object_is_refused(saved: tuple[Path, dict]) -> None:
     path, _ = saved
     path.write_text("[1, 2, 3]")
