@@ -224,6 +224,16 @@ def test_load_state_dict_checks_everything_before_assigning() -> None:
         model.load_state_dict({})
     with pytest.raises(StateDictError, match="expected a mapping"):
         model.load_state_dict([1.0] * len(good))  # type: ignore[arg-type]
+    last = list(good)[-1]
+    for huge, digits in ((10**5000, 5001), (10**400, 401)):
+        with pytest.raises(StateDictError) as error:
+            model.load_state_dict({**good, last: huge})
+        assert str(error.value) == (
+            f"load_state_dict: {last!r} is too large for a float: an int of about {digits} "
+            f"digits (1e{digits - 1})"
+        )
+    with pytest.raises(StateDictError, match=r"got str 'xxxxx.*\.\.\.$"):  # quoted in part
+        model.load_state_dict({**good, last: "x" * 1_000_000})
     assert snapshot(model) == before
 
 

@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import TypeAlias
 
-from ..value import Value
+from ..value import Value, describe_number
 
 # One step of evaluation either side of an operator: a Value, or a number not yet in the graph.
 # Numbers stay plain until they meet a Value, so ``x ** 2`` is one ``**2`` node, as written.
@@ -150,9 +150,14 @@ def _checked_values(values: Mapping[str, float]) -> dict[str, float]:
         if not isinstance(number, numbers.Real) or isinstance(number, bool):
             raise ExpressionError(
                 f"the value of {name!r} must be a real number, got {type(number).__name__} "
-                f"{number!r}"
+                f"{describe_number(number)}"
             )
-        checked[name] = float(number)
+        try:
+            checked[name] = float(number)
+        except OverflowError:
+            raise ExpressionError(
+                f"the value of {name!r} is too large for a float: {describe_number(number)}"
+            ) from None
     return checked
 
 
