@@ -295,13 +295,14 @@ class Value:
     def _pow_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
         # d(a^b)/da = b a^(b-1), and 0 for b = 0 (a^0 = 1 is flat, also at a = 0)
         d_base = 0.0 if float(b) == 0 else b * rules.power(a, b - 1.0)
-        # d(a^b)/db = a^b ln(a), real for a > 0; at a = 0 its limit is 0 (as in PyTorch)
+        # d(a^b)/db = a^b ln(a), real for a > 0; at a = 0 its limit is 0 (as in PyTorch);
+        # for a < 0 it does not exist: nan, and so are its own derivatives
         if float(a) > 0:
             d_exponent = out * rules.log(a)
         elif float(a) == 0:
             d_exponent = 0.0
         else:
-            d_exponent = math.nan
+            d_exponent = rules.undefined(a, b)
         return d_base, d_exponent
 
     _POW = Op("**", "pow", _pow_derivatives)
