@@ -33,8 +33,9 @@ class ChainRule:
 
     ``paths`` holds one tuple of ``Factor`` per path from ``root`` down to ``wrt`` (root's
     factor first); ``total`` is the sum over paths of each path's product, which is the
-    gradient ``backward()`` computes. ``str()`` gives the lecture's line; in Jupyter the
-    object shows as LaTeX.
+    gradient ``backward()`` computes up to rounding: backward adds the same terms grouped node
+    by node, in another order, so the last digit can differ. ``str()`` gives the lecture's
+    line; in Jupyter the object shows as LaTeX.
     """
 
     root: Value
