@@ -84,9 +84,20 @@ def as_example(x: Any, nin: int, where: str) -> Sequence[Operand]:
         return inputs
     if isinstance(x, Value) or is_real_number(x):
         if nin == 1:
-            return (x,)
+            return (_as_number(x),)
         raise ValueError(f"{where}: expected {nin} inputs, got a single number")
     raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {_short(x)}")
+
+
+def _as_number(x: Any) -> Operand:
+    """A lone input as the engine takes it: a 0-d array (``np.array(2.0)``) as its number."""
+    if isinstance(x, Value) or type(x) is float or type(x) is int:
+        return x
+    ndim = getattr(x, "ndim", None)
+    if type(ndim) is int and ndim == 0 and callable(getattr(x, "item", None)):
+        number: Operand = x.item()
+        return number
+    return x
 
 
 def _short(x: object, longest: int = 60) -> str:
