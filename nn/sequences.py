@@ -81,6 +81,12 @@ def as_example(x: Any, nin: int, where: str) -> Sequence[Operand]:
                 )
             expected = "1 input" if nin == 1 else f"{nin} inputs"
             raise ValueError(f"{where}: expected {expected}, got {len(inputs)}{hint}")
+        for position, item in enumerate(inputs):
+            if type(item) is not float and not isinstance(item, Value) and not is_real_number(item):
+                raise TypeError(
+                    f"{where}: input {position} must be a number or a Value, got "
+                    f"{type(item).__name__} {_short(item)}"
+                )
         return inputs
     if isinstance(x, Value) or is_real_number(x):
         if nin == 1:
