@@ -81,7 +81,7 @@ def as_example(x: Any, nin: int, where: str) -> Sequence[Operand]:
                 )
             expected = "1 input" if nin == 1 else f"{nin} inputs"
             raise ValueError(f"{where}: expected {expected}, got {len(inputs)}{hint}")
-        for position, item in enumerate(inputs):
+        for position, item in enumerate(inputs, start=1):  # x_1 ... x_n, as the lecture
             if type(item) is not float and not isinstance(item, Value) and not is_real_number(item):
                 raise TypeError(
                     f"{where}: input {position} must be a number or a Value, got "

@@ -115,11 +115,11 @@ def test_wrong_input_length_names_expected_and_actual() -> None:
 
 
 def test_an_input_that_is_not_a_number_is_named_by_the_model() -> None:
-    with pytest.raises(TypeError, match=r"^MLP: input 0 must be a number or a Value, got bool"):
+    with pytest.raises(TypeError, match=r"^MLP: input 1 must be a number or a Value, got bool"):
         MLP(2, [1], seed=0)([True, False])
-    with pytest.raises(TypeError, match=r"^Layer: input 1 must be a number or a Value, got str"):
+    with pytest.raises(TypeError, match=r"^Layer: input 2 must be a number or a Value, got str"):
         Layer(2, 3, seed=0)([1.0, "2"])
-    with pytest.raises(TypeError, match=r"^Neuron: input 0 must be a number or a Value"):
+    with pytest.raises(TypeError, match=r"^Neuron: input 1 must be a number or a Value"):
         Neuron(1, seed=0)([None])
 
 
