@@ -138,6 +138,11 @@ class TracedValue(Value):
 
         return math.ceil(self._read("math.ceil()"))
 
+    def __format__(self, spec: str) -> str:
+        if spec:  # f"{v:.3f}" writes the value; f"{v}" is the repr, as printing is
+            self._read(f"format() ({spec!r})")
+        return super().__format__(spec)
+
     def item(self) -> float:
         """The value as a float, refused inside a trace (the graph would depend on it)."""
         return self._read(".item()")

@@ -330,6 +330,10 @@ def branch_on_item(x: Value) -> Value:
     return x * 2.0 if x.item() > 0 else -x
 
 
+def branch_on_a_formatted_value(x: Value) -> Value:
+    return x * 2.0 if f"{x * 3.0:.1f}".startswith("3") else -x
+
+
 def branch_on_int(x: Value) -> Value:
     return x * int(x)
 
@@ -361,6 +365,7 @@ def swallowing_the_error(x: Value) -> Value:
         (branch_on_comparison, r"comparison \(>\)"),
         (branch_on_item, r"\.item\(\)"),
         (branch_on_int, r"int\(\)"),
+        (branch_on_a_formatted_value, r"format\(\)"),
         (branch_on_a_sum, "reading .data"),
         (branch_on_a_gradient, "reading .data"),
         (swallowing_the_error, "reading .data"),
