@@ -82,9 +82,9 @@ def _refuse(node: Value, how: str, frame: FrameType | None) -> None:
     message = (
         f"compile: {state.function} reads the value of a traced Value by {how}{where}, so its "
         f"graph depends on the input values; a compiled function must build the same graph "
-        f"for every input: no .data, float(), int(), bool(), round(), comparisons or .item() "
-        f"on the inputs or on results computed from them (write the choice with ops such as "
-        f"relu or abs instead)"
+        f"for every input: no .data, float(), int(), bool(), round(), comparisons, .item() or "
+        f"f'{{v:.3f}}' on the inputs or on results computed from them (write the choice with "
+        f"ops such as relu or abs instead)"
     )
     if not state.violation:
         state.violation = message
