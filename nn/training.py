@@ -151,11 +151,17 @@ def fit(
             samples per step; the samples are then shuffled each epoch with ``seed``.
         l2: β >= 0 of the penalty ``nn.l2_penalty(model.parameters(), β)``.
         seed: seeds the shuffling (same seed, same model start: same losses).
-        progress: show a tqdm progress bar with the current loss (needs tqdm, from the
-            ``notebooks`` extra); False prints nothing.
+        progress: show a tqdm text progress bar with the current loss on stderr (needs
+            tqdm, from the ``notebooks`` extra; text also in notebooks, so exported notebooks
+            keep it); False prints nothing.
         lr_schedule: an ``optim`` schedule made on the optimizer (stepped after each epoch),
             or a function of the epoch k = 0, 1, ... giving α for that epoch, e.g.
             micrograd's ``lambda k: 1.0 - 0.9 * k / 100``.
+
+    Gradients: each step starts from zero (``optimizer.zero_grad()``), and when ``fit`` returns
+    or raises ``TrainingDiverged`` every parameter's ``.grad`` is 0 again. The last step's
+    gradients are cleared, so a later ``model(x).backward()`` (or a drawing of it) shows that
+    pass's gradients alone, not a mix with training's.
 
     Raises ``TrainingDiverged`` if the loss or a gradient becomes NaN or infinite (or the
     forward pass overflows): it names the epoch and the loss, and no step is taken from it, so
@@ -240,12 +246,20 @@ def fit(
             if isinstance(lr_schedule, Schedule):
                 lr_schedule.step()
             if bar is not None:
-                bar.set_postfix(loss=f"{history.losses[-1]:.4g}")
+                bar.set_postfix(loss=f"{history.losses[-1]:.4g}", refresh=False)
                 bar.update(1)
     finally:
+        _clear_gradients(model, optimizer)
         if bar is not None:
             bar.close()
     return history
+
+
+def _clear_gradients(model: Module, optimizer: Optimizer) -> None:
+    """Every gradient fit computed back to 0: the model's and the optimizer's parameters."""
+    optimizer.zero_grad()
+    if isinstance(model, Module):
+        model.zero_grad()
 
 
 # ---- checks ----------------------------------------------------------------------------------
@@ -334,9 +348,13 @@ def _diverged(
 
 
 def _progress_bar(epochs: int) -> Any:
-    """A tqdm bar over the epochs (in a notebook, the widget version), or None without tqdm."""
+    """A tqdm text bar over the epochs, or None without tqdm.
+
+    Text, not tqdm's notebook widget, also in Jupyter: the bar's last state stays in the
+    notebook's output, so an exported or GitHub-rendered notebook still shows it.
+    """
     try:
-        from tqdm.auto import tqdm
+        from tqdm.std import tqdm
     except ImportError:
         warnings.warn(
             "fit: progress=True needs tqdm (pip install 'backprop-lab[notebooks]'); "

@@ -1,10 +1,17 @@
 """``stepping_page``: one self-contained web page that steps through backprop, frame by frame.
 
-Frame 0 is the graph after the forward pass; frame k is the graph after step k of
-``backprop_steps(root)``, with its node and the edges it sends gradient along highlighted.
-Under the graph, each frame writes out the step's chain-rule arithmetic:
+Frame 0 is the graph after the forward pass ("Step 0 of n"); frame k is the graph after step k
+(``backprop_steps(root)``'s step with ``number`` k), with its node and the edges it sends
+gradient along highlighted. Beside the graph, each frame writes out the step's chain-rule
+arithmetic as ``explain_step`` does, in the lecture's order (gradient, then local derivative):
 
-    d root/d input  +=  d node/d input  x  d root/d node      (for each input of the node)
+    d root/d input  +=  d root/d node  x  d node/d input      (for each input of the node)
+
+The graph sits in a window-sized pane that pans (drag, or the scroll bars' keys) and zooms
+(wheel, the + / - / Fit buttons, or the + - 0 keys). It opens at a zoom where the smallest node
+text is at least 12 px, on the whole graph if that fits, else centred on the current step's
+node; each step pans to its node if it is out of view. ``group="neuron"`` draws each neuron as
+one box (``draw_graph(root, group="neuron")``), left to right, layer by layer.
 
 The page has no external resources at all (inline SVG, CSS and script), so it works offline,
 from a file, on a course site, or on a lecture-hall PC. Prev/Next and the Left/Right arrow keys
@@ -27,8 +34,9 @@ from typing import Any
 from ..backprop import topological_order
 from ..files import write_atomically
 from ..value import Value
+from .chain_rule import DIRECT
 from .draw import draw_graph
-from .names import formula_names, stable_names
+from .names import in_fraction, node_names, stable_names
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep, backprop_steps
 
@@ -39,20 +47,29 @@ DEFAULT_TITLE = "Backprop, step by step"
 class _Names:
     """How the page names each node: ``shown`` to the reader, ``ids`` in data attributes.
 
-    ``shown`` is the label or the formula (``w1*x1``); ``ids`` are ``chain_rule``'s stable
-    names (label, else ``mul2``), the same as the drawing's tooltips and the chain-rule lines.
+    ``shown`` is ``node_names``: the name the picture writes on the node, the label, a
+    neuron's ``h1[0]``, or the formula (``w1*x1``); ``ids`` are ``stable_names`` (label, else
+    ``mul2``); ``pictures`` are the node ids of the drawing (``v7``).
     """
 
     shown: dict[Value, str]
     ids: dict[Value, str]
+    pictures: dict[Value, str]
 
 
-def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4) -> str:
+def stepping_page(
+    root: Value,
+    *,
+    title: str = DEFAULT_TITLE,
+    precision: int = 4,
+    group: str | None = None,
+) -> str:
     """The HTML text of the stepping page for the graph ``root`` depends on.
 
-    Each frame is ``draw_graph(root, step=k, local_derivatives=True)`` as inline SVG; the
-    first frame, before any step, is drawn with ``grads=False``. The ``.grad`` fields are
-    neither read nor changed. Needs the Graphviz ``dot`` program.
+    Each frame is ``draw_graph(root, step=k, local_derivatives=True, group=group)`` as inline
+    SVG; the first frame, before any step, is drawn with ``grads=False``. The scalar view is
+    drawn top to bottom, the neuron view (``group="neuron"``) left to right, layer by layer.
+    The ``.grad`` fields are neither read nor changed. Needs the Graphviz ``dot`` program.
 
     >>> from autograd.examples import house_price
     >>> page = stepping_page(house_price().loss)  # doctest: +SKIP
@@ -63,16 +80,22 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
         )
     check_precision(precision, "stepping_page")
     order = topological_order(root)
-    names = _Names(formula_names(order), stable_names(order))
-    steps = list(backprop_steps(root))
+    names = _Names(
+        node_names(order),
+        stable_names(order),
+        {node: f"v{i}" for i, node in enumerate(order)},
+    )
+    if group not in (None, "neuron"):
+        raise ValueError(f"stepping_page: group must be None or 'neuron', got {group!r}")
+    steps = list(backprop_steps(root, group=group))
     drawing: dict[str, Any] = {
         "local_derivatives": True,
         "precision": precision,
-        "rankdir": "TB",
+        "rankdir": "TB" if group is None else "LR",
+        "group": group,
     }
     frames = [_svg(draw_graph(root, grads=False, **drawing))]
     frames += [_svg(draw_graph(root, step=step.index, **drawing)) for step in steps]
-    frames = _same_scale(frames)
     explanations = [_before_backprop(root, names, len(steps), precision)]
     explanations += [_explain(step, root, names, len(steps), precision) for step in steps]
     if steps:
@@ -90,7 +113,9 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
             f"{text}\n    </div>"
             for k, text in enumerate(explanations)
         ),
-        "steps_json": _script_safe_json(_steps_data(steps, root, names, precision, title)),
+        "steps_json": _script_safe_json(
+            _steps_data(steps, root, names, precision, title, group)
+        ),
     }
     page = resources.files(__package__).joinpath("stepping_page.html").read_text("utf-8")
     for key, value in fields.items():
@@ -104,24 +129,24 @@ def write_stepping_page(
     *,
     title: str = DEFAULT_TITLE,
     precision: int = 4,
+    group: str | None = None,
 ) -> Path:
     """Write ``stepping_page(root)`` to ``path`` atomically (temporary file + ``os.replace``).
 
     On any failure an existing file at ``path`` is left as it was.
     """
-    page = stepping_page(root, title=title, precision=precision)
+    page = stepping_page(root, title=title, precision=precision, group=group)
     return write_atomically(path, page)
 
 
 # ---- what each frame says --------------------------------------------------------------------
 
-def _derivative(of: str, by: str, kind: str = "") -> str:
+def _derivative(of: str, by: str, kind: str = "", direct: bool = False) -> str:
     """∂of/∂by, with brackets around a formula so the fraction reads unambiguously."""
-    def wrapped(name: str) -> str:
-        return name if re.fullmatch(r"[\w.]+", name) else f"({name})"
-
     css = f"math {kind}".strip()
-    return f'<span class="{css}">∂{html.escape(wrapped(of))}/∂{html.escape(wrapped(by))}</span>'
+    mark = DIRECT if direct else ""
+    return (f'<span class="{css}">∂{html.escape(in_fraction(of))}/'
+            f"∂{html.escape(in_fraction(by))}{mark}</span>")
 
 
 def _name(node: Value, names: _Names) -> str:
@@ -149,29 +174,33 @@ def _before_backprop(root: Value, names: _Names, count: int, precision: int) -> 
 def _explain(
     step: BackpropStep, root: Value, names: _Names, count: int, precision: int
 ) -> str:
+    """The step's arithmetic, line for line what ``explain_step`` writes, as HTML."""
     r, n = names.shown[root], names.shown[step.node]
     grad = html.escape(format_number(step.grad, precision))
+    at_output = step.node is root
     lines = [
-        f'      <p class="lead">Step {step.index + 1} of {count}: node {_name(step.node, names)} '
+        f'      <p class="lead">Step {step.number} of {count}: node {_name(step.node, names)} '
         f'<span class="op">{html.escape(step.node.op)}</span> has its complete gradient</p>',
         f'      <p class="equation">{_derivative(r, n)} = '
         f'<span class="grad" data-node="{html.escape(names.ids[step.node])}">{grad}</span></p>',
-        '      <p class="hint">and passes it to each input: '
-        '<span class="local-derivative">local derivative</span> × gradient = contribution</p>',
+        '      <p class="hint">and passes it to each input: gradient × '
+        '<span class="local-derivative">local derivative</span> = contribution</p>',
         '      <ol class="contributions">',
     ]
     for part in step.contributions:
         i = names.shown[part.input]
         local = html.escape(format_number(part.local_derivative, precision))
         share = html.escape(format_number(part.contribution, precision))
+        if at_output:  # ∂r/∂r = 1: the local derivative is the direct edge
+            product = f'1 · {_derivative(r, i, "local-derivative", direct=True)}'
+        else:
+            product = f'{_derivative(r, n)} · {_derivative(n, i, "local-derivative")}'
         lines += [
             f'        <li class="contribution" data-input="{html.escape(names.ids[part.input])}">',
-            f'          <div class="formula">{_derivative(r, i)} += '
-            f'{_derivative(n, i, "local-derivative")} · '
-            f"{_derivative(r, n)}</div>",
-            f'          <div class="numbers">= <span class="local-derivative">{local}</span> × '
-            f'<span class="grad">{grad}</span> = <span class="contribution-value">{share}</span>'
-            "</div>",
+            f'          <div class="formula">{_derivative(r, i)} += {product}</div>',
+            f'          <div class="numbers">= <span class="grad">{grad}</span> · '
+            f'<span class="local-derivative">{local}</span> = '
+            f'<span class="contribution-value">{share}</span></div>',
             "        </li>",
         ]
     lines.append("      </ol>")
@@ -210,14 +239,19 @@ def _steps_data(
     names: _Names,
     precision: int,
     title: str,
+    group: str | None,
 ) -> dict[str, Any]:
     return {
         "title": title,
+        "group": group,
         "root": names.ids[root],
+        "root_picture": names.pictures[root],
         "steps": [
             {
                 "index": step.index,
+                "number": step.number,
                 "node": names.ids[step.node],
+                "picture": names.pictures[step.node],
                 "node_text": names.shown[step.node],
                 "op": step.node.op,
                 "data": _json_number(step.node.data),
@@ -256,36 +290,16 @@ def _script_safe_json(data: object) -> str:
 def _svg(graph: Any) -> str:
     """The graph as an inline ``<svg>`` element (without the XML prolog and comments).
 
-    Larger type and tighter spacing than ``draw_graph``'s defaults, so that the numbers stay
-    readable when a whole graph is scaled to fit a projected page.
+    Larger type and tighter spacing than ``draw_graph``'s defaults; the page shows every frame
+    at the same zoom, so the graph does not jump while stepping.
     """
     graph.node_attr.update(fontsize="15")
     graph.edge_attr.update(fontsize="14")
-    graph.graph_attr.update(nodesep="0.2", ranksep="0.3")
+    graph.graph_attr.setdefault("nodesep", "0.2")
+    graph.graph_attr.setdefault("ranksep", "0.3")
     text = graph.pipe(format="svg").decode("utf-8")
     text = text[text.index("<svg") :]
     return re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL).strip()
-
-
-def _same_scale(frames: list[str]) -> list[str]:
-    """Give each frame a width in proportion to its size, so no frame looks zoomed in or out.
-
-    A frame whose boxes hold longer numbers is wider; scaled to the full width it would
-    show everything smaller than its neighbours, and the graph would jump while stepping.
-    """
-    widths = [_width_in_points(svg) for svg in frames]
-    widest = max(widths)
-    return [
-        svg.replace("<svg ", f'<svg style="width: {100 * width / widest:.2f}%" ', 1)
-        for svg, width in zip(frames, widths, strict=True)
-    ]
-
-
-def _width_in_points(svg: str) -> float:
-    found = re.search(r'<svg[^>]*\bwidth="([0-9.]+)pt"', svg)
-    if found is None:
-        raise ValueError("stepping_page: Graphviz wrote an SVG without a width in points")
-    return float(found.group(1))
 
 
 def _unique_ids(svg: str, prefix: str) -> str:
