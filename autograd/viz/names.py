@@ -85,6 +85,11 @@ def _neuron_names(neurons: Mapping[Value, Neuron], order: list[Value]) -> dict[V
     return names
 
 
+# Stands for a formula too long to be a name; so are the formulas that use it. Keeping it short
+# keeps naming linear: a formula written out in full can double in length at every level.
+_TOO_LONG = ("…" * (_LONGEST_NAME + 1), _ATOM)
+
+
 def formula_names(
     order: list[Value], known: Mapping[Value, str] | None = None
 ) -> dict[Value, str]:
@@ -105,14 +110,13 @@ def formula_names(
             names[node] = known[node]
             continue
         formula = _formula(node, formulas)
-        formulas[node] = formula
+        formulas[node] = formula if len(formula[0]) <= _LONGEST_NAME else _TOO_LONG
         if node.label:
             names[node] = node.label
         elif node.is_leaf or (len(formula[0]) <= _LONGEST_NAME and formula[0] not in taken):
             names[node] = formula[0]
         else:
             names[node] = fallback[node]
-            formulas[node] = (names[node], _ATOM)  # later formulas use the short name
         if not node.is_leaf:
             taken.add(names[node])
     return names
