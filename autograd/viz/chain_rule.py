@@ -155,9 +155,10 @@ def chain_rule(
     them: the label; a neuron's ``h1[0]``, ``z1[0]``, ``W1[0]·x``; else the formula that made
     the node (``w1*x1``), or a short name (``mul3``) for a long one. ``names`` overrides them.
     With ``group="neuron"`` each neuron is one factor, as ``draw_graph(root,
-    group="neuron")`` draws it: ``∂h2[0]/∂h1[0]`` is σ'(z2[0]) · W2[0,0]. The number of paths can grow
-    exponentially with depth, so they are counted first (by dynamic programming, in linear
-    time) and more than ``max_paths`` raises ValueError at once; ``autograd.gradients`` gives
+    group="neuron")`` draws it: ``∂h2[0]/∂h1[0]`` is σ'(z2[0]) · W2[0,0].
+
+    The number of paths can grow exponentially with depth, so they are counted first (by
+    dynamic programming, in linear time) and more than ``max_paths`` raises ValueError at once; ``autograd.gradients`` gives
     the same total without listing the paths.
     """
     _check_value(root, "chain_rule", "root")
@@ -223,10 +224,7 @@ def explain_step(
         return f"{PARTIAL}{in_fraction(names[top])}/{PARTIAL}{in_fraction(names[bottom])}"
 
     grad = format_number(step.grad, precision)
-    if step.node is root:
-        lines = [f"{d(root, root)} = 1"]
-    else:
-        lines = [f"{d(root, step.node)} = {grad}"]
+    lines = [f"{d(root, step.node)} = {grad}"]  # at the output's step: ∂loss/∂loss = 1
     for part in step.contributions:
         local = format_number(part.local_derivative, precision)
         contribution = format_number(part.contribution, precision)

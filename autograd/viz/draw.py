@@ -91,7 +91,8 @@ def draw_graph(
     activation) is one box headed ``h1[0] = tanh(W1[0]·x + b1[0])``, listing its own weights
     and bias with their values and gradients; its inputs come in as edges, so each input is
     drawn once, and the neurons of a layer line up in one column (in one row with
-    ``rankdir="TB"``). Everything else (the loss and its inputs) is one box per value, named as above.
+    ``rankdir="TB"``). Everything else (the loss and its inputs) is one box per value, named
+    as above.
     ``group=None`` (the default) is the scalar view, every node of the engine.
 
     Legend (fill colours):

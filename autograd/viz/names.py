@@ -128,24 +128,14 @@ def formula_of(node: Value, names: Mapping[Value, str]) -> str:
         child: (names[child], _ATOM if _ONE_WORD.fullmatch(names[child]) else 0)
         for child in node.inputs
     }
-    return _formula(_Unlabelled(node), formulas)[0]
+    return _formula(node, formulas, labelled=False)[0]
 
 
-class _Unlabelled:
-    """``node`` seen without its label, so ``_formula`` writes the operation that made it."""
-
-    label = ""
-
-    def __init__(self, node: Value) -> None:
-        self.inputs = node.inputs
-        self.op = node.op
-        self.is_leaf = node.is_leaf
-        self.data = node.data
-
-
-def _formula(node: Value, formulas: dict[Value, tuple[str, int]]) -> tuple[str, int]:
-    """``node`` written as a formula of its inputs' names, with its precedence."""
-    if node.label:
+def _formula(
+    node: Value, formulas: Mapping[Value, tuple[str, int]], labelled: bool = True
+) -> tuple[str, int]:
+    """``node`` written as a formula of its inputs' names (its label if ``labelled``)."""
+    if node.label and labelled:
         return node.label, _ATOM
     if node.is_leaf:
         return format_number(node.data), _ATOM if node.data >= 0 else _PRECEDENCE["neg"]

@@ -147,7 +147,7 @@ def add_neuron_view(
             column.attr(rank="same")
             for node_id in columns[layer]:
                 column.node(node_id)
-            for above, below in zip(columns[layer], columns[layer][1:]):
+            for above, below in zip(columns[layer], columns[layer][1:], strict=False):
                 column.edge(above, below, style="invis")  # keep the neurons in order
 
 

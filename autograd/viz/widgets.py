@@ -44,7 +44,9 @@ def step_through(
     if not steps:
         raise ValueError(f"step_through: root {root!r} is a leaf, so backprop has no steps")
     rankdir = "TB" if group is None else "LR"
-    drawing = {"precision": precision, "max_nodes": max_nodes, "group": group, "rankdir": rankdir}
+    drawing: dict[str, Any] = {
+        "precision": precision, "max_nodes": max_nodes, "group": group, "rankdir": rankdir
+    }
     draw_graph(root, **drawing)  # fail now on a graph too large
     names = node_names(topological_order(root))
     count = len(steps)
@@ -68,7 +70,7 @@ def step_through(
             lines = explain_step(step, root, precision=precision, names=names)
         return f"<b>{html.escape(title)}</b><pre>{html.escape(chr(10).join(lines))}</pre>"
 
-    class Stepper(widgets.VBox):  # type: ignore[misc]
+    class Stepper(widgets.VBox):
         """The widget, and a static copy of the steps for notebooks exported without widgets."""
 
         def _ipython_display_(self, **kwargs: Any) -> None:
