@@ -158,8 +158,8 @@ def chain_rule(
     group="neuron")`` draws it: ``∂h2[0]/∂h1[0]`` is σ'(z2[0]) · W2[0,0].
 
     The number of paths can grow exponentially with depth, so they are counted first (by
-    dynamic programming, in linear time) and more than ``max_paths`` raises ValueError at once; ``autograd.gradients`` gives
-    the same total without listing the paths.
+    dynamic programming, in linear time) and more than ``max_paths`` raises ValueError at
+    once; ``autograd.gradients`` gives the same total without listing the paths.
     """
     _check_value(root, "chain_rule", "root")
     _check_value(wrt, "chain_rule", "wrt")
