@@ -200,9 +200,11 @@ def draw_graph(
     stale_nodes = set(stale)
     for i, node in enumerate(order):
         fields = []
-        if node.label or not node.is_leaf:  # a constant's name is its number
+        if node.label or not node.is_leaf:
             fields.append(_escape_record(names[node]))
-        fields.append(f"data {format_number(node.data, precision)}")
+            fields.append(f"data {format_number(node.data, precision)}")
+        else:  # a constant: its name is its number
+            fields.append(_escape_record(names[node]))
         tooltip = f"{names[node]}: data={node.data!r}".replace("\\", "\\\\")
         if show_grad_field:
             if node in shown_grads:

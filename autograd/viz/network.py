@@ -73,8 +73,9 @@ def add_neuron_view(
         colour = f' BGCOLOR="{fill}"' if fill else ""
         cells = [
             f'<TD ALIGN="LEFT"{colour}>{html.escape(names[node] if name is None else name)}</TD>',
-            f'<TD ALIGN="RIGHT">{number(node.data)}</TD>',
         ]
+        if node.label or not node.is_leaf:  # a constant's name is already its number
+            cells.append(f'<TD ALIGN="RIGHT">{number(node.data)}</TD>')
         if grads is not None:
             cells.append(f'<TD ALIGN="LEFT">{grad_text(node)}</TD>')
         return "<TR>" + "".join(cells) + "</TR>"
@@ -108,7 +109,7 @@ def add_neuron_view(
             )
             columns.setdefault(depth[node], []).append(f"v{i}")
         elif node.is_leaf:
-            label = table("", [row(node, name=None if node.label else "data")])
+            label = table("", [row(node)])
             depth[node] = 0
             if any(node in n.inputs for n in view.neurons.values()):
                 columns.setdefault(0, []).append(f"v{i}")
