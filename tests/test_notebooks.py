@@ -155,3 +155,17 @@ def test_exported_page_shows_every_graph_and_plot_without_a_kernel(
     shown = pictures_shown(page)
     for kind, fewest in NOTEBOOKS[name].items():
         assert shown[kind] >= fewest, f"{name}: the exported page shows {shown[kind]} {kind}"
+
+
+def test_exported_pages_keep_the_widgets_steps_and_the_progress_bar_as_text(
+    executed: Runner,
+) -> None:
+    """Widgets come out blank without a kernel: what they showed must stay behind as text."""
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(executed("01_backprop_by_hand.ipynb"))
+    visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
+    for number in range(1, 5):
+        assert f"Step {number} of 4: " in visible
+    assert "∂loss/∂theta2 += ∂loss/∂c1 · ∂c1/∂theta2 = -85,000 · 2,500 = -2.125e+08" in visible
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(executed("04_classifier.ipynb"))
+    visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
+    assert re.search(r"fit: 100%\|.*\| (\d+)/\1 ", visible)
