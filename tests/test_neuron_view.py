@@ -375,3 +375,21 @@ def test_a_backward_seeded_with_another_gradient_is_not_stale() -> None:
         warnings.simplefilter("error")
         assert "grad 12" in draw_graph(y).source
     assert math.isclose(x.grad, 12.0)
+
+
+def test_labels_are_escaped_in_the_neuron_view_and_still_render() -> None:
+    from autograd import Parameter, dot
+
+    odd = '<b>&"x"</b> ]]> {|}'
+    w = [Parameter(0.5, label="w<1>"), Parameter(-0.25, label="w&2")]
+    b = Parameter(0.1, label=odd)
+    x = [Value(2.0, label='x"1'), Value(4.0, label="x\\2")]
+    out = (dot(w, x) + b).tanh() * Value(3.0, label="<script>")
+    out.backward()
+    graph = draw_graph(out, group="neuron", highlight=[b])
+    svg = graph.pipe(format="svg").decode("utf-8")
+    assert "&lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt; ]]&gt; {|}" in svg or \
+        "&lt;b&gt;&amp;\"x\"&lt;/b&gt; ]]&gt; {|}" in svg
+    assert "<script>" not in svg and "<b>&" not in svg
+    (box,) = [line for line in graph.source.splitlines() if "w&lt;1&gt;" in line]
+    assert 'color="#f08c00"' in box  # the bias is drawn inside its neuron: the box is highlighted

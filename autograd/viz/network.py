@@ -61,6 +61,13 @@ def add_neuron_view(
         if users.get(parameter) == 1 and parameter is not view.root
     }
 
+    owner = {  # a node drawn inside a neuron's box is highlighted (or stale) by its box
+        **{part: neuron.output for part, neuron in view.hidden.items()},
+        **{p: n.output for n in view.neurons.values() for p in n.parameters if p in inside},
+    }
+    highlighted = {owner.get(node, node) for node in highlighted}
+    stale = {owner.get(node, node) for node in stale}
+
     def number(x: float) -> str:
         return html.escape(format_number(x, precision))
 
@@ -118,7 +125,7 @@ def add_neuron_view(
             title = names[node] if formula == names[node] else f"{names[node]} = {formula}"
             label = table(html.escape(title), [row(node, name="data")])
             depth[node] = max((depth.get(x, 0) for x in node.inputs), default=0)
-        if node in stale or any(p in stale for p in getattr(neuron, "parameters", ())):
+        if node in stale:
             attrs.update(color=STALE_COLOUR, style="filled,dashed", penwidth="2")
         if node in highlighted or node is current:
             attrs.update(color=HIGHLIGHT, penwidth="3")
