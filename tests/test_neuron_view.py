@@ -66,7 +66,7 @@ def test_golden_dot_of_the_neuron_view_of_a_2_2_1_mlp() -> None:
 
 
 def test_each_neuron_is_one_box_with_its_parameters_and_inputs_are_drawn_once() -> None:
-    model, loss = mlp_loss([8, 1], [0.3, -0.7])
+    _, loss = mlp_loss([8, 1], [0.3, -0.7])
     source = draw_graph(loss, group="neuron").source
     boxes = re.findall(r"^\t(v\d+) \[label=<(.*)> ", source, re.MULTILINE)
     neurons = [body for _, body in boxes if re.search(r"<B>h\d\[\d\] = ", body)]
@@ -226,8 +226,8 @@ def test_a_model_call_turns_numbers_into_one_shared_input_leaf_each() -> None:
                 users[child] += 1
     assert list(users.values()) == [8, 8]
     out.backward()
+    x = [0.3, -0.7]
     for i, leaf in enumerate(leaves):  # the whole gradient d out/d x_i, in one node
-        x = [0.3, -0.7]
 
         def out_at(shift: float, i: int = i) -> float:
             moved = [v + shift if j == i else v for j, v in enumerate(x)]

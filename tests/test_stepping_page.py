@@ -414,7 +414,7 @@ def test_the_page_pans_and_zooms(browser: Any, tmp_path: Path) -> None:
                           document.querySelector("#frames .frame:not([hidden])").style.transform]"""
             )
 
-        zoom, transform = view()
+        zoom, _ = view()
         page.page.click("#zoom-in")
         assert view()[0] == pytest.approx(zoom * 1.25, rel=1e-2)
         page.page.click("#zoom-fit")
