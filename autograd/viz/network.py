@@ -105,7 +105,7 @@ def add_neuron_view(
             tooltip += f" grad={grads[node]!r}"  # type: ignore[index]
         attrs = {"shape": "box", "style": "filled", "fillcolor": _fill(node, view.root)}
         if neuron is not None:
-            title = html.escape(f"{names[node]} = {_formula(neuron, names)}")
+            title = html.escape(f"{names[node]} = {neuron_formula(neuron, names)}")
             rows = [row(node)] + [
                 row(p, PARAMETER_FILL) for p in neuron.parameters if p in inside
             ]
@@ -159,7 +159,7 @@ def add_neuron_view(
                 column.edge(above, below, style="invis")  # keep the neurons in order
 
 
-def _formula(neuron: Neuron, names: Mapping[Value, str]) -> str:
+def neuron_formula(neuron: Neuron, names: Mapping[Value, str]) -> str:
     """``tanh(W1[0]·x + b1[0])``: what the neuron computes, in the names of its parts."""
     z = f"{names[neuron.weighted_sum]} + {names[neuron.bias]}"
     return f"{neuron.activation}({z})" if neuron.activation else z

@@ -37,8 +37,10 @@ from ..value import Value
 from .chain_rule import DIRECT
 from .draw import draw_graph
 from .names import in_fraction, node_names, stable_names
+from .network import neuron_formula
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep, backprop_steps
+from .views import graph_view
 
 DEFAULT_TITLE = "Backprop, step by step"
 
@@ -85,8 +87,10 @@ def stepping_page(
         stable_names(order),
         {node: f"v{i}" for i, node in enumerate(order)},
     )
-    if group not in (None, "neuron"):
-        raise ValueError(f"stepping_page: group must be None or 'neuron', got {group!r}")
+    view = graph_view(root, group, "stepping_page")
+    operations = {  # what the page writes beside a step's node: its op, or its neuron's formula
+        node: neuron_formula(neuron, names.shown) for node, neuron in view.neurons.items()
+    }
     steps = list(backprop_steps(root, group=group))
     drawing: dict[str, Any] = {
         "local_derivatives": True,
@@ -97,7 +101,10 @@ def stepping_page(
     frames = [_svg(draw_graph(root, grads=False, **drawing))]
     frames += [_svg(draw_graph(root, step=step.index, **drawing)) for step in steps]
     explanations = [_before_backprop(root, names, len(steps), precision)]
-    explanations += [_explain(step, root, names, len(steps), precision) for step in steps]
+    explanations += [
+        _explain(step, root, names, len(steps), precision, operations.get(step.node, step.node.op))
+        for step in steps
+    ]
     if steps:
         explanations[-1] += _leaf_gradients(order, steps, root, names, precision)
     fields = {
@@ -172,7 +179,7 @@ def _before_backprop(root: Value, names: _Names, count: int, precision: int) -> 
 
 
 def _explain(
-    step: BackpropStep, root: Value, names: _Names, count: int, precision: int
+    step: BackpropStep, root: Value, names: _Names, count: int, precision: int, operation: str
 ) -> str:
     """The step's arithmetic, line for line what ``explain_step`` writes, as HTML."""
     r, n = names.shown[root], names.shown[step.node]
@@ -180,7 +187,7 @@ def _explain(
     at_output = step.node is root
     lines = [
         f'      <p class="lead">Step {step.number} of {count}: node {_name(step.node, names)} '
-        f'<span class="op">{html.escape(step.node.op)}</span> has its complete gradient</p>',
+        f'<span class="op">{html.escape(operation)}</span> has its complete gradient</p>',
         f'      <p class="equation">{_derivative(r, n)} = '
         f'<span class="grad" data-node="{html.escape(names.ids[step.node])}">{grad}</span></p>',
         '      <p class="hint">and passes it to each input: gradient × '
