@@ -382,6 +382,11 @@ def test_a_2_4_4_1_mlp_is_readable_and_every_steps_node_is_in_view(
     steps = list(backprop_steps(loss, group=group))
     page = Page(browser, path)
     try:
+        fits = page.page.evaluate(
+            """() => [document.documentElement.scrollWidth <= innerWidth,
+                      document.documentElement.scrollHeight <= innerHeight]"""
+        )
+        assert fits == [True, True]  # the page fits the window: the graph pans inside its pane
         for k in range(len(steps) + 1):
             shown = page.page.evaluate(MEASURE, HIGHLIGHT)
             # at the zoom the page opens with, in a 1280 x 800 window
