@@ -393,3 +393,13 @@ def test_labels_are_escaped_in_the_neuron_view_and_still_render() -> None:
     assert "<script>" not in svg and "<b>&" not in svg
     (box,) = [line for line in graph.source.splitlines() if "w&lt;1&gt;" in line]
     assert 'color="#f08c00"' in box  # the bias is drawn inside its neuron: the box is highlighted
+
+
+def test_the_latex_form_marks_the_direct_edge_too() -> None:
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    f = a * b + a
+    f.label = "f"
+    latex = chain_rule(f, a)._repr_latex_()
+    assert r"\left.\frac{\partial \mathrm{f}}{\partial \mathrm{a}}\right|_{\mathrm{direct}}" in latex
+    assert latex.count(r"\frac{\partial \mathrm{f}}{\partial \mathrm{a}}") == 2  # total, direct
+    assert r"&= 4" in latex  # b + 1, by hand
