@@ -190,3 +190,18 @@ def test_the_graphs_an_exported_notebook_shows_are_readable_700_px_wide(executed
         smallest = min(float(size) for size in re.findall(r'font-size="([0-9.]+)"', svg))
         shown = smallest * unit_px * min(1.0, 700 / (float(width[1]) * 4 / 3))
         assert shown >= 10, f"a graph {width[1]} pt wide shows {shown:.1f} px text at 700 px"
+
+
+LABS = [name for name in NOTEBOOKS if name[:2] in {"01", "02", "03", "04", "05"}]
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_exercises_left_unanswered_say_so_and_the_notebook_runs_on(
+    executed: Runner, name: str
+) -> None:
+    notebook = executed(name)
+    asked = re.findall(r'check\("(\d\.\d)", ', "".join(c.source for c in notebook.cells))
+    assert 2 <= len(asked) <= 3
+    printed = text_outputs(notebook)
+    for exercise in asked:
+        assert f"Exercise {exercise}: not answered yet." in printed

@@ -10,6 +10,7 @@ functions that need them.
 
 from .chain_rule import ChainRule, Factor, chain_rule, explain_step
 from .draw import StaleGradientWarning, draw_graph, render
+from .graphviz_program import GraphvizTimeout
 from .names import formula_names, node_names, stable_names
 from .numbers_format import format_number
 from .stepping_page import stepping_page, write_stepping_page
@@ -21,6 +22,7 @@ __all__ = [
     "ChainRule",
     "Contribution",
     "Factor",
+    "GraphvizTimeout",
     "StaleGradientWarning",
     "backprop_steps",
     "chain_rule",

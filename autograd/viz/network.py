@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..value import Parameter, Value
+from .escaping import dot_html_text, dot_tooltip
 from .names import formula_of
 from .numbers_format import format_number
 from .palette import (
@@ -49,6 +50,8 @@ def add_neuron_view(
     precision: int,
 ) -> None:
     """Add ``view``'s nodes and edges to ``graph`` (a ``graphviz.Digraph``), ids ``v{index}``."""
+    from graphviz import nohtml  # a tooltip is text, even one that looks like <html>
+
     graph.graph_attr.update(nodesep="0.25", ranksep="0.6")
     users: dict[Value, int] = {}
     for node in view.order:
@@ -71,6 +74,9 @@ def add_neuron_view(
     def number(x: float) -> str:
         return html.escape(format_number(x, precision))
 
+    def text(words: str) -> str:
+        return dot_html_text(words, "draw_graph")
+
     def grad_text(node: Value) -> str:
         if grads is None:
             return ""
@@ -79,7 +85,7 @@ def add_neuron_view(
     def row(node: Value, fill: str = "", name: str | None = None) -> str:
         colour = f' BGCOLOR="{fill}"' if fill else ""
         cells = [
-            f'<TD ALIGN="LEFT"{colour}>{html.escape(names[node] if name is None else name)}</TD>',
+            f'<TD ALIGN="LEFT"{colour}>{text(names[node] if name is None else name)}</TD>',
         ]
         if node.label or not node.is_leaf:  # a constant's name is already its number
             cells.append(f'<TD ALIGN="RIGHT">{number(node.data)}</TD>')
@@ -100,12 +106,12 @@ def add_neuron_view(
             continue
         i = index[node]
         neuron = view.neurons.get(node)
-        tooltip = f"{names[node]}: data={node.data!r}"
+        tooltip = f"{dot_tooltip(names[node], 'draw_graph')}: data={node.data!r}"
         if node in (grads or {}):
             tooltip += f" grad={grads[node]!r}"  # type: ignore[index]
         attrs = {"shape": "box", "style": "filled", "fillcolor": _fill(node, view.root)}
         if neuron is not None:
-            title = html.escape(f"{names[node]} = {neuron_formula(neuron, names)}")
+            title = text(f"{names[node]} = {neuron_formula(neuron, names)}")
             rows = [row(node)] + [
                 row(p, PARAMETER_FILL) for p in neuron.parameters if p in inside
             ]
@@ -123,13 +129,13 @@ def add_neuron_view(
         else:
             formula = formula_of(node, names)
             title = names[node] if formula == names[node] else f"{names[node]} = {formula}"
-            label = table(html.escape(title), [row(node, name="data")])
+            label = table(text(title), [row(node, name="data")])
             depth[node] = max((depth.get(x, 0) for x in node.inputs), default=0)
         if node in stale:
             attrs.update(color=STALE_COLOUR, style="filled,dashed", penwidth="2")
         if node in highlighted or node is current:
             attrs.update(color=HIGHLIGHT, penwidth="3")
-        graph.node(f"v{i}", label=label, tooltip=tooltip.replace("\\", "\\\\"), **attrs)
+        graph.node(f"v{i}", label=label, tooltip=nohtml(tooltip), **attrs)
 
         if node.is_leaf:
             continue

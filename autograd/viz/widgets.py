@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from ..backprop import topological_order
 from ..value import Value
 from .chain_rule import explain_step
-from .draw import INSTALL_HINT, draw_graph
+from .draw import draw_graph
+from .escaping import html_text
+from .graphviz_program import INSTALL_HINT, GraphvizTimeout, run_dot
 from .names import in_fraction, node_names
 from .numbers_format import format_number
 from .steps import BackpropStep, backprop_steps
@@ -68,7 +69,7 @@ def step_through(
             step = steps[k - 1]
             title = _title(step, count, names)
             lines = explain_step(step, root, precision=precision, names=names)
-        return f"<b>{html.escape(title)}</b><pre>{html.escape(chr(10).join(lines))}</pre>"
+        return f"<b>{html_text(title)}</b><pre>{html_text(chr(10).join(lines))}</pre>"
 
     class Stepper(widgets.VBox):
         """The widget, and a static copy of the steps for notebooks exported without widgets."""
@@ -125,8 +126,8 @@ def _static_copy(
     for step in steps:
         lines = explain_step(step, root, precision=precision, names=names)
         parts.append(
-            f"<b>{html.escape(_title(step, len(steps), names))}</b>"
-            f"<pre>{html.escape(chr(10).join(lines))}</pre>"
+            f"<b>{html_text(_title(step, len(steps), names))}</b>"
+            f"<pre>{html_text(chr(10).join(lines))}</pre>"
         )
     return (
         f'<details class="backprop-steps"><summary>Backprop in {len(steps)} steps, as text '
@@ -142,11 +143,16 @@ def _svg_or_source(graph: Any) -> str:
     import graphviz
 
     try:
-        svg = graph.pipe(format="svg", encoding="utf-8")
+        svg = run_dot(graph, "svg", where="step_through").decode("utf-8")
+    except GraphvizTimeout as error:
+        return (
+            f"<p>Cannot draw: {html_text(str(error))}</p>"
+            f"<pre>{html_text(graph.source)}</pre>"
+        )
     except graphviz.ExecutableNotFound:
         return (
-            f"<p>Cannot draw: the Graphviz program is missing ({html.escape(INSTALL_HINT)}). "
-            f"The graph in DOT:</p><pre>{html.escape(graph.source)}</pre>"
+            f"<p>Cannot draw: the Graphviz program is missing ({html_text(INSTALL_HINT)}). "
+            f"The graph in DOT:</p><pre>{html_text(graph.source)}</pre>"
         )
     start = svg.find("<svg")  # drop the XML prolog: the SVG goes inline into the page
     # natural size in a scrolling pane: the text stays readable however wide the graph is
