@@ -404,3 +404,18 @@ def test_the_latex_form_marks_the_direct_edge_too() -> None:
     assert direct in latex
     assert latex.count(r"\frac{\partial \mathrm{f}}{\partial \mathrm{a}}") == 2  # total, direct
     assert r"&= 4" in latex  # b + 1, by hand
+
+
+def test_fit_clears_the_gradients_when_training_diverges_too() -> None:
+    model = nn.MLP(2, [2, 1], seed=0)
+    calls = []
+
+    def loss(predictions: list[Value], targets: list[float]) -> Value:
+        calls.append(1)
+        error = (predictions[0] - targets[0]) ** 2
+        return error * math.nan if len(calls) == 2 else error  # the second epoch diverges
+
+    with pytest.raises(nn.TrainingDiverged):
+        nn.fit(model, [[1.0, 0.5]], [0.3], loss=loss, epochs=3, progress=False)
+    assert len(calls) == 2
+    assert all(p.grad == 0.0 for p in model.parameters())
