@@ -126,3 +126,18 @@ def test_a_drawing_that_times_out_shows_what_to_do_instead(
     assert "Graphviz took more than 60 s &lt;and was stopped&gt;" in picture.value
     assert "digraph {" in picture.value
     assert "Step 0 of 4" in arithmetic.value
+
+
+def test_the_widget_never_reads_grad_fields_so_never_warns_of_stale_ones() -> None:
+    import warnings
+
+    example = house_price()
+    example.loss.backward()
+    example.loss.backward()  # the leaves now hold two passes' gradients
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        *_, slider, _, arithmetic, _ = parts(step_through(example.loss))
+        slider.value = 4
+    assert "∂loss/∂theta2 += ∂loss/∂c1 · ∂c1/∂theta2 = -85,000 · 2,500 = -2.125e+08" in (
+        html.unescape(arithmetic.value)
+    )

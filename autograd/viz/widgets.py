@@ -48,7 +48,7 @@ def step_through(
     drawing: dict[str, Any] = {
         "precision": precision, "max_nodes": max_nodes, "group": group, "rankdir": rankdir
     }
-    draw_graph(root, **drawing)  # fail now on a graph too large
+    draw_graph(root, grads=False, **drawing)  # fail now on a graph too large
     names = node_names(topological_order(root))
     count = len(steps)
 
