@@ -141,3 +141,13 @@ def test_the_widget_never_reads_grad_fields_so_never_warns_of_stale_ones() -> No
     assert "∂loss/∂theta2 += ∂loss/∂c1 · ∂c1/∂theta2 = -85,000 · 2,500 = -2.125e+08" in (
         html.unescape(arithmetic.value)
     )
+
+
+def test_the_widgets_output_carries_its_frame_as_html_for_renderers_without_widgets() -> None:
+    box = step_through(house_price().loss)
+    bundle = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "Step 0 of 4" in bundle["text/html"] and "<svg" in bundle["text/html"]
+    _, slider, *_ = parts(box)
+    slider.value = 2
+    assert "Step 2 of 4" in box._repr_mimebundle_()["text/html"]

@@ -30,8 +30,10 @@ def step_through(
 
     Displayed in a notebook, the widget is followed by a static copy (every step's arithmetic
     and the finished picture, folded under a summary line), so a notebook exported to HTML or
-    shown on GitHub, where widgets come out blank, still shows the steps. ipywidgets is an
-    optional extra (``pip install backprop-lab[notebooks]``); it is imported only here.
+    shown on GitHub, where widgets come out blank, still shows the steps; the widget's own
+    output also carries the frame it shows as ``text/html``, for renderers without widgets.
+    ipywidgets is an optional extra (``pip install backprop-lab[notebooks]``); it is imported
+    only here.
 
     >>> from autograd.examples import house_price
     >>> from autograd.viz import step_through
@@ -73,6 +75,13 @@ def step_through(
 
     class Stepper(widgets.VBox):
         """The widget, and a static copy of the steps for notebooks exported without widgets."""
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            """The widget, with the frame it shows as HTML for renderers without widgets."""
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if isinstance(bundle, dict):
+                bundle["text/html"] = arithmetic.value + picture.value
+            return bundle
 
         def _ipython_display_(self, **kwargs: Any) -> None:
             from IPython.display import HTML, display
