@@ -119,8 +119,8 @@ def _parser() -> argparse.ArgumentParser:
         "graph",
         help="an expression of your own, e.g. 'tanh(w1*x1 + w2*x2 + b)' x1=2 ...",
         description="Back-propagate an expression and draw it; print the chain rule for each "
-        "input. Allowed: numbers, names, + - * / **, and abs, cos, exp, log, relu, sigmoid, "
-        "sin, sqrt, tanh.",
+        "input. Allowed: numbers, names, + - * / **, and abs, cos, elu, erf, exp, gelu, "
+        "leaky_relu, log, relu, sigmoid, silu, sin, softplus, sqrt, tanh.",
         epilog="An expression that starts with '-' goes after '--': "
         f"{PROG} graph -o out.svg -- '-x**2' x=3",
     )
