@@ -3,10 +3,13 @@
 The lecture's models: a layer h(x) = σ(W x + b) (``Layer``), stacks of them
 f(x) = h2(h1(x)) (``MLP``), and linear models on features f_θ(x) = θᵀβ(x) (``FeatureModel``);
 the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the penalty β‖θ‖²
-(``l2_penalty``); seeded data sets; saving and loading parameters.
+(``l2_penalty``); seeded data sets; saving and loading parameters; held-out data
+(``train_test_split``, ``fit(..., validation=...)``) and looking inside a network
+(``activation_stats``, ``plot_activations``, ``plot_gradients``).
 """
 
 from .data import accuracy, make_moons, noisy_sine
+from .diagnostics import activation_stats, gradient_stats, plot_activations, plot_gradients
 from .dropout import Dropout
 from .features import FeatureMap, FeatureModel, fourier, polynomial
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
@@ -14,6 +17,7 @@ from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
 from .serialization import ModelFileError, load, save
+from .split import train_test_split
 from .training import History, TrainingDiverged, fit
 
 __all__ = [
@@ -30,17 +34,22 @@ __all__ = [
     "StateDictError",
     "TrainingDiverged",
     "accuracy",
+    "activation_stats",
     "bce_loss",
     "cross_entropy",
     "fit",
     "fourier",
+    "gradient_stats",
     "hinge_loss",
     "l2_penalty",
     "load",
     "make_moons",
     "mse_loss",
     "noisy_sine",
+    "plot_activations",
+    "plot_gradients",
     "polynomial",
     "save",
     "sse_loss",
+    "train_test_split",
 ]
