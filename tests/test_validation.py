@@ -1,4 +1,4 @@
-"""``fit(validation=..., early_stopping=...)``: held-out curves in eval mode, the best epoch kept."""
+"""``fit(validation=..., early_stopping=...)``: held-out curves in eval mode, best epoch kept."""
 
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ def test_early_stopping_restores_the_best_epochs_parameters_exactly() -> None:
     history = nn.fit(model, xs, ys, epochs=100, progress=False, validation=(xs_val, ys_val),
                      early_stopping=3, optimizer=SGD(model.parameters(), lr=0.3))
     best = history.best_epoch
-    assert best is not None and 0 < best
+    assert best is not None and best > 0
     assert history.val_losses[best] == min(history.val_losses)
     # it stopped after 3 epochs in a row without a lower validation loss
     assert len(history.losses) == len(history.val_losses) == best + 1 + 3
