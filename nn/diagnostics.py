@@ -190,9 +190,9 @@ def _activation_numbers(layers: Recorded) -> list[dict[str, float]]:
 
 def _layer_gradients(
     model: Module, xs: Sequence[Any], ys: Sequence[Any], loss: str | LossFunction, where: str
-) -> list[tuple[str, list[float]]]:
-    """Each layer's name and the gradients ∂ℓ/∂h of the loss on (xs, ys) with respect to
-    each of its outputs h. The parameters' ``.grad`` are left as they were."""
+) -> list[tuple[str, str, list[float]]]:
+    """Each layer's name, its activation and the gradients ∂ℓ/∂h of the loss on (xs, ys) with
+    respect to each of its outputs h. The parameters' ``.grad`` are left as they were."""
     loss_function = _loss_function(loss, where)
     if isinstance(ys, (str, bytes)) or not isinstance(ys, Sequence) or len(ys) != len(xs):
         raise ValueError(f"{where}: xs and ys must be lists of the same length")
@@ -204,9 +204,9 @@ def _layer_gradients(
             objective = loss_function(predictions, list(ys))
         objective.backward()
         return [
-            (name, [float(v.grad) if isinstance(v, Value) else 0.0
-                    for call in calls for v in call])
-            for name, _, calls in layers
+            (name, activation, [float(v.grad) if isinstance(v, Value) else 0.0
+                                for call in calls for v in call])
+            for name, activation, calls in layers
         ]
     finally:
         for p, grad in zip(parameters, kept, strict=True):
@@ -223,7 +223,7 @@ def gradient_stats(
     it shrinks layer by layer, the first layers barely learn (vanishing gradients).
     """
     stats = []
-    for _, grads in _layer_gradients(model, xs, ys, loss, "gradient_stats"):
+    for _, _, grads in _layer_gradients(model, xs, ys, loss, "gradient_stats"):
         mean, std = _mean_std(grads)
         stats.append({"mean": mean, "std": std})
     return stats
@@ -250,17 +250,38 @@ def _histograms(ax: Axes, curves: list[tuple[str, list[float]]], title: str, xla
     ax.legend(fontsize=8)
 
 
-def plot_activations(model: Module, xs: Sequence[Any], ax: Axes | None = None) -> Axes:
+def _drawn(found: list[Any], layers: Sequence[str] | None, where: str) -> list[Any]:
+    """The layers to draw: those named in ``layers``, or by default all but a linear output
+    layer (whose wide spread would squash the hidden layers' histograms, as in makemore)."""
+    if layers is None:
+        return found[:-1] if len(found) > 1 and found[-1][1] == "linear" else found
+    if isinstance(layers, str):
+        layers = [layers]
+    names = [entry[0] for entry in found]
+    unknown = [name for name in layers if name not in names]
+    if unknown:
+        raise ValueError(f"{where}: no layer {unknown[0]!r}; the layers are {', '.join(names)}")
+    return [entry for entry in found if entry[0] in layers]
+
+
+def plot_activations(
+    model: Module, xs: Sequence[Any], ax: Axes | None = None, layers: Sequence[str] | None = None
+) -> Axes:
     """Histograms of each layer's outputs on ``xs`` (makemore's activation distribution), the
-    legend giving each layer's mean, std and saturated or dead fraction. Needs matplotlib."""
+    legend giving each layer's mean, std and saturated or dead fraction. Needs matplotlib.
+
+    ``layers`` names the layers to draw (``["layers.0", "layers.1"]``); by default every layer
+    but a linear output layer. Draws on ``ax`` if given, else on a new figure; returns the Axes.
+    """
     import matplotlib.pyplot as plt
 
-    layers, _ = _layer_outputs(model, xs, "plot_activations")
-    stats = _activation_numbers(layers)
+    found, _ = _layer_outputs(model, xs, "plot_activations")
+    chosen = _drawn(found, layers, "plot_activations")
+    stats = _activation_numbers(chosen)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
     curves = []
-    for (name, activation, calls), numbers in zip(layers, stats, strict=True):
+    for (name, activation, calls), numbers in zip(chosen, stats, strict=True):
         label = f"{name} ({activation}): mean {numbers['mean']:+.2f}, std {numbers['std']:.2f}"
         if activation == "relu":
             label += f", dead {numbers['dead_fraction']:.0%}"
@@ -277,16 +298,22 @@ def plot_gradients(
     ys: Sequence[Any],
     loss: str | LossFunction = "mse",
     ax: Axes | None = None,
+    layers: Sequence[str] | None = None,
 ) -> Axes:
     """Histograms of each layer's output gradients ∂ℓ/∂h on (xs, ys) (makemore's gradient
-    distribution), the legend giving each layer's mean and std. Needs matplotlib."""
+    distribution), the legend giving each layer's mean and std. Needs matplotlib.
+
+    ``loss`` is a name fit knows (``"mse"``, ``"hinge"``, ...) or a function; ``layers`` and
+    ``ax`` as for ``plot_activations``. The parameters' ``.grad`` are left as they were.
+    """
     import matplotlib.pyplot as plt
 
-    layers = _layer_gradients(model, xs, ys, loss, "plot_gradients")
+    found = _layer_gradients(model, xs, ys, loss, "plot_gradients")
+    chosen = _drawn(found, layers, "plot_gradients")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4))
     curves = []
-    for name, grads in layers:
+    for name, _, grads in chosen:
         mean, std = _mean_std(grads)
         curves.append((f"{name}: mean {mean:+.2e}, std {std:.2e}", grads))
     _histograms(ax, curves, "Gradient distribution per layer", "∂ℓ/∂h")

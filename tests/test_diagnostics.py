@@ -280,13 +280,17 @@ def test_plot_diagnostics_draws_both_panels_with_the_guide_line() -> None:
 def test_plot_activations_and_plot_gradients_draw_one_histogram_per_layer() -> None:
     model = nn.MLP(2, [6, 6, 1], activation="tanh", seed=0)
     ys = [1.0, -1.0, 1.0, -1.0]
-    ax = nn.plot_activations(model, INPUTS)
+    ax = nn.plot_activations(model, INPUTS)  # the hidden layers; the linear output is left out
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert len(labels) == 3 and labels[0].startswith("layers.0 (tanh): mean")
-    assert "saturated" in labels[0]
-    ax = nn.plot_gradients(model, INPUTS, ys, "hinge")
+    assert len(labels) == 2 and labels[0].startswith("layers.0 (tanh): mean")
+    stats = nn.activation_stats(model, INPUTS)
+    assert f"saturated {stats[1]['saturated_fraction']:.0%}" in labels[1]
+    assert len(ax.patches) == 2  # one step histogram per layer
+    ax = nn.plot_gradients(model, INPUTS, ys, "hinge", layers=["layers.0", "layers.2"])
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert [label.split(":")[0] for label in labels] == ["layers.0", "layers.1", "layers.2"]
-    stats = nn.gradient_stats(model, INPUTS, ys, "hinge")
-    assert f"std {stats[0]['std']:.2e}" in labels[0]
+    assert [label.split(":")[0] for label in labels] == ["layers.0", "layers.2"]
+    gradients = nn.gradient_stats(model, INPUTS, ys, "hinge")
+    assert f"std {gradients[2]['std']:.2e}" in labels[1]
+    with pytest.raises(ValueError, match=r"plot_activations: no layer 'layers\.7'; the layers are"):
+        nn.plot_activations(model, INPUTS, layers=["layers.7"])
     matplotlib.pyplot.close("all")
