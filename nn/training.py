@@ -299,11 +299,15 @@ def fit(
                 _record_monitor(history, watcher)
             stop = False
             if held_out is not None:
-                stop = _validate(history, model, held_out, loss_function, hits, stopper)
+                try:
+                    stop = _validate(history, model, held_out, loss_function, hits, stopper)
+                except OverflowError as error:
+                    what = f"the validation forward pass overflowed ({error})"
+                    raise _diverged(epoch, epochs, math.inf, what, history) from error
             if isinstance(lr_schedule, Schedule):
                 lr_schedule.step()
             if bar is not None:
-                bar.set_postfix(loss=f"{history.losses[-1]:.4g}")
+                bar.set_postfix(_progress_numbers(history))
                 bar.update(1)
             if stop:
                 break
@@ -443,6 +447,14 @@ def _diverged(
         f"no step was taken from it, the parameters are those of the last finite step"
     )
     return TrainingDiverged(message, epoch, loss, history)
+
+
+def _progress_numbers(history: History) -> dict[str, str]:
+    """The latest loss (and validation loss) for the progress bar."""
+    numbers = {"loss": f"{history.losses[-1]:.4g}"}
+    if history.val_losses:
+        numbers["val_loss"] = f"{history.val_losses[-1]:.4g}"
+    return numbers
 
 
 def _progress_bar(epochs: int) -> Any:

@@ -232,3 +232,21 @@ def test_bad_arguments_are_refused_and_change_nothing(
     with pytest.raises(error, match=message):
         nn.fit(model, xs, ys, progress=False, **kwargs)
     assert values_of(model) == [0.25]
+
+
+def test_the_progress_bar_shows_the_validation_loss(capsys: pytest.CaptureFixture[str]) -> None:
+    xs_train, xs_val, ys_train, ys_val = sine_split()
+    nn.fit(nn.FeatureModel(nn.fourier(2)), xs_train, ys_train, epochs=2, progress=True,
+           validation=(xs_val, ys_val))
+    assert "val_loss=" in capsys.readouterr().err
+
+
+def test_a_validation_input_that_overflows_stops_training_naming_it() -> None:
+    model = nn.FeatureModel(lambda x: [Value(x).exp()], n=1)
+    before = values_of(model)
+    with pytest.raises(nn.TrainingDiverged, match="epoch 1 of 3: the validation forward pass "
+                                                  "overflowed") as caught:
+        nn.fit(model, [0.1, 0.2], [1.0, 1.0], epochs=3, progress=False,
+               validation=([800.0], [1.0]))
+    assert len(caught.value.history.losses) == 1 and caught.value.history.val_losses == []
+    assert values_of(model) != before  # the epoch's step was taken; the error says where
