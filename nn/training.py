@@ -297,13 +297,9 @@ def fit(
                 history.accuracies.append(correct / n)
             if watcher is not None:
                 _record_monitor(history, watcher)
-            stop = False
-            if held_out is not None:
-                try:
-                    stop = _validate(history, model, held_out, loss_function, hits, stopper)
-                except OverflowError as error:
-                    what = f"the validation forward pass overflowed ({error})"
-                    raise _diverged(epoch, epochs, math.inf, what, history) from error
+            stop = held_out is not None and _validate(
+                history, model, held_out, loss_function, hits, stopper, (epoch, epochs)
+            )
             if isinstance(lr_schedule, Schedule):
                 lr_schedule.step()
             if bar is not None:
@@ -344,9 +340,17 @@ def _validate(
     loss_function: LossFunction,
     hits: Callable[[list[Any], list[Any]], int] | None,
     stopper: EarlyStopping | None,
+    epoch_of: tuple[int, int],
 ) -> bool:
-    """Measure the held-out loss (and accuracy) into ``history``; True if it is time to stop."""
-    loss, accuracy = evaluate(model, held_out, loss_function, hits)
+    """Measure the held-out loss (and accuracy) into ``history``; True if it is time to stop.
+
+    ``epoch_of`` is (this epoch, all epochs), for the error if the forward pass overflows.
+    """
+    try:
+        loss, accuracy = evaluate(model, held_out, loss_function, hits)
+    except OverflowError as error:
+        what = f"the validation forward pass overflowed ({error})"
+        raise _diverged(*epoch_of, math.inf, what, history) from error
     history.val_losses.append(loss)
     if history.val_accuracies is not None and accuracy is not None:
         history.val_accuracies.append(accuracy)
