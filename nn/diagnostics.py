@@ -110,16 +110,22 @@ def _layer_outputs(
     layers = named_layers(model)
     if not layers:
         raise ValueError(f"{where}: {type(model).__name__} has no layers (no sub-modules)")
-    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence) or len(xs) == 0:
+    if not _is_batch(xs) or len(xs) == 0:
         raise ValueError(f"{where}: expected a non-empty list of inputs, got {xs!r}")
     with evaluation_mode(model, record_graph), _recording([m for _, m in layers]) as outputs:
-        predictions = predict(model, xs)
+        predictions = predict(model, list(xs))
     found = [
         (name, _activation_of(layer), [_flat(call) for call in calls])
         for (name, layer), calls in zip(layers, outputs, strict=True)
-        if calls
     ]
-    return found, predictions
+    return [layer for layer in found if any(layer[2])], predictions  # layers that gave values
+
+
+def _is_batch(data: Any) -> bool:
+    """A list of examples: a sequence or a NumPy array, not a string."""
+    return not isinstance(data, (str, bytes)) and hasattr(data, "__len__") and hasattr(
+        data, "__iter__"
+    )
 
 
 # ---- numbers ----------------------------------------------------------------------------------
@@ -194,7 +200,7 @@ def _layer_gradients(
     """Each layer's name, its activation and the gradients ∂ℓ/∂h of the loss on (xs, ys) with
     respect to each of its outputs h. The parameters' ``.grad`` are left as they were."""
     loss_function = _loss_function(loss, where)
-    if isinstance(ys, (str, bytes)) or not isinstance(ys, Sequence) or len(ys) != len(xs):
+    if not _is_batch(ys) or not _is_batch(xs) or len(ys) != len(xs):
         raise ValueError(f"{where}: xs and ys must be lists of the same length")
     layers, predictions = _layer_outputs(model, xs, where, record_graph=True)
     parameters = model.parameters()

@@ -294,3 +294,14 @@ def test_plot_activations_and_plot_gradients_draw_one_histogram_per_layer() -> N
     with pytest.raises(ValueError, match=r"plot_activations: no layer 'layers\.7'; the layers are"):
         nn.plot_activations(model, INPUTS, layers=["layers.7"])
     matplotlib.pyplot.close("all")
+
+
+def test_numpy_batches_are_accepted() -> None:
+    np = pytest.importorskip("numpy")
+    model = Stack(Affine([[1.0, 0.0], [0.0, -1.0]], [0.0, 0.0]), ReLU())
+    as_lists = nn.activation_stats(model, INPUTS)
+    assert nn.activation_stats(model, np.array(INPUTS)) == as_lists
+    ys = [1.0, 0.0, 2.0, -1.0]
+    wrapped = Wrapped(model)
+    assert nn.gradient_stats(wrapped, np.array(INPUTS), np.array(ys)) == nn.gradient_stats(
+        wrapped, INPUTS, ys)
