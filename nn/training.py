@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import autograd
 from autograd import Value
 from autograd.value import is_real_number
-from optim import SGD, Optimizer, Schedule
+from optim import SGD, NonFiniteStep, Optimizer, Schedule
 from optim.checks import whole_number
 from optim.optimizer import check_lr
 
@@ -286,7 +286,10 @@ def fit(
                 _check_gradients(optimizer, epoch, epochs, value, history)
                 if watcher is not None:
                     watcher.before_step()
-                optimizer.step()
+                try:
+                    optimizer.step()
+                except NonFiniteStep as error:  # refused as a whole: nothing changed
+                    raise _diverged(epoch, epochs, value, str(error), history) from error
                 if watcher is not None:
                     watcher.after_step()
                 batch_losses.append(value)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd
 from autograd import Value, draw_graph, format_number, grad, numerical_gradient, parse_expression
 from nn import ACTIVATIONS, MLP
 
@@ -145,3 +146,18 @@ def test_mlp_accepts_each_activation_by_name(name: str) -> None:
         z = sum(w.data * x for w, x in zip(neuron.w, [0.4, -1.1], strict=True)) + neuron.b.data
         assert h.data == pytest.approx(method(Value(z)).data, rel=1e-12)
         assert h.op == name
+
+
+def test_graphs_with_the_new_ops_copy_and_pickle_with_their_constants() -> None:
+    import copy
+    import pickle
+
+    x = Value(-0.5, label="x")
+    y = x.leaky_relu(0.2) + x.elu(2.0) + x.softplus() + x.gelu() + x.silu() + x.erf()
+    y.backward()
+    for twin in (copy.deepcopy(y), pickle.loads(pickle.dumps(y))):
+        (x_twin,) = {node for node in autograd.topological_order(twin) if node.label == "x"}
+        x_twin.grad = 0.0
+        twin.backward()
+        assert twin.data == y.data
+        assert x_twin.grad == x.grad  # the slope 0.2 and alpha 2.0 came along
