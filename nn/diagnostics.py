@@ -257,10 +257,9 @@ def _histograms(ax: Axes, curves: list[tuple[str, list[float]]], title: str, xla
 
 
 def _drawn(found: list[Any], layers: Sequence[str] | None, where: str) -> list[Any]:
-    """The layers to draw: those named in ``layers``, or by default all but a linear output
-    layer (whose wide spread would squash the hidden layers' histograms, as in makemore)."""
+    """The layers to draw: those named in ``layers``, or every layer."""
     if layers is None:
-        return found[:-1] if len(found) > 1 and found[-1][1] == "linear" else found
+        return found
     if isinstance(layers, str):
         layers = [layers]
     names = [entry[0] for entry in found]
@@ -276,8 +275,10 @@ def plot_activations(
     """Histograms of each layer's outputs on ``xs`` (makemore's activation distribution), the
     legend giving each layer's mean, std and saturated or dead fraction. Needs matplotlib.
 
-    ``layers`` names the layers to draw (``["layers.0", "layers.1"]``); by default every layer
-    but a linear output layer. Draws on ``ax`` if given, else on a new figure; returns the Axes.
+    ``layers`` names the layers to draw (``["layers.0", "layers.1"]``), by default every layer
+    of ``activation_stats``. makemore draws the hidden layers only: a linear output layer's wide
+    spread can squash their histograms. Draws on ``ax`` if given, else on a new figure; returns
+    the Axes.
     """
     import matplotlib.pyplot as plt
 

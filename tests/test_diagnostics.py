@@ -280,12 +280,15 @@ def test_plot_diagnostics_draws_both_panels_with_the_guide_line() -> None:
 def test_plot_activations_and_plot_gradients_draw_one_histogram_per_layer() -> None:
     model = nn.MLP(2, [6, 6, 1], activation="tanh", seed=0)
     ys = [1.0, -1.0, 1.0, -1.0]
-    ax = nn.plot_activations(model, INPUTS)  # the hidden layers; the linear output is left out
+    ax = nn.plot_activations(model, INPUTS)
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert len(labels) == 2 and labels[0].startswith("layers.0 (tanh): mean")
     stats = nn.activation_stats(model, INPUTS)
+    assert len(labels) == len(ax.patches) == len(stats) == 3  # one histogram per layer
+    assert labels[0].startswith("layers.0 (tanh): mean")
     assert f"saturated {stats[1]['saturated_fraction']:.0%}" in labels[1]
-    assert len(ax.patches) == 2  # one step histogram per layer
+    assert labels[2].startswith("layers.2 (linear): mean")
+    ax = nn.plot_activations(model, INPUTS, layers=["layers.0", "layers.1"])
+    assert len(ax.patches) == 2
     ax = nn.plot_gradients(model, INPUTS, ys, "hinge", layers=["layers.0", "layers.2"])
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert [label.split(":")[0] for label in labels] == ["layers.0", "layers.2"]
