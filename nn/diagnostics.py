@@ -20,6 +20,7 @@ from autograd import Value, enable_grad
 
 from .inspection import named_layers
 from .module import Module
+from .sequences import as_list
 from .training import LOSSES, LossFunction
 from .validation import evaluation_mode, predict
 
@@ -110,22 +111,16 @@ def _layer_outputs(
     layers = named_layers(model)
     if not layers:
         raise ValueError(f"{where}: {type(model).__name__} has no layers (no sub-modules)")
-    if not _is_batch(xs) or len(xs) == 0:
-        raise ValueError(f"{where}: expected a non-empty list of inputs, got {xs!r}")
+    xs = as_list(xs, where, "xs")
+    if not xs:
+        raise ValueError(f"{where}: expected a non-empty list of inputs, got an empty one")
     with evaluation_mode(model, record_graph), _recording([m for _, m in layers]) as outputs:
-        predictions = predict(model, list(xs))
+        predictions = predict(model, xs)
     found = [
         (name, _activation_of(layer), [_flat(call) for call in calls])
         for (name, layer), calls in zip(layers, outputs, strict=True)
     ]
     return [layer for layer in found if any(layer[2])], predictions  # layers that gave values
-
-
-def _is_batch(data: Any) -> bool:
-    """A list of examples: a sequence or a NumPy array, not a string."""
-    return not isinstance(data, (str, bytes)) and hasattr(data, "__len__") and hasattr(
-        data, "__iter__"
-    )
 
 
 # ---- numbers ----------------------------------------------------------------------------------
@@ -200,14 +195,15 @@ def _layer_gradients(
     """Each layer's name, its activation and the gradients ∂ℓ/∂h of the loss on (xs, ys) with
     respect to each of its outputs h. The parameters' ``.grad`` are left as they were."""
     loss_function = _loss_function(loss, where)
-    if not _is_batch(ys) or not _is_batch(xs) or len(ys) != len(xs):
-        raise ValueError(f"{where}: xs and ys must be lists of the same length")
     layers, predictions = _layer_outputs(model, xs, where, record_graph=True)
+    ys = as_list(ys, where, "ys")
+    if len(ys) != len(predictions):
+        raise ValueError(f"{where}: xs and ys differ in length ({len(predictions)} and {len(ys)})")
     parameters = model.parameters()
     kept = [p.grad for p in parameters]
     try:
         with enable_grad():
-            objective = loss_function(predictions, list(ys))
+            objective = loss_function(predictions, ys)
         objective.backward()
         return [
             (name, activation, [float(v.grad) if isinstance(v, Value) else 0.0

@@ -10,11 +10,12 @@ from typing import Any
 from autograd.value import is_real_number
 
 from .layers import random_source
+from .sequences import ListLike, as_list, is_sequence
 
 
 def train_test_split(
-    xs: Sequence[Any],
-    ys: Sequence[Any],
+    xs: ListLike,
+    ys: ListLike,
     test_fraction: float = 0.25,
     seed: int | random.Random | None = 0,
     stratify: bool | Sequence[Hashable] = False,
@@ -35,7 +36,8 @@ def train_test_split(
     >>> len(xs_train), len(xs_test)
     (6, 2)
     """
-    n = _checked_samples(xs, ys)
+    xs, ys = _checked_samples(xs, ys)
+    n = len(xs)
     if not is_real_number(test_fraction) or not 0.0 < float(test_fraction) < 1.0:
         raise ValueError(
             f"train_test_split: test_fraction must be a number between 0 and 1, "
@@ -63,19 +65,17 @@ def train_test_split(
     )
 
 
-def _checked_samples(xs: Sequence[Any], ys: Sequence[Any]) -> int:
-    for name, data in (("xs", xs), ("ys", ys)):
-        if isinstance(data, (str, bytes)) or not hasattr(data, "__len__"):
-            raise TypeError(
-                f"train_test_split: {name} must be a list of samples, got {type(data).__name__}"
-            )
+def _checked_samples(xs: ListLike, ys: ListLike) -> tuple[list[Any], list[Any]]:
+    """xs and ys as lists (from tuples or NumPy arrays too), of equal length, at least 2."""
+    xs = as_list(xs, "train_test_split", "xs")
+    ys = as_list(ys, "train_test_split", "ys")
     if len(xs) != len(ys):
         raise ValueError(
             f"train_test_split: xs and ys differ in length ({len(xs)} and {len(ys)})"
         )
     if len(xs) < 2:
         raise ValueError(f"train_test_split: need at least 2 samples to split, got {len(xs)}")
-    return len(xs)
+    return xs, ys
 
 
 def _stratification_labels(
@@ -84,11 +84,11 @@ def _stratification_labels(
     """The label of each sample to stratify by, or None for a plain random split."""
     if stratify is False:
         return None
-    source: Sequence[Any] = ys if stratify is True else stratify
-    if isinstance(source, (str, bytes)) or not hasattr(source, "__len__"):
+    if stratify is not True and not is_sequence(stratify):
         raise TypeError(
             f"train_test_split: stratify must be True, False or a list of labels, got {stratify!r}"
         )
+    source = ys if stratify is True else as_list(stratify, "train_test_split", "stratify")
     if len(source) != n:
         raise ValueError(
             f"train_test_split: stratify has {len(source)} labels for {n} samples"

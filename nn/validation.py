@@ -12,6 +12,7 @@ from optim import Optimizer
 from optim.checks import whole_number
 
 from .module import Module
+from .sequences import as_list
 
 LossFunction = Callable[[list[Any], list[Any]], Value]
 Hits = Callable[[list[Any], list[Any]], int]
@@ -29,10 +30,8 @@ def checked_validation(validation: Any) -> tuple[list[Any], list[Any]] | None:
         raise ValueError(
             f"fit: validation must be a pair (xs_val, ys_val), got {len(validation)} items"
         )
-    xs_val, ys_val = validation
-    for name, data in (("xs_val", xs_val), ("ys_val", ys_val)):
-        if isinstance(data, (str, bytes)) or not hasattr(data, "__len__"):
-            raise TypeError(f"fit: validation's {name} must be a list, got {type(data).__name__}")
+    xs_val = as_list(validation[0], "fit", "validation's xs_val")
+    ys_val = as_list(validation[1], "fit", "validation's ys_val")
     if len(xs_val) != len(ys_val):
         raise ValueError(
             f"fit: validation's xs_val and ys_val differ in length ({len(xs_val)} and "
@@ -40,7 +39,7 @@ def checked_validation(validation: Any) -> tuple[list[Any], list[Any]] | None:
         )
     if len(xs_val) == 0:
         raise ValueError("fit: validation holds no samples (xs_val and ys_val are empty)")
-    return list(xs_val), list(ys_val)
+    return xs_val, ys_val
 
 
 @contextmanager

@@ -134,7 +134,7 @@ def test_bad_data_is_refused_naming_it() -> None:
         nn.train_test_split([1, 2, 3], [1, 2])
     with pytest.raises(ValueError, match="need at least 2 samples"):
         nn.train_test_split([1], [1])
-    with pytest.raises(TypeError, match="train_test_split: xs must be a list of samples, got int"):
+    with pytest.raises(TypeError, match="train_test_split: xs must be a list, a tuple or a NumPy"):
         nn.train_test_split(5, [1])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="cannot stratify by label"):
         nn.train_test_split([1, 2], [[0], [1]], stratify=True)
