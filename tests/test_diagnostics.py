@@ -308,3 +308,27 @@ def test_numpy_batches_are_accepted() -> None:
     wrapped = Wrapped(model)
     assert nn.gradient_stats(wrapped, np.array(INPUTS), np.array(ys)) == nn.gradient_stats(
         wrapped, INPUTS, ys)
+
+
+def test_layers_written_pytorch_style_with_forward_are_watched_too() -> None:
+    class Scale(nn.Module):
+        def __init__(self, factor: float) -> None:
+            self.factor = Parameter(factor)
+
+        def forward(self, values: list[Value]) -> list[Value]:
+            return [self.factor * v for v in values]
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            self.scale = Scale(-2.0)
+            self.activation = ReLU()
+
+        def forward(self, x: list[float]) -> list[Value]:
+            return self.activation(self.scale([Value(v) for v in x]))
+
+    model = Net()
+    scale_stats, relu_stats = nn.activation_stats(model, INPUTS)
+    scaled = [-2.0 * v for x in INPUTS for v in x]
+    assert scale_stats["mean"] == pytest.approx(statistics.fmean(scaled), rel=1e-12)
+    assert relu_stats["mean"] == pytest.approx(statistics.fmean(max(v, 0.0) for v in scaled))
+    assert type(model.scale) is Scale
