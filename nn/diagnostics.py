@@ -12,14 +12,14 @@ the mode it was in.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd import Value, enable_grad
 
 from .inspection import named_layers
 from .module import Module
+from .recording import flat, recording
 from .sequences import as_list
 from .training import LOSSES, LossFunction
 from .validation import evaluation_mode, predict
@@ -29,67 +29,6 @@ if TYPE_CHECKING:
 
 SATURATED_TANH = 0.97  # |tanh| beyond this: the slope 1 - tanh² is below 0.06
 SATURATED_SIGMOID = (0.03, 0.97)  # sigmoid outside this: the slope σ(1 - σ) is below 0.03
-
-
-# ---- recording what each layer returns --------------------------------------------------------
-
-_recording_classes: dict[type, type] = {}
-
-
-def _recording_class(cls: type) -> type:
-    """A subclass of ``cls`` whose calls also append their result to ``_recorded_outputs``."""
-    if cls in _recording_classes:
-        return _recording_classes[cls]
-
-    def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
-        out = cls.__call__(self, *args, **kwargs)
-        self._recorded_outputs.append(out)
-        return out
-
-    def forward_batch(self: Any, xs: Sequence[Any]) -> list[Any]:
-        # one example at a time, so every output passes through __call__ (in eval mode a
-        # batch's outputs are those of its examples)
-        return [self(x) for x in xs]
-
-    namespace = {"__call__": __call__, "forward_batch": forward_batch, "__slots__": ()}
-    recording = type(cls.__name__, (cls,), namespace)
-    _recording_classes[cls] = recording
-    return recording
-
-
-@contextmanager
-def _recording(layers: list[Module]) -> Iterator[list[list[Any]]]:
-    """While open, every call of ``layers[i]`` appends its output to ``outputs[i]``.
-
-    Each layer's class is swapped for a recording subclass and swapped back on leaving, so
-    nothing about the model changes and any module's forward pass can be watched.
-    """
-    outputs: list[list[Any]] = [[] for _ in layers]
-    swapped: list[tuple[Module, type]] = []
-    try:
-        for layer, sink in zip(layers, outputs, strict=True):
-            original = type(layer)
-            layer.__class__ = _recording_class(original)
-            swapped.append((layer, original))
-            vars(layer)["_recorded_outputs"] = sink
-        yield outputs
-    finally:
-        for layer, original in swapped:
-            layer.__class__ = original
-            vars(layer).pop("_recorded_outputs", None)
-
-
-def _flat(output: Any) -> list[Any]:
-    """The scalars of a layer's output (a Value, a list, nested lists such as [C][H][W])."""
-    flat: list[Any] = []
-    stack = [output]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(reversed(item))
-        else:
-            flat.append(item)
-    return flat
 
 
 def _activation_of(layer: Module) -> str:
@@ -114,10 +53,10 @@ def _layer_outputs(
     xs = as_list(xs, where, "xs")
     if not xs:
         raise ValueError(f"{where}: expected a non-empty list of inputs, got an empty one")
-    with evaluation_mode(model, record_graph), _recording([m for _, m in layers]) as outputs:
+    with evaluation_mode(model, record_graph), recording([m for _, m in layers]) as outputs:
         predictions = predict(model, xs)
     found = [
-        (name, _activation_of(layer), [_flat(call) for call in calls])
+        (name, _activation_of(layer), [flat(call) for call in calls])
         for (name, layer), calls in zip(layers, outputs, strict=True)
     ]
     return [layer for layer in found if any(layer[2])], predictions  # layers that gave values
