@@ -5,7 +5,9 @@ f(x) = h2(h1(x)) (``MLP``), and linear models on features f_θ(x) = θᵀβ(x) (
 the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the penalty β‖θ‖²
 (``l2_penalty``); seeded data sets; saving and loading parameters; held-out data
 (``train_test_split``, ``fit(..., validation=...)``) and looking inside a network
-(``activation_stats``, ``plot_activations``, ``plot_gradients``).
+(``activation_stats``, ``plot_activations``, ``plot_gradients``). For reinforcement learning:
+a policy π_θ(a|s) as a ``softmax`` over logits (``log_softmax`` for log π_θ), the returns G_t
+(``discounted_returns``) and ε-greedy action choice (``epsilon_greedy``).
 """
 
 from .data import accuracy, make_moons, noisy_sine
@@ -16,6 +18,8 @@ from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
+from .probabilities import log_softmax, softmax
+from .reinforcement import discounted_returns, epsilon_greedy
 from .serialization import ModelFileError, load, save
 from .split import train_test_split
 from .training import History, TrainingDiverged, fit
@@ -37,12 +41,15 @@ __all__ = [
     "activation_stats",
     "bce_loss",
     "cross_entropy",
+    "discounted_returns",
+    "epsilon_greedy",
     "fit",
     "fourier",
     "gradient_stats",
     "hinge_loss",
     "l2_penalty",
     "load",
+    "log_softmax",
     "make_moons",
     "mse_loss",
     "noisy_sine",
@@ -50,6 +57,7 @@ __all__ = [
     "plot_gradients",
     "polynomial",
     "save",
+    "softmax",
     "sse_loss",
     "train_test_split",
 ]
