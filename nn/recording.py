@@ -9,31 +9,54 @@ watched layer's ``forward_batch`` is run one example at a time, so watch a model
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from .module import Module
 
+# The methods through which a module's forward pass is entered: calling it, PyTorch's
+# ``forward``, and ``_output``, which nn's models call on their layers with inputs they have
+# already checked. The outermost of them to run in a layer records its result.
+ENTRY_POINTS = ("__call__", "forward", "_output")
+
 _recording_classes: dict[type, type] = {}
 
 
+def _recorded(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` that, when it is the outermost entry into its layer, keeps its result."""
+
+    def entry(self: Any, *args: Any, **kwargs: Any) -> Any:
+        depth = vars(self).get("_recording_depth", 0)
+        vars(self)["_recording_depth"] = depth + 1
+        try:
+            out = method(self, *args, **kwargs)
+        finally:
+            vars(self)["_recording_depth"] = depth
+        if depth == 0:
+            self._recorded_outputs.append(out)
+        return out
+
+    entry.__name__ = name
+    return entry
+
+
 def _recording_class(cls: type) -> type:
-    """A subclass of ``cls`` whose calls also append their result to ``_recorded_outputs``."""
+    """A subclass of ``cls`` whose forward passes also append their result to
+    ``_recorded_outputs``."""
     if cls in _recording_classes:
         return _recording_classes[cls]
-
-    def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
-        out = cls.__call__(self, *args, **kwargs)
-        self._recorded_outputs.append(out)
-        return out
 
     def forward_batch(self: Any, xs: Sequence[Any]) -> list[Any]:
         # one example at a time, so every output passes through __call__ (in eval mode a
         # batch's outputs are those of its examples)
         return [self(x) for x in xs]
 
-    namespace = {"__call__": __call__, "forward_batch": forward_batch, "__slots__": ()}
+    namespace: dict[str, Any] = {"forward_batch": forward_batch, "__slots__": ()}
+    for name in ENTRY_POINTS:
+        method = getattr(cls, name, None)
+        if callable(method):
+            namespace[name] = _recorded(name, method)
     watched = type(cls.__name__, (cls,), namespace)
     _recording_classes[cls] = watched
     return watched
@@ -59,6 +82,7 @@ def recording(layers: list[Module]) -> Iterator[list[list[Any]]]:
         for layer, original in swapped:
             layer.__class__ = original
             vars(layer).pop("_recorded_outputs", None)
+            vars(layer).pop("_recording_depth", None)
 
 
 def flat(output: Any) -> list[Any]:

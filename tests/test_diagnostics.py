@@ -159,7 +159,7 @@ def test_statistics_leave_the_model_as_it_was() -> None:
     assert grads_of(model) == [0.25] * 4
     assert all(m.training for m in model.modules())
     assert [type(layer) for _, layer in named_layers(model)] == [Affine, nn.Dropout]
-    assert "_recorded_outputs" not in vars(model.net.layers[0])  # nn.recording cleaned up
+    assert not {"_recorded_outputs", "_recording_depth"} & set(vars(model.net.layers[0]))
 
 
 def test_dropout_is_off_while_measuring() -> None:
