@@ -30,6 +30,8 @@ NOTEBOOKS = {
     "03_optimizers_and_regularization.ipynb": {"graphs": 0, "plots": 3},  # optimizers, L2, dropout
     "04_classifier.ipynb": {"graphs": 0, "plots": 2},  # loss and accuracy; decision boundary
     "05_checking_gradients.ipynb": {"graphs": 0, "plots": 1},  # Newton's iterates
+    # error against features, β and data; early stopping; dropout; histograms, ratios (~40 s)
+    "07_generalization.ipynb": {"graphs": 0, "plots": 12},
     # Q_θ on MountainCar, π_θ on CartPole, exploration; the policy's graph (~70 s on two cores)
     "08_reinforcement_learning.ipynb": {"graphs": 1, "plots": 3},
 }
