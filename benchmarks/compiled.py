@@ -281,7 +281,7 @@ def section(results: CompiledResults) -> tuple[str, list[report.Target]]:
                       report.seconds(results.trace_seconds), results.trace_seconds < 1.0),
     ]
     text = "\n\n".join([
-        "## 5. Compiled: `autograd.compile` and `fit(compile=True)`",
+        "## 6. Compiled: `autograd.compile` and `fit(compile=True)`",
         "The demo's MLP step with the per-example loss compiled (`autograd.compile`): the 337 "
         "parameters and one point's x1, x2, y are the arguments, one call per point, gradients "
         "summed over the points, the L2 penalty and the SGD update on floats. Collector off, "

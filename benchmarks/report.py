@@ -194,7 +194,6 @@ def render(
     demo: str,
     found: list[Target],
     elapsed: float,
-    compiled: str = "",
 ) -> str:
     """The whole report as Markdown."""
     met = sum(t.met for t in found)
@@ -251,7 +250,6 @@ def render(
         f"micrograd keeps {memory_ratio(memory):.3g}x the bytes per node of backprop-lab.",
         f"## 4. The whole demo, {sizes.demo_steps} steps",
         demo,
-        *([compiled] if compiled else []),
         "---",
         f"Run time {elapsed:.0f} s. Chain depth measured up to {deepest:,}.",
     ]
