@@ -235,3 +235,24 @@ def test_a_module_that_computes_a_batch_as_a_whole_is_refused() -> None:
 
     with pytest.raises(ValueError, match="computes each batch as a whole"):
         nn.fit(Model(), XS, MOONS, loss="hinge", epochs=1, progress=False, compile=True)
+
+
+def test_compiled_training_matches_eager_with_validation_early_stopping_and_monitoring() -> None:
+    xs_val, ys_val = nn.make_moons(10, seed=9)
+
+    def run(compile: bool) -> tuple[nn.History, list[float]]:
+        model = nn.MLP(2, [6, 1], activation="relu", seed=1)
+        history = nn.fit(model, XS, MOONS, loss="hinge", epochs=6, batch_size=8, seed=3,
+                         optimizer=optim.Adam(model.parameters(), lr=0.05), progress=False,
+                         validation=(xs_val, ys_val), early_stopping=2, monitor=True,
+                         compile=compile)
+        return history, [p.data for p in model.parameters()]
+
+    (eager, eager_params), (compiled, compiled_params) = run(False), run(True)
+    assert_same((eager, eager_params), (compiled, compiled_params))
+    assert eager.best_epoch == compiled.best_epoch
+    for a, b in zip(eager.val_losses, compiled.val_losses, strict=True):
+        assert math.isclose(a, b, rel_tol=1e-9)
+    for layer, norms in eager.grad_norms.items():
+        for a, b in zip(norms, compiled.grad_norms[layer], strict=True):
+            assert math.isclose(a, b, rel_tol=1e-9)
