@@ -4,30 +4,55 @@ The lecture's models: a layer h(x) = σ(W x + b) (``Layer``), stacks of them
 f(x) = h2(h1(x)) (``MLP``), and linear models on features f_θ(x) = θᵀβ(x) (``FeatureModel``);
 the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the penalty β‖θ‖²
 (``l2_penalty``); seeded data sets; saving and loading parameters.
+
+ConvNets with PyTorch's names: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``Flatten``, ``Linear``,
+``ReLU``/``Tanh``/``Sigmoid``, ``BatchNorm1d``/``BatchNorm2d`` and ``Sequential``; the
+handwritten digits (``load_digits``) and the way on to PyTorch (``to_torch``).
 """
 
+from .activations import ReLU, Sigmoid, Tanh
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchRequired
+from .conv import Conv2d
 from .data import accuracy, make_moons, noisy_sine
+from .digits import load_digits
 from .dropout import Dropout
 from .features import FeatureMap, FeatureModel, fourier, polynomial
+from .flatten import Flatten
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
+from .linear import Linear
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
+from .pooling import AvgPool2d, MaxPool2d
+from .sequential import Sequential
 from .serialization import ModelFileError, load, save
+from .torch_bridge import to_torch
 from .training import History, TrainingDiverged, fit
 
 __all__ = [
     "ACTIVATIONS",
     "MLP",
+    "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchRequired",
+    "Conv2d",
     "Dropout",
     "FeatureMap",
     "FeatureModel",
+    "Flatten",
     "History",
     "Layer",
+    "Linear",
+    "MaxPool2d",
     "ModelFileError",
     "Module",
     "Neuron",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
     "StateDictError",
+    "Tanh",
     "TrainingDiverged",
     "accuracy",
     "bce_loss",
@@ -37,10 +62,12 @@ __all__ = [
     "hinge_loss",
     "l2_penalty",
     "load",
+    "load_digits",
     "make_moons",
     "mse_loss",
     "noisy_sine",
     "polynomial",
     "save",
     "sse_loss",
+    "to_torch",
 ]
