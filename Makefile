@@ -11,7 +11,7 @@ $(INSTALLED): pyproject.toml
 	bash scripts/system-deps.sh
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,notebooks,bench]'
+	$(PY) -m pip install --quiet -e '.[dev,notebooks,bench,digits,torch]'
 	touch $(INSTALLED)
 
 system-deps:
