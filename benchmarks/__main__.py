@@ -52,6 +52,35 @@ def _demo_section(sizes: Sizes) -> str:
     )
 
 
+def _digits_section(sizes: Sizes) -> str:
+    """Workload 5, when scikit-learn's digits are installed."""
+    from .digits_epoch import OURS, run_digits_epoch
+
+    try:
+        runs = run_digits_epoch(sizes.digits_examples)
+    except ImportError as error:
+        return f"Not run: {error}."
+    rows = [
+        [
+            run.engine,
+            f"{run.examples:,}",
+            report.seconds(run.seconds),
+            report.seconds(run.seconds / run.examples),
+            f"{run.mean_loss:.12f}",
+        ]
+        for run in runs
+    ]
+    header = ["engine", "examples", "one epoch", "per example", "mean batch loss"]
+    text = report.table(header, rows)
+    by_engine = {run.engine: run for run in runs}
+    if len(runs) > 1:
+        ratio = by_engine[OURS].seconds / runs[1].seconds
+        text += f"\n\nbackprop-lab eager takes **{ratio:.3g}x** PyTorch's time for the epoch."
+    return text + (
+        "\n\nCompiled: not measured, `autograd.compile` is not part of backprop-lab yet."
+    )
+
+
 def run(sizes: Sizes) -> str:
     """Every workload, and the report as Markdown."""
     started = time.perf_counter()
@@ -71,9 +100,11 @@ def run(sizes: Sizes) -> str:
     memory = [measure(engine, sizes.products) for engine in MEMORY_ENGINES]
     print("whole demo ...", file=sys.stderr)
     demo = _demo_section(sizes)
+    print("digits epoch ...", file=sys.stderr)
+    digits = _digits_section(sizes)
     found = report.targets(gc_off, gc_on, chain, memory)
     elapsed = time.perf_counter() - started
-    return report.render(sizes, gc_off, gc_on, chain, memory, demo, found, elapsed)
+    return report.render(sizes, gc_off, gc_on, chain, memory, demo, digits, found, elapsed)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -183,7 +183,7 @@ def test_quick_run_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert output.stat().st_mode & 0o777 == 0o640  # replaced, keeping its permissions
     text = output.read_text(encoding="utf-8")
     assert text.startswith("# backprop-lab benchmarks")
-    for heading in ("## Machine", "## Targets", "## 1.", "## 2.", "## 3.", "## 4."):
+    for heading in ("## Machine", "## Targets", "## 1.", "## 2.", "## 3.", "## 4.", "## 5."):
         assert heading in text
     assert "RecursionError" in text  # micrograd's chain of 1,000
     assert "Not run" not in text  # nn and optim exist: the whole demo ran
@@ -207,3 +207,17 @@ def test_demo_through_nn_and_optim_follows_micrograds_losses() -> None:
     assert ours.losses == pytest.approx(theirs.losses, rel=1e-9)
     assert len(set(ours.losses)) == 3  # training changed the loss
     assert ours.final_accuracy == theirs.final_accuracy
+
+
+# ---- workload 5: one digits epoch of the ConvNet ---------------------------------------------
+
+def test_digits_epoch_does_pytorchs_arithmetic_on_the_same_batches() -> None:
+    pytest.importorskip("sklearn")
+    pytest.importorskip("torch")
+    from benchmarks.digits_epoch import OURS, TORCH, run_digits_epoch
+
+    ours, theirs = run_digits_epoch(limit=24)
+    assert (ours.engine, theirs.engine) == (OURS, TORCH)
+    assert ours.examples == theirs.examples == 24
+    assert ours.seconds > 0 and theirs.seconds > 0
+    assert math.isclose(ours.mean_loss, theirs.mean_loss, rel_tol=1e-12)
