@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value
+from autograd import Parameter, Value
 from autograd.value import as_float, is_real_number
 from optim.checks import whole_number
 
@@ -19,8 +19,10 @@ def describe(shape: Shape) -> str:
 
 def _is_list(x: object) -> bool:
     kind = type(x)
-    if kind is list or kind is tuple:  # the common case, without an abstract-class check
+    if kind is list or kind is tuple:  # the common cases, without an abstract-class check
         return True
+    if kind is Value or kind is Parameter or kind is float or kind is int:
+        return False
     return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
 
 
@@ -98,10 +100,16 @@ def as_values(x: Any, where: str) -> Any:
 
 
 def map_nested(f: Callable[[Any], Any], x: Any) -> Any:
-    """``f`` applied to every number or Value in nested lists, keeping the nesting."""
-    if _is_list(x):
-        return [map_nested(f, item) for item in x]
-    return f(x)
+    """``f`` applied to every number or Value in nested lists, keeping the nesting.
+
+    The lists must be regular (as ``shape_of`` checks): a list whose first item is a number
+    holds only numbers.
+    """
+    if not _is_list(x):
+        return f(x)
+    if x and not _is_list(x[0]):
+        return [f(item) for item in x]  # the innermost level: no call per number
+    return [map_nested(f, item) for item in x]
 
 
 def flatten(x: Any) -> list[Any]:

@@ -28,6 +28,8 @@ NOTEBOOKS = {
     "03_optimizers_and_regularization.ipynb": {"graphs": 0, "plots": 3},  # optimizers, L2, dropout
     "04_classifier.ipynb": {"graphs": 0, "plots": 2},  # loss and accuracy; decision boundary
     "05_checking_gradients.ipynb": {"graphs": 0, "plots": 1},  # Newton's iterates
+    # conv, max and batch-norm graphs; digits, max-pool, kernels and maps, confusion, losses
+    "06_convnets.ipynb": {"graphs": 3, "plots": 5},
 }
 
 
@@ -131,6 +133,19 @@ def test_newton_iterates_converge_to_a_stationary_point(executed: Runner) -> Non
     assert abs(derivatives[-1]) < 1e-5 < abs(derivatives[0])
     assert "GradcheckError" not in printed  # the wrong derivative's table is printed, not raised
     assert "<-- mismatch" in printed
+
+
+def test_convnet_notebook_trains_the_benchmarked_convnet_past_95_percent(executed: Runner) -> None:
+    from benchmarks.digits_epoch import notebook_convnet
+
+    printed = text_outputs(executed("06_convnets.ipynb"))
+    assert repr(notebook_convnet()) in printed  # make bench times the notebook's model
+    (accuracy,) = re.findall(r"held-out accuracy: (\S+)", printed)
+    assert float(accuracy) >= 0.95
+    assert "∂L/∂w00 = ∂L/∂y00" in printed  # the shared weight's chain rule, four paths
+    assert "= 12\n" in printed  # x00 + x01 + x10 + x11 = 1 + 2 + 4 + 5
+    assert "gradcheck: True" in printed
+    assert "BatchRequired:" in printed and "forward_batch" in printed
 
 
 def pictures_shown(page: str) -> dict[str, int]:
