@@ -9,6 +9,7 @@ pictures (for the same versions of Graphviz, matplotlib and Chromium):
 - optimizers.png         notebook 3: SGD, RMSProp and Adam from the same start
 - decision_boundary.png  notebook 4: micrograd's two-moons MLP trained with nn.fit
 - newton.png             notebook 5: Newton's method with grad(grad(f))
+- convolution.svg        notebook 6: a 2x2 kernel over a 3x3 image, after backward()
 
 Usage: ``python scripts/make_docs.py [output directory]`` (default docs/images). Each file is
 written atomically (a temporary file in the same directory, then os.replace).
@@ -31,6 +32,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt
 
+import autograd
 import nn
 import optim
 from autograd import Value, draw_graph, grad, no_grad, render
@@ -249,6 +251,28 @@ def newton(images: Path) -> Path:
     return save_figure(figure, images / "newton.png")
 
 
+# ---- notebook 6: a convolution as a graph --------------------------------------------------------
+
+def convolution(images: Path) -> Path:
+    """Notebook 6's first graph: Conv2d(1, 1, 2) over a 3x3 image, L = the sum of its outputs."""
+    conv = nn.Conv2d(1, 1, 2)
+    kernel = [[0.5, -1.0], [2.0, 1.5]]
+    for u in range(2):
+        for v in range(2):
+            conv.weight[0][0][u][v].data = kernel[u][v]
+            conv.weight[0][0][u][v].label = f"w{u}{v}"
+    conv.bias[0].data, conv.bias[0].label = 0.1, "b"
+    image = [[[Value(float(3 * r + c + 1), label=f"x{r}{c}") for c in range(3)] for r in range(3)]]
+    outputs = conv(image)[0]
+    for r in range(2):
+        for c in range(2):
+            outputs[r][c].label = f"y{r}{c}"
+    loss = autograd.sum([y for row in outputs for y in row])
+    loss.label = "L"
+    loss.backward()
+    return render(draw_graph(loss), images / "convolution.svg")
+
+
 # ---- all of them ---------------------------------------------------------------------------------
 
 PICTURES: tuple[Callable[[Path], Path], ...] = (
@@ -258,6 +282,7 @@ PICTURES: tuple[Callable[[Path], Path], ...] = (
     optimizers,
     decision_boundary,
     newton,
+    convolution,
 )
 
 
