@@ -151,6 +151,13 @@ class _BatchNorm(Module):
 
     # ---- saving and showing ----------------------------------------------------------------
 
+    def check_buffer(self, attribute: str, value: float) -> str | None:
+        if attribute == "running_var" and value < 0.0:
+            return "is a variance and must be >= 0"
+        if attribute == "num_batches_tracked" and not (value >= 0 and value.is_integer()):
+            return "counts batches and must be a whole number >= 0"
+        return None
+
     def architecture(self) -> dict[str, Any]:
         return {
             "type": type(self).__name__,

@@ -131,16 +131,30 @@ class Module:
 
     def named_buffers(self) -> list[tuple[str, float]]:
         """Every buffer number (see ``buffer_names``) with its dotted name, in module order."""
-        named: list[tuple[str, float]] = []
+        return [(name, value) for name, _, _, value in self._buffer_slots()]
+
+    def _buffer_slots(self) -> list[tuple[str, Module, str, float]]:
+        """(dotted name, owning module, attribute, number) for every buffer number."""
+        slots: list[tuple[str, Module, str, float]] = []
         for prefix, module in self.named_modules():
             dotted = f"{prefix}." if prefix else ""
             for attribute in module.buffer_names:
                 value = getattr(module, attribute)
                 if isinstance(value, list):
-                    named += [(f"{dotted}{attribute}.{i}", float(v)) for i, v in enumerate(value)]
+                    slots += [
+                        (f"{dotted}{attribute}.{i}", module, attribute, float(v))
+                        for i, v in enumerate(value)
+                    ]
                 else:
-                    named.append((f"{dotted}{attribute}", float(value)))
-        return named
+                    slots.append((f"{dotted}{attribute}", module, attribute, float(value)))
+        return slots
+
+    def check_buffer(self, attribute: str, value: float) -> str | None:
+        """Why ``value`` cannot be loaded into buffer ``attribute``, or None if it can.
+
+        Subclasses with buffers say what a valid value is (batch norm: a variance >= 0).
+        """
+        return None
 
     def _set_buffers(self, values: Sequence[float]) -> None:
         """Assign buffer numbers in the order of ``named_buffers()``."""
@@ -236,7 +250,8 @@ def checked_state(module: Module, state: Mapping[str, Any]) -> list[float]:
             f"load_state_dict: expected a mapping of names to numbers, got {type(state).__name__}"
         )
     names = [name for name, _ in module.named_parameters()]
-    names += [name for name, _ in module.named_buffers()]
+    buffers = module._buffer_slots()
+    names += [name for name, _, _, _ in buffers]
     expected = set(names)
     missing = [name for name in names if name not in state]
     unexpected = [key for key in state if key not in expected]
@@ -266,6 +281,11 @@ def checked_state(module: Module, state: Mapping[str, Any]) -> list[float]:
         if not math.isfinite(number):
             raise StateDictError(f"load_state_dict: {name!r} must be finite, got {value!r}")
         values.append(number)
+    first_buffer = len(names) - len(buffers)
+    for (name, owner, attribute, _), number in zip(buffers, values[first_buffer:], strict=True):
+        problem = owner.check_buffer(attribute, number)
+        if problem is not None:
+            raise StateDictError(f"load_state_dict: {name!r} {problem}, got {state[name]!r}")
     return values
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
 
 import nn
 import optim
-from autograd import Value
+from autograd import Parameter, Value
 from nn import (
     BatchNorm1d,
     BatchNorm2d,
@@ -254,6 +255,34 @@ def test_load_state_dict_checks_buffers_too() -> None:
     with pytest.raises(nn.StateDictError, match=r"'1.running_mean.0' must be finite"):
         model.load_state_dict(state)
     assert model.state_dict() == before
+    for name, value, problem in [
+        ("1.running_var.0", -0.5, "is a variance and must be >= 0, got -0.5"),
+        ("1.num_batches_tracked", 2.5, "counts batches and must be a whole number >= 0, got 2.5"),
+        ("1.num_batches_tracked", -1, "counts batches and must be a whole number >= 0, got -1"),
+    ]:
+        state = model.state_dict()
+        state[name] = value
+        with pytest.raises(nn.StateDictError, match=re.escape(f"{name!r} {problem}")):
+            model.load_state_dict(state)
+        assert model.state_dict() == before
+
+
+def test_nested_lists_of_parameters_and_named_modules() -> None:
+    class Grid(nn.Module):
+        def __init__(self) -> None:
+            self.cells = [[Parameter(1.0), Parameter(2.0)], [Parameter(3.0)]]
+            self.inner = Linear(1, 1, seed=0)
+
+    grid = Grid()
+    assert [name for name, _ in grid.named_parameters()] == [
+        "cells.0.0",
+        "cells.0.1",
+        "cells.1.0",
+        "inner.weight.0.0",
+        "inner.bias.0",
+    ]
+    model = convnet()
+    assert [name for name, _ in model.named_modules()] == ["", "0", "1", "2", "3", "4", "5"]
 
 
 # ---- the digits ------------------------------------------------------------------------
