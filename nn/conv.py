@@ -21,7 +21,7 @@ from optim.checks import whole_number
 
 from .layers import random_source
 from .module import Module
-from .shapes import as_values, describe, flatten, pair, shape_of
+from .shapes import as_values, batch_hint, describe, flatten, pair, shape_of
 
 Window = tuple[list[int], list[int]]  # (positions in the flat kernel, positions in the flat input)
 
@@ -106,6 +106,7 @@ class Conv2d(Module):
         if len(shape) != 3 or shape[0] != self.in_channels:
             raise ValueError(
                 f"{self!r}: expected an input of shape {expected}, got {describe(shape)}"
+                + batch_hint(shape, 3, self.in_channels)
             )
         _, height, width = shape
         (k_h, k_w), (p_h, p_w) = self.kernel_size, self.padding

@@ -11,7 +11,7 @@ from optim.checks import whole_number
 
 from .layers import random_source
 from .module import Module
-from .shapes import as_values, describe, shape_of
+from .shapes import as_values, batch_hint, describe, shape_of
 
 
 class Linear(Module):
@@ -45,10 +45,14 @@ class Linear(Module):
         if shape != (self.in_features,):
             raise ValueError(
                 f"{self!r}: expected an input of shape [{self.in_features}], got {describe(shape)}"
-                + ("; put a Flatten() before it" if len(shape) > 1 else "")
+                + (batch_hint(shape, 1, self.in_features) or self._flatten_hint(shape))
             )
         inputs = as_values(x, repr(self))
         return [dot(w, inputs) + b for w, b in zip(self.weight, self.bias, strict=True)]
+
+    @staticmethod
+    def _flatten_hint(shape: tuple[int, ...]) -> str:
+        return "; put a Flatten() before it" if len(shape) > 1 else ""
 
     def architecture(self) -> dict[str, Any]:
         return {

@@ -129,6 +129,13 @@ def flatten(x: Any) -> list[Any]:
     return flat
 
 
+def batch_hint(shape: Shape, example_rank: int, leading: int) -> str:
+    """A hint when ``shape`` looks like a batch of examples given where one example was due."""
+    if len(shape) == example_rank + 1 and shape[1] == leading:
+        return f"; this looks like a batch of {shape[0]} examples: call forward_batch(xs)"
+    return ""
+
+
 def pair(value: Any, where: str, what: str, smallest: int) -> tuple[int, int]:
     """An int or a pair of ints (height, width), each >= ``smallest``, as in PyTorch."""
     if _is_list(value):

@@ -128,6 +128,11 @@ def test_wrong_channels_name_the_layer_and_both_shapes() -> None:
         conv([[1.0] * 5] * 5)
 
 
+def test_a_batch_given_as_one_example_is_pointed_to_forward_batch() -> None:
+    with pytest.raises(ValueError, match=r"got \[2\]\[1\]\[3\]\[3\]; this looks like a batch of 2"):
+        Conv2d(1, 1, 2)([image(1, 3, 3), image(1, 3, 3)])
+
+
 def test_kernel_larger_than_the_padded_input_is_refused() -> None:
     conv = Conv2d(1, 1, 5, padding=1)
     with pytest.raises(

@@ -62,6 +62,8 @@ def test_linear_shape_error_suggests_flatten() -> None:
         match=r"Linear\(in_features=8.*expected .*\[8\], got \[2\]\[2\]\[2\]; put a Flatten",
     ):
         Linear(8, 2)(image(2, 2, 2))
+    with pytest.raises(ValueError, match=r"got \[2\]\[8\]; this looks like a batch of 2 examples"):
+        Linear(8, 2)([[1.0] * 8, [2.0] * 8])
     with pytest.raises(ValueError, match=r"expected an input of shape \[8\], got \[3\]"):
         Linear(8, 2)([1.0, 2.0, 3.0])
 
