@@ -3,9 +3,9 @@
 backprop-lab trains the notebook's ConvNet (conv 3x3 → ReLU → max-pool 2 → flatten → linear)
 with ``nn.fit`` (cross entropy, ``optim.Adam``, batches of 8) for one epoch over the training
 three quarters of ``nn.load_digits()``. The anchor is the same model through ``nn.to_torch``
-(float64), trained on the same batches in the same order with ``torch.optim.Adam``: the two
-mean losses agree, which shows both did the same arithmetic. PyTorch is optional; without it
-only backprop-lab's epoch is timed.
+(float64, one thread), trained on the same batches in the same order with
+``torch.optim.Adam``: the two mean losses agree, which shows both did the same arithmetic.
+PyTorch is optional; without it only backprop-lab's epoch is timed.
 """
 
 from __future__ import annotations
@@ -81,15 +81,20 @@ def epoch_torch(xs: list[Any], ys: list[int]) -> EpochRun | None:
     images = torch.tensor(xs, dtype=torch.float64)
     labels = torch.tensor(ys)
     losses = []
-    start = time.perf_counter()
-    for first in range(0, len(order), BATCH_SIZE):
-        batch = torch.tensor(order[first : first + BATCH_SIZE])
-        loss = torch.nn.functional.cross_entropy(model(images[batch]), labels[batch])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    seconds = time.perf_counter() - start
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as backprop-lab runs: one core, comparable on a shared machine
+    try:
+        start = time.perf_counter()
+        for first in range(0, len(order), BATCH_SIZE):
+            batch = torch.tensor(order[first : first + BATCH_SIZE])
+            loss = torch.nn.functional.cross_entropy(model(images[batch]), labels[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+        seconds = time.perf_counter() - start
+    finally:
+        torch.set_num_threads(threads)
     return EpochRun(TORCH, len(xs), seconds, sum(losses) / len(losses))
 
 

@@ -257,7 +257,8 @@ def render(
         "with `nn.fit` (cross entropy, Adam lr 0.01, batches of 8) for one epoch over the "
         "training three quarters of `nn.load_digits()`, collector on. Beside it the same "
         "model and batches "
-        "in PyTorch float64 (`nn.to_torch`), whose equal mean loss shows the same arithmetic.",
+        "in PyTorch float64 on one thread (`nn.to_torch`), whose equal mean loss shows the "
+        "same arithmetic.",
         digits,
         "---",
         f"Run time {elapsed:.0f} s. Chain depth measured up to {deepest:,}.",
