@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import Parameter, Value
 from nn import Conv2d
@@ -163,3 +165,56 @@ def test_ragged_input_names_the_row() -> None:
 def test_bad_arguments(arguments: tuple[object, ...], message: str) -> None:
     with pytest.raises(ValueError, match=r"Conv2d: " + message.replace("(", r"\(")):
         Conv2d(*arguments)  # type: ignore[arg-type]
+
+
+@st.composite
+def convolutions(draw: st.DrawFn) -> tuple[Conv2d, list[list[list[float]]]]:
+    k_h, k_w = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    p_h, p_w = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    height = draw(st.integers(max(1, k_h - 2 * p_h), 6))
+    width = draw(st.integers(max(1, k_w - 2 * p_w), 6))
+    in_channels = draw(st.integers(1, 2))
+    conv = Conv2d(
+        in_channels,
+        draw(st.integers(1, 2)),
+        (k_h, k_w),
+        stride=(draw(st.integers(1, 3)), draw(st.integers(1, 3))),
+        padding=(p_h, p_w),
+        seed=draw(st.integers(0, 100)),
+    )
+    pixel = st.floats(-2.0, 2.0, allow_nan=False)
+    x = [[[draw(pixel) for _ in range(width)] for _ in range(height)] for _ in range(in_channels)]
+    return conv, x
+
+
+@given(convolutions())
+@settings(max_examples=60)
+def test_any_convolution_matches_the_formula_on_a_zero_padded_image(
+    case: tuple[Conv2d, list[list[list[float]]]],
+) -> None:
+    conv, x = case
+    (k_h, k_w), (s_h, s_w), (p_h, p_w) = conv.kernel_size, conv.stride, conv.padding
+    height, width = len(x[0]), len(x[0][0])
+    padded = [
+        [
+            [
+                x[i][r - p_h][c - p_w] if 0 <= r - p_h < height and 0 <= c - p_w < width else 0.0
+                for c in range(width + 2 * p_w)
+            ]
+            for r in range(height + 2 * p_h)
+        ]
+        for i in range(len(x))
+    ]
+    y = conv(x)
+    out_h, out_w = (height + 2 * p_h - k_h) // s_h + 1, (width + 2 * p_w - k_w) // s_w + 1
+    assert (len(y), len(y[0]), len(y[0][0])) == (conv.out_channels, out_h, out_w)
+    for o in range(conv.out_channels):
+        for r in range(out_h):
+            for c in range(out_w):
+                expected = conv.bias[o].data + sum(
+                    conv.weight[o][i][u][v].data * padded[i][r * s_h + u][c * s_w + v]
+                    for i in range(len(x))
+                    for u in range(k_h)
+                    for v in range(k_w)
+                )
+                assert y[o][r][c].data == pytest.approx(expected, rel=1e-12, abs=1e-12)
