@@ -3,8 +3,8 @@
 In training mode, for each channel c over the m values it has in the batch (m = batch size for
 ``BatchNorm1d`` on [C], batch size x H x W for ``BatchNorm2d``)::
 
-    μ = 1/m Σ x_j                   the batch mean
-    σ² = 1/m Σ (x_j − μ)²           the batch variance (biased: divided by m)
+    μ = 1/m Σ x_j                   the batch mean (one ``sum`` node)
+    σ² = 1/m Σ (x_j − μ)²           the batch variance, biased (one ``dot`` node: (x−μ)·(x−μ))
     x̂_j = (x_j − μ) / sqrt(σ² + ε)
     y_j = γ x̂_j + β                 γ = ``weight[c]``, β = ``bias[c]``, both Parameters
 
@@ -125,8 +125,9 @@ class _BatchNorm(Module):
                 values = [v for part in parts for v in flatten(part)]
                 mean = autograd.sum(values) / len(values)  # μ
                 centered = [map_nested(lambda v: v - mean, part) for part in parts]  # noqa: B023
-                squares = [d**2 for part in centered for d in flatten(part)]
-                variance = autograd.sum(squares) / len(values)  # σ², biased
+                deviations = [d for part in centered for d in flatten(part)]
+                # σ² = 1/m Σ (x_j − μ)², the sum of squares as one dot node (biased: 1/m)
+                variance = autograd.dot(deviations, deviations) / len(values)
                 std = (variance + self.eps).sqrt()
                 batch_statistics.append((mean.data, variance.data, len(values)))
             else:
