@@ -21,7 +21,6 @@ so the gradient flows through μ and σ² to every example of the batch.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import autograd
@@ -30,6 +29,7 @@ from autograd.value import is_real_number
 from optim.checks import whole_number
 
 from .module import Module
+from .sequences import ListLike, as_list
 from .shapes import as_values, describe, flatten, map_nested, shape_of
 
 
@@ -89,8 +89,9 @@ class _BatchNorm(Module):
         self._check(x)
         return self._normalise([as_values(x, repr(self))])[0]
 
-    def forward_batch(self, xs: Sequence[Any]) -> list[Any]:
-        if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence) or not xs:
+    def forward_batch(self, xs: ListLike) -> list[Any]:
+        xs = as_list(xs, f"{self!r}.forward_batch", "xs (the examples)")
+        if not xs:
             raise ValueError(f"{self!r}.forward_batch: expected a non-empty list of examples")
         if not self.training:
             return [self(x) for x in xs]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from autograd import Parameter
 
 from .module import Module
+from .sequences import ListLike, as_list
 
 
 class Sequential(Module):
@@ -40,11 +41,11 @@ class Sequential(Module):
 
     def __call__(self, x: Any) -> Any:
         for module in self.layers:
-            x = module(x)  # type: ignore[operator]
+            x = module(x)
         return x
 
-    def forward_batch(self, xs: Sequence[Any]) -> list[Any]:
-        batch = list(xs)
+    def forward_batch(self, xs: ListLike) -> list[Any]:
+        batch = as_list(xs, "Sequential.forward_batch", "xs (the examples)")
         for module in self.layers:
             batch = module.forward_batch(batch)
         return batch

@@ -9,6 +9,8 @@ from autograd import Parameter, Value
 from autograd.value import as_float, is_real_number
 from optim.checks import whole_number
 
+from .sequences import _is_array_like
+
 Shape = tuple[int, ...]
 
 
@@ -26,11 +28,20 @@ def _is_list(x: object) -> bool:
     return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
 
 
+def plain(x: Any) -> Any:
+    """A NumPy array (or another array-like) as the nested lists of its ``tolist()``."""
+    if type(x) is list or isinstance(x, Value) or not _is_array_like(x):
+        return x
+    return x.tolist()
+
+
 def shape_of(x: Any, where: str) -> Shape:
     """The shape of nested lists of numbers or Values, or ValueError/TypeError naming ``where``.
 
     Ragged lists (rows of different lengths) and empty lists are refused, naming the position.
+    A NumPy array is read as its nested lists.
     """
+    x = plain(x)
     shape: list[int] = []
     nodes = [x]  # everything at the current depth, level by level
     while _is_list(nodes[0]):
@@ -90,6 +101,7 @@ def _check_regular(x: Any, shape: Shape, position: Shape, where: str) -> None:
 
 def as_values(x: Any, where: str) -> Any:
     """The same nested lists with every number made a constant Value (Values kept as they are)."""
+    x = plain(x)
     if isinstance(x, Value):
         return x
     if _is_list(x):
@@ -105,6 +117,7 @@ def map_nested(f: Callable[[Any], Any], x: Any) -> Any:
     The lists must be regular (as ``shape_of`` checks): a list whose first item is a number
     holds only numbers.
     """
+    x = plain(x)
     if not _is_list(x):
         return f(x)
     if x and not _is_list(x[0]):
@@ -114,6 +127,7 @@ def map_nested(f: Callable[[Any], Any], x: Any) -> Any:
 
 def flatten(x: Any) -> list[Any]:
     """The numbers or Values of nested lists in reading order (last index fastest)."""
+    x = plain(x)
     if not _is_list(x):
         return [x]
     flat: list[Any] = []

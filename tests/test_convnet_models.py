@@ -142,7 +142,8 @@ def test_forward_batch_defaults_to_one_call_per_example() -> None:
     assert [y[0].data for y in layer.forward_batch(xs)] == [layer(x)[0].data for x in xs]
     mlp = nn.MLP(2, [3, 1], seed=0)
     assert [y.data for y in mlp.forward_batch(xs)] == [mlp(x).data for x in xs]  # type: ignore[union-attr]
-    with pytest.raises(TypeError, match=r"Linear\.forward_batch: expected a list of examples"):
+    expected = r"Linear\.forward_batch: xs \(the examples\) must be a list, .* got float 3\.0"
+    with pytest.raises(TypeError, match=expected):
         layer.forward_batch(3.0)  # type: ignore[arg-type]
 
 
@@ -302,3 +303,16 @@ def test_load_digits_gives_scikit_learns_digits_as_one_channel_images() -> None:
     reference = datasets.load_digits()
     assert xs[5][0][3][4] == reference.images[5][3][4] / 16.0
     assert ys[:10] == [int(y) for y in reference.target[:10]]
+
+
+def test_numpy_arrays_are_accepted_as_examples_and_batches() -> None:
+    np = pytest.importorskip("numpy")
+    model = convnet()
+    batch = np.arange(3 * 16, dtype=float).reshape(3, 1, 4, 4) / 48.0
+    from_arrays = model.forward_batch(batch)
+    from_lists = model.forward_batch(batch.tolist())
+    assert [[v.data for v in y] for y in from_arrays] == [[v.data for v in y] for y in from_lists]
+    model.eval()
+    assert [v.data for v in model(batch[0])] == [v.data for v in model(batch[0].tolist())]
+    assert Flatten()(np.ones((2, 2))) == [1.0] * 4
+    assert [v.data for v in ReLU()(np.array([-1.0, 2.0]))] == [0.0, 2.0]

@@ -170,3 +170,18 @@ def test_exported_page_shows_every_graph_and_plot_without_a_kernel(
     shown = pictures_shown(page)
     for kind, fewest in NOTEBOOKS[name].items():
         assert shown[kind] >= fewest, f"{name}: the exported page shows {shown[kind]} {kind}"
+
+
+LABS = [name for name in NOTEBOOKS if name[:2] in {"01", "02", "03", "04", "05", "06"}]
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_exercises_left_unanswered_say_so_and_the_notebook_runs_on(
+    executed: Runner, name: str
+) -> None:
+    notebook = executed(name)
+    asked = re.findall(r'check\("(\d\.\d)", ', "".join(c.source for c in notebook.cells))
+    assert 2 <= len(asked) <= 3
+    printed = text_outputs(notebook)
+    for exercise in asked:
+        assert f"Exercise {exercise}: not answered yet." in printed
