@@ -3,7 +3,9 @@
 The lecture's models: a layer h(x) = σ(W x + b) (``Layer``), stacks of them
 f(x) = h2(h1(x)) (``MLP``), and linear models on features f_θ(x) = θᵀβ(x) (``FeatureModel``);
 the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the penalty β‖θ‖²
-(``l2_penalty``); seeded data sets; saving and loading parameters.
+(``l2_penalty``); seeded data sets; saving and loading parameters. For reinforcement learning:
+a policy π_θ(a|s) as a ``softmax`` over logits (``log_softmax`` for log π_θ), the returns G_t
+(``discounted_returns``) and ε-greedy action choice (``epsilon_greedy``).
 
 ConvNets with PyTorch's names: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``Flatten``, ``Linear``,
 ``ReLU``/``Tanh``/``Sigmoid``, ``BatchNorm1d``/``BatchNorm2d`` and ``Sequential``; the
@@ -24,6 +26,8 @@ from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
 from .pooling import AvgPool2d, MaxPool2d
+from .probabilities import log_softmax, softmax
+from .reinforcement import discounted_returns, epsilon_greedy
 from .sequential import Sequential
 from .serialization import ModelFileError, load, save
 from .torch_bridge import to_torch
@@ -57,17 +61,21 @@ __all__ = [
     "accuracy",
     "bce_loss",
     "cross_entropy",
+    "discounted_returns",
+    "epsilon_greedy",
     "fit",
     "fourier",
     "hinge_loss",
     "l2_penalty",
     "load",
     "load_digits",
+    "log_softmax",
     "make_moons",
     "mse_loss",
     "noisy_sine",
     "polynomial",
     "save",
+    "softmax",
     "sse_loss",
     "to_torch",
 ]

@@ -30,6 +30,8 @@ NOTEBOOKS = {
     "05_checking_gradients.ipynb": {"graphs": 0, "plots": 1},  # Newton's iterates
     # conv, max and batch-norm graphs; digits, max-pool, kernels and maps, confusion, losses
     "06_convnets.ipynb": {"graphs": 3, "plots": 5},
+    # Q_θ on MountainCar, π_θ on CartPole, exploration; the policy's graph (~70 s on two cores)
+    "08_reinforcement_learning.ipynb": {"graphs": 1, "plots": 3},
 }
 
 
@@ -146,6 +148,20 @@ def test_convnet_notebook_trains_the_benchmarked_convnet_past_95_percent(execute
     assert "= 12\n" in printed  # x00 + x01 + x10 + x11 = 1 + 2 + 4 + 5
     assert "gradcheck: True" in printed
     assert "BatchRequired:" in printed and "forward_batch" in printed
+def test_reinforcement_learning_reaches_its_targets(executed: Runner) -> None:
+    printed = text_outputs(executed("08_reinforcement_learning.ipynb"))
+    # MountainCar: the flag within 200 steps on average over the last 20 episodes, greedy
+    mountain_car = re.search(
+        r"average length, first 20 episodes: (\S+) steps; last 20: (\S+)", printed
+    )
+    assert mountain_car is not None
+    assert float(mountain_car[2]) < 200 and float(mountain_car[2]) < float(mountain_car[1])
+    # CartPole: an average return of at least 195 over the last 20 episodes
+    cart_pole = re.search(r"average return, first 20 episodes: (\S+); last 20: (\S+)", printed)
+    assert cart_pole is not None
+    assert float(cart_pole[2]) >= 195
+    # gathering data: random actions never reach the flag
+    assert re.search(r"ε = 1\.0: flag reached in +0 of 100 episodes", printed)
 
 
 def pictures_shown(page: str) -> dict[str, int]:
