@@ -192,7 +192,6 @@ def render(
     chain: ChainTimings,
     memory: list[MemoryResult],
     demo: str,
-    digits: str,
     found: list[Target],
     elapsed: float,
 ) -> str:
@@ -251,15 +250,6 @@ def render(
         f"micrograd keeps {memory_ratio(memory):.3g}x the bytes per node of backprop-lab.",
         f"## 4. The whole demo, {sizes.demo_steps} steps",
         demo,
-        "## 5. One epoch of the ConvNet on the handwritten digits",
-        "Notebook 06's ConvNet (conv 1→4 channels 3x3 with padding 1, ReLU, max-pool 2, "
-        "flatten, linear 64→10; 1,641 graph nodes per example, leaves included) trained "
-        "with `nn.fit` (cross entropy, Adam lr 0.01, batches of 8) for one epoch over the "
-        "training three quarters of `nn.load_digits()`, collector on. Beside it the same "
-        "model and batches "
-        "in PyTorch float64 on one thread (`nn.to_torch`), whose equal mean loss shows the "
-        "same arithmetic.",
-        digits,
         "---",
         f"Run time {elapsed:.0f} s. Chain depth measured up to {deepest:,}.",
     ]

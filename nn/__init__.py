@@ -3,7 +3,9 @@
 The lecture's models: a layer h(x) = σ(W x + b) (``Layer``), stacks of them
 f(x) = h2(h1(x)) (``MLP``), and linear models on features f_θ(x) = θᵀβ(x) (``FeatureModel``);
 the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the penalty β‖θ‖²
-(``l2_penalty``); seeded data sets; saving and loading parameters. For reinforcement learning:
+(``l2_penalty``); seeded data sets; saving and loading parameters; held-out data
+(``train_test_split``, ``fit(..., validation=...)``) and looking inside a network
+(``activation_stats``, ``plot_activations``, ``plot_gradients``). For reinforcement learning:
 a policy π_θ(a|s) as a ``softmax`` over logits (``log_softmax`` for log π_θ), the returns G_t
 (``discounted_returns``) and ε-greedy action choice (``epsilon_greedy``).
 
@@ -16,6 +18,7 @@ from .activations import ReLU, Sigmoid, Tanh
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchRequired
 from .conv import Conv2d
 from .data import accuracy, make_moons, noisy_sine
+from .diagnostics import activation_stats, gradient_stats, plot_activations, plot_gradients
 from .digits import load_digits
 from .dropout import Dropout
 from .features import FeatureMap, FeatureModel, fourier, polynomial
@@ -30,6 +33,7 @@ from .probabilities import log_softmax, softmax
 from .reinforcement import discounted_returns, epsilon_greedy
 from .sequential import Sequential
 from .serialization import ModelFileError, load, save
+from .split import train_test_split
 from .torch_bridge import to_torch
 from .training import History, TrainingDiverged, fit
 
@@ -59,12 +63,14 @@ __all__ = [
     "Tanh",
     "TrainingDiverged",
     "accuracy",
+    "activation_stats",
     "bce_loss",
     "cross_entropy",
     "discounted_returns",
     "epsilon_greedy",
     "fit",
     "fourier",
+    "gradient_stats",
     "hinge_loss",
     "l2_penalty",
     "load",
@@ -73,9 +79,12 @@ __all__ = [
     "make_moons",
     "mse_loss",
     "noisy_sine",
+    "plot_activations",
+    "plot_gradients",
     "polynomial",
     "save",
     "softmax",
     "sse_loss",
     "to_torch",
+    "train_test_split",
 ]

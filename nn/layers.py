@@ -3,7 +3,8 @@
 Initialisation (scaled by fan-in ``nin``, the number of inputs of a neuron):
 
 - ``"sigmoid"``, ``"tanh"``, ``"linear"``: weights uniform in [-1, 1] / sqrt(nin);
-- ``"relu"``: He initialisation, weights uniform in [-sqrt(6 / nin), sqrt(6 / nin)];
+- ``"relu"`` and its smooth or leaky relatives (``"leaky_relu"``, ``"elu"``, ``"softplus"``,
+  ``"gelu"``, ``"silu"``): He initialisation, weights uniform in [-sqrt(6 / nin), sqrt(6 / nin)];
 - biases start at 0 (as in micrograd); the random weights already make neurons differ.
 
 ``seed`` is an int (the same int gives the same model), a ``random.Random`` (drawn from in
@@ -34,8 +35,16 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "sigmoid": Value.sigmoid,  # the lecture's σ(z) = 1 / (1 + e^-z)
     "tanh": Value.tanh,
     "relu": Value.relu,
+    "leaky_relu": Value.leaky_relu,  # slope 0.01 for z < 0
+    "elu": Value.elu,  # alpha = 1
+    "softplus": Value.softplus,
+    "gelu": Value.gelu,
+    "silu": Value.silu,
     "linear": _identity,
 }
+
+# Activations that pass z > 0 on about as relu does: they get He initialisation.
+RELU_LIKE = frozenset({"relu", "leaky_relu", "elu", "softplus", "gelu", "silu"})
 
 
 def activation_function(name: str, where: str) -> Callable[[Value], Value]:
@@ -84,8 +93,9 @@ class Neuron(Module):
         self.activation = activation
         self._sigma = activation_function(activation, "Neuron")
         rng = random_source(seed)
-        # He initialisation for relu; uniform(-1, 1) / sqrt(nin) otherwise
-        bound = math.sqrt(6.0 / self.nin) if activation == "relu" else 1.0 / math.sqrt(self.nin)
+        # He initialisation for relu and its relatives; uniform(-1, 1) / sqrt(nin) otherwise
+        he = activation in RELU_LIKE
+        bound = math.sqrt(6.0 / self.nin) if he else 1.0 / math.sqrt(self.nin)
         self.w = [Parameter(rng.uniform(-bound, bound)) for _ in range(self.nin)]
         self.b = Parameter(0.0)
         self._label_parameters()

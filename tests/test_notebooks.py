@@ -30,6 +30,8 @@ NOTEBOOKS = {
     "05_checking_gradients.ipynb": {"graphs": 0, "plots": 1},  # Newton's iterates
     # conv, max and batch-norm graphs; digits, max-pool, kernels and maps, confusion, losses
     "06_convnets.ipynb": {"graphs": 3, "plots": 5},
+    # error against features, β and data; early stopping; dropout; histograms, ratios (~40 s)
+    "07_generalization.ipynb": {"graphs": 0, "plots": 12},
     # Q_θ on MountainCar, π_θ on CartPole, exploration; the policy's graph (~70 s on two cores)
     "08_reinforcement_learning.ipynb": {"graphs": 1, "plots": 3},
 }

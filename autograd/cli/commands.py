@@ -131,8 +131,8 @@ def _parser() -> argparse.ArgumentParser:
         help="an expression of your own, e.g. 'tanh(w1*x1 + w2*x2 + b)' x1=2 ...",
         description="Back-propagate an expression and draw it; print the chain rule for each "
         "input. Allowed: numbers, names, the constants pi and e, + - * / ** and parentheses, "
-        "and the functions abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, written tanh(x) "
-        "or x.tanh().",
+        "and the functions abs, cos, elu, erf, exp, gelu, leaky_relu, log, relu, sigmoid, silu, "
+        "sin, softplus, sqrt, tanh, written tanh(x) or x.tanh().",
         epilog="An expression that starts with '-' goes after '--': "
         f"{PROG} graph -o out.svg -- '-x**2' x=3",
     )
