@@ -194,8 +194,9 @@ def fit(
             samples per step; the samples are then shuffled each epoch with ``seed``.
         l2: β >= 0 of the penalty ``nn.l2_penalty(model.parameters(), β)``.
         seed: seeds the shuffling (same seed, same model start: same losses).
-        progress: show a tqdm progress bar with the current loss (needs tqdm, from the
-            ``notebooks`` extra); False prints nothing.
+        progress: show a tqdm text progress bar with the current loss on stderr (needs
+            tqdm, from the ``notebooks`` extra; text also in notebooks, so exported notebooks
+            keep it); False prints nothing.
         lr_schedule: an ``optim`` schedule made on the optimizer (stepped after each epoch),
             or a function of the epoch k = 0, 1, ... giving α for that epoch, e.g.
             micrograd's ``lambda k: 1.0 - 0.9 * k / 100``.
@@ -209,6 +210,11 @@ def fit(
             (``History.grad_norms``, ``History.update_ratios``, ``History.plot_diagnostics()``).
         lr: the learning rate α of the default optimizer, plain SGD (default 0.1):
             ``fit(model, xs, ys, lr=0.01)``. Give either ``lr`` or ``optimizer``, not both.
+
+    Gradients: each step starts from zero (``optimizer.zero_grad()``), and when ``fit`` returns
+    or raises ``TrainingDiverged`` every parameter's ``.grad`` is 0 again. The last step's
+    gradients are cleared, so a later ``model(x).backward()`` (or a drawing of it) shows that
+    pass's gradients alone, not a mix with training's.
 
     Raises ``TrainingDiverged`` if the loss or a gradient becomes NaN or infinite (or the
     forward pass overflows): it names the epoch and the loss, and no step is taken from it, so
@@ -311,13 +317,14 @@ def fit(
             if isinstance(lr_schedule, Schedule):
                 lr_schedule.step()
             if bar is not None:
-                bar.set_postfix(_progress_numbers(history))
+                bar.set_postfix(_progress_numbers(history), refresh=False)
                 bar.update(1)
             if stop:
                 break
         if stopper is not None:
             stopper.restore()
     finally:
+        _clear_gradients(model, optimizer)
         if bar is not None:
             bar.close()
     return history
@@ -328,6 +335,13 @@ def _forward(model: Any, batch: list[Any]) -> list[Any]:
     if isinstance(model, Module):
         return model.forward_batch(batch)
     return [model(x) for x in batch]
+
+
+def _clear_gradients(model: Module, optimizer: Optimizer) -> None:
+    """Every gradient fit computed back to 0: the model's and the optimizer's parameters."""
+    optimizer.zero_grad()
+    if isinstance(model, Module):
+        model.zero_grad()
 
 
 # ---- held-out data and monitoring, at the end of each epoch ---------------------------------
@@ -503,9 +517,13 @@ def _progress_numbers(history: History) -> dict[str, str]:
 
 
 def _progress_bar(epochs: int) -> Any:
-    """A tqdm bar over the epochs (in a notebook, the widget version), or None without tqdm."""
+    """A tqdm text bar over the epochs, or None without tqdm.
+
+    Text, not tqdm's notebook widget, also in Jupyter: the bar's last state stays in the
+    notebook's output, so an exported or GitHub-rendered notebook still shows it.
+    """
     try:
-        from tqdm.auto import tqdm
+        from tqdm.std import tqdm
     except ImportError:
         warnings.warn(
             "fit: progress=True needs tqdm (pip install 'backprop-lab[notebooks]'); "
