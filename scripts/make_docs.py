@@ -10,7 +10,7 @@ pictures (for the same versions of Graphviz, matplotlib and Chromium):
 - optimizers.png         notebook 3: SGD, RMSProp and Adam from the same start
 - decision_boundary.png  notebook 4: micrograd's two-moons MLP trained with nn.fit
 - newton.png             notebook 5: Newton's method with grad(grad(f))
-- convolution.svg        notebook 6: a 2x2 kernel over a 3x3 image, after backward()
+- max_pool_routing.png   notebook 6: max-pooling's gradient goes to each window's winner
 
 Every picture is readable where the README shows it, at most 700 px wide: its smallest text is
 at least 10 px there (tests/test_docs_images.py measures it). Plots use no font smaller than
@@ -276,26 +276,30 @@ def newton(images: Path) -> Path:
     return save_figure(figure, images / "newton.png")
 
 
-# ---- notebook 6: a convolution as a graph --------------------------------------------------------
+# ---- notebook 6: max-pooling's gradient routing ----------------------------------------------
 
-def convolution(images: Path) -> Path:
-    """Notebook 6's first graph: Conv2d(1, 1, 2) over a 3x3 image, L = the sum of its outputs."""
-    conv = nn.Conv2d(1, 1, 2)
-    kernel = [[0.5, -1.0], [2.0, 1.5]]
-    for u in range(2):
-        for v in range(2):
-            conv.weight[0][0][u][v].data = kernel[u][v]
-            conv.weight[0][0][u][v].label = f"w{u}{v}"
-    conv.bias[0].data, conv.bias[0].label = 0.1, "b"
-    image = [[[Value(float(3 * r + c + 1), label=f"x{r}{c}") for c in range(3)] for r in range(3)]]
-    outputs = conv(image)[0]
-    for r in range(2):
-        for c in range(2):
-            outputs[r][c].label = f"y{r}{c}"
-    loss = autograd.sum([y for row in outputs for y in row])
-    loss.label = "L"
-    loss.backward()
-    return render(draw_graph(loss), images / "convolution.svg")
+def max_pool_routing(images: Path) -> Path:
+    """Notebook 6's max-pool picture: each 2x2 window's gradient goes to its largest pixel."""
+    pixels = [
+        [1.0, 5.0, 2.0, 0.0],
+        [3.0, 4.0, 8.0, 1.0],
+        [0.0, 2.0, 6.0, 7.0],
+        [9.0, 1.0, 3.0, 3.0],
+    ]
+    x = [[[Value(p) for p in row] for row in pixels]]
+    pooled = nn.MaxPool2d(2)(x)
+    autograd.sum([v for row in pooled[0] for v in row]).backward()
+    gradient = [[float(v.grad) for v in row] for row in x[0]]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(6, 3))
+    left.imshow(pixels, cmap="gray_r")
+    left.set_title("input")
+    right.imshow(gradient, cmap="Reds")
+    right.set_title("dL/dx: 1 at each window's max")
+    for ax in (left, right):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    figure.tight_layout()
+    return save_figure(figure, images / "max_pool_routing.png")
 
 
 # ---- all of them ---------------------------------------------------------------------------------
@@ -308,7 +312,7 @@ PICTURES: tuple[Callable[[Path], Path], ...] = (
     optimizers,
     decision_boundary,
     newton,
-    convolution,
+    max_pool_routing,
 )
 
 
