@@ -17,7 +17,7 @@ from .compiler import CompiledFunction, compile
 from .functional import grad, gradients
 from .grad_mode import enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient
-from .reductions import dot, sum
+from .reductions import dot, max, sum
 from .tracing import DataDependenceError
 from .value import Parameter, Value
 from .viz import (
@@ -61,6 +61,7 @@ __all__ = [
     "gradients",
     "is_recording",
     "local_derivatives",
+    "max",
     "no_grad",
     "numerical_gradient",
     "parse_expression",

@@ -25,7 +25,7 @@ from .value import Value
 
 # ---- names ----------------------------------------------------------------------------------
 
-RESERVED = frozenset({"math", "np", "abs", "value_and_grad"}) | frozenset(keyword.kwlist)
+RESERVED = frozenset({"math", "np", "abs", "max", "value_and_grad"}) | frozenset(keyword.kwlist)
 
 
 class _Names:

@@ -68,6 +68,40 @@ def _dot_derivative(i: int, args: Sequence[str], out: str, op: Any) -> str:
     return args[i + n] if i < n else args[i - n]
 
 
+def _max(args: Sequence[str], op: Any) -> str:
+    return f"max({', '.join(args)})"  # the first largest, as the engine's winner
+
+
+def _max_derivative(i: int, args: Sequence[str], out: str, op: Any) -> str:
+    # d max(v)/dvi = 1 for the winner, the first input equal to the max; 0 for the others
+    earlier = " or ".join(f"{a} == {out}" for a in args[:i])
+    if not earlier:
+        return f"(1.0 if {args[i]} == {out} else 0.0)"
+    return f"(1.0 if {args[i]} == {out} and not ({earlier}) else 0.0)"
+
+
+def _max_math(args: Sequence[str], op: Any) -> str:
+    return f"max({', '.join(args)})"
+
+
+def _max_math_derivative(i: int, args: Sequence[str], out: str, op: Any) -> str:
+    return f"[{args[i]} is the first largest]"
+
+
+def _numpy_max(args: Sequence[str], op: Any) -> str:
+    text = args[0]
+    for a in args[1:]:
+        text = f"np.maximum({text}, {a})"  # NaN wins, as in the engine
+    return text
+
+
+def _numpy_max_derivative(i: int, args: Sequence[str], out: str, op: Any) -> str:
+    earlier = " | ".join(f"({a} == {out})" for a in args[:i])
+    if not earlier:
+        return f"np.where({args[i]} == {out}, 1.0, 0.0)"
+    return f"np.where(({args[i]} == {out}) & ~({earlier}), 1.0, 0.0)"
+
+
 def number(x: float) -> str:
     """A float as Python source: ``2.0``, ``(-0.5)``, ``math.inf``."""
     if math.isnan(x):
@@ -212,6 +246,14 @@ CODE: dict[str | type, Code] = {
     "cos": Code("math.cos({0})", ("-math.sin({0})",), "cos {0}", ("−sin {0}",)),
     "sum": Code(_sum, _sum_derivative, _sum, lambda i, args, out, op: "1"),
     "dot": Code(_dot, _dot_derivative, _dot_math, _dot_derivative),
+    "max": Code(
+        _max,
+        _max_derivative,
+        _max_math,
+        _max_math_derivative,
+        numpy_value=_numpy_max,
+        numpy_derivatives=_numpy_max_derivative,
+    ),
     # activations beyond the lecture's (leaky_relu and elu carry their constant in the op)
     "erf": Code(
         "math.erf({0})",

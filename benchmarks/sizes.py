@@ -18,6 +18,7 @@ class Sizes:
     chain_repeats: int
     products: int  # in the memory workload
     demo_steps: int  # workload 4, the whole demo
+    digits_examples: int | None  # workload 5: training digits in the epoch (None: all 1,348)
 
 
 FULL = Sizes(
@@ -30,6 +31,7 @@ FULL = Sizes(
     chain_repeats=3,
     products=10**5,
     demo_steps=100,
+    digits_examples=None,
 )
 QUICK = Sizes(
     n_samples=8,
@@ -41,4 +43,5 @@ QUICK = Sizes(
     chain_repeats=1,
     products=1000,
     demo_steps=2,
+    digits_examples=16,
 )

@@ -584,3 +584,16 @@ def test_each_activation_compiles_to_the_engines_numbers(name: str) -> None:
         value, (grad,) = eager(function, x)
         assert math.isclose(values[i], value, rel_tol=1e-12, abs_tol=1e-15)
         assert math.isclose(grads[i], grad, rel_tol=1e-12, abs_tol=1e-15)
+
+
+def test_max_compiles_with_the_gradient_to_the_first_largest() -> None:
+    def f(x: Value, y: Value) -> Value:
+        return autograd.max([x * 2.0, y, x + 1.0, y]) * 3.0
+
+    compiled = autograd.compile(f)
+    for point in [(1.0, 0.5), (0.2, 3.0), (1.0, 2.0), (-1.0, -3.0)]:  # (1, 2): a tie, x*2 wins
+        assert compiled.value_and_grad(*point) == eager(f, *point)
+    values, (d_x, d_y) = compiled.value_and_grad([1.0, 0.2, 1.0], [0.5, 3.0, 2.0])
+    for i, point in enumerate([(1.0, 0.5), (0.2, 3.0), (1.0, 2.0)]):
+        value, (g_x, g_y) = eager(f, *point)
+        assert values[i] == value and d_x[i] == g_x and d_y[i] == g_y
