@@ -251,7 +251,8 @@ def _refuse_uncompilable(model: Module) -> None:
                 f"dropout draws a new mask on every call, so the model has no single graph to "
                 f"compile; use compile=False (or p=0)"
             )
-        batch_wide = "forward_batch" in vars(type(module))  # e.g. batch norm
+        own = getattr(type(module), "forward_batch", None)
+        batch_wide = own is not None and own is not getattr(Module, "forward_batch", None)
         if batch_wide and not [m for m in module.modules() if m is not module]:
             raise ValueError(
                 f"fit: compile=True cannot train a model with {module!r} in training mode: it "

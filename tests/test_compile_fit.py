@@ -256,3 +256,19 @@ def test_compiled_training_matches_eager_with_validation_early_stopping_and_moni
     for layer, norms in eager.grad_norms.items():
         for a, b in zip(norms, compiled.grad_norms[layer], strict=True):
             assert math.isclose(a, b, rel_tol=1e-9)
+
+
+def test_batch_norm_in_training_mode_is_refused_and_a_sequential_model_compiles() -> None:
+    batch_norm = nn.BatchNorm1d(4)
+    model = nn.Sequential(nn.Linear(2, 4, seed=0), batch_norm, nn.Linear(4, 3, seed=1))
+    with pytest.raises(ValueError, match=r"BatchNorm1d.*computes each batch as a whole"):
+        nn.fit(model, XS, LABELS["cross_entropy"], loss="cross_entropy", epochs=1,
+               progress=False, compile=True)
+
+    def run(compile: bool) -> tuple[nn.History, list[float]]:
+        model = nn.Sequential(nn.Linear(2, 4, seed=0), nn.Linear(4, 3, seed=1))
+        history = nn.fit(model, XS, LABELS["cross_entropy"], loss="cross_entropy", epochs=3,
+                         batch_size=7, seed=0, progress=False, compile=compile)
+        return history, [p.data for p in model.parameters()]
+
+    assert_same(run(False), run(True))
