@@ -3,7 +3,8 @@
 The lecture's models: a layer h(x) = σ(W x + b) (``Layer``), stacks of them
 f(x) = h2(h1(x)) (``MLP``), and linear models on features f_θ(x) = θᵀβ(x) (``FeatureModel``);
 the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the penalty β‖θ‖²
-(``l2_penalty``); seeded data sets; saving and loading parameters.
+(``l2_penalty``); seeded data sets; saving and loading parameters; and ``Playground``, a
+notebook app that trains a network step by step in front of the student.
 """
 
 from .data import accuracy, make_moons, noisy_sine
@@ -13,6 +14,7 @@ from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
+from .playground import Playground
 from .serialization import ModelFileError, load, save
 from .training import History, TrainingDiverged, fit
 
@@ -27,6 +29,7 @@ __all__ = [
     "ModelFileError",
     "Module",
     "Neuron",
+    "Playground",
     "StateDictError",
     "TrainingDiverged",
     "accuracy",
