@@ -167,13 +167,18 @@ def _node_names(model: MLP, outputs: list[list[Value]], point_loss: Value) -> di
     names = parameter_names(model)
     last = len(outputs) - 1
     for index, values in enumerate(outputs):
+        below = "x" if index == 0 else f"h{index}"
         for j, h in enumerate(values):
+            z = h
             if index == last:
                 names[h] = "ŷ"
-                continue
-            names[h] = f"h{index + 1}[{j}]"
-            if model.layers[index].activation != "linear" and len(h.inputs) == 1:
-                names[h.inputs[0]] = f"z{index + 1}[{j}]"  # z = w·x + b, before σ
+            else:
+                names[h] = f"h{index + 1}[{j}]"
+                if model.layers[index].activation != "linear" and len(h.inputs) == 1:
+                    z = h.inputs[0]
+                    names[z] = f"z{index + 1}[{j}]"  # z = w·x + b, before σ
+            if z.inputs and z.inputs[0] not in names:
+                names[z.inputs[0]] = f"(W{index + 1}[{j}]·{below})"  # the weighted sum w·x
     names[point_loss] = "ℓ"
     return names
 

@@ -251,8 +251,10 @@ class Playground:
         gradient stops being finite; the weights stay those of the last finite step.
         """
         n = whole_number(n, "Playground.step", "n")
-        for _ in range(n):
-            self._train_one_epoch()
+        try:
+            for _ in range(n):
+                self._train_one_epoch()
+        finally:
             self._notify()
 
     def _train_one_epoch(self) -> None:
@@ -387,6 +389,18 @@ class Playground:
 
             self._app = PlaygroundApp(self)
         return self._app
+
+    def _ipython_display_(self) -> None:
+        """Show the app (or the static picture) and keep a handle to refresh the picture."""
+        from IPython.display import display
+
+        self._display_handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
+
+    def _refresh_static_view(self) -> None:
+        """Bring the picture a reader without a kernel sees up to date with the state."""
+        handle = self.__dict__.get("_display_handle")
+        if handle is not None:
+            handle.update(self._repr_mimebundle_(), raw=True)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """The widget app for a live kernel, and a static picture for every other reader."""

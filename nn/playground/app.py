@@ -1,0 +1,274 @@
+"""The playground's notebook app: controls, the live picture, and a click-to-explain inspector.
+
+A ``widgets.Play`` ticks in the browser every ``interval`` ms; each tick trains one epoch and
+redraws, so the kernel is never busy for long and the notebook stays responsive (ticks that
+arrive while a frame is still being drawn are dropped rather than queued up). ipywidgets is
+imported only here.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+
+from ..layers import ACTIVATIONS
+from ..training import TrainingDiverged
+from .datasets import DATASETS
+from .inputs import FEATURES
+from .state import LOSSES, OPTIMIZERS
+
+if TYPE_CHECKING:
+    from .state import Playground
+
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+L2_STRENGTHS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+BATCH_SIZES = (("all", None), ("1", 1), ("5", 5), ("10", 10), ("20", 20), ("50", 50))
+FRAME_INTERVAL_MS = 100  # the Play widget's tick: at most 10 pictures a second
+
+
+class PlaygroundApp:
+    """The widgets over one ``Playground``; ``widget`` is the box a notebook shows."""
+
+    def __init__(self, playground: Playground) -> None:
+        self.playground = playground
+        self._last_frame = 0.0
+        self._own_action = False
+        self.play = widgets.Play(
+            value=0, min=0, max=10**9, step=1, interval=FRAME_INTERVAL_MS,
+            show_repeat=False, description="play", tooltip="play / pause",
+        )
+        self.one_step = widgets.Button(description="one step", tooltip="train one epoch")
+        self.reset = widgets.Button(description="reset", tooltip="back to the start")
+        self.epoch = widgets.HTML()
+        self.message = widgets.HTML()
+        self.picture = widgets.HTML()
+        self.info = widgets.HTML()
+        self.diagnostics = widgets.HTML()
+        self.point = widgets.BoundedIntText(value=0, min=0, max=0, description="point")
+        self.units = widgets.VBox()
+        self.weights = widgets.ToggleButtons(options=[], description="weights")
+        self.selected: str | None = None
+        self.controls = self._controls()
+
+        self.play.observe(self._on_tick, names="value")
+        self.play.observe(self._on_play, names="playing")
+        self.one_step.on_click(lambda _: self._act(lambda: self.playground.step(1)))
+        self.reset.on_click(lambda _: self._act(self.playground.reset))
+        self.weights.observe(self._on_weight, names="value")
+        self.point.observe(lambda _: self._explain(), names="value")
+        playground.on_change(self._on_change)
+
+        inspector = widgets.VBox([
+            widgets.HTML("<b>Click a unit, then one of its weights:</b>"),
+            self.units, self.weights, self.point, self.info,
+        ])
+        self.widget = widgets.VBox([
+            widgets.HBox([self.play, self.one_step, self.reset, self.epoch]),
+            self.controls,
+            self.message,
+            self.picture,
+            widgets.HBox([inspector, self.diagnostics]),
+        ])
+        self._rebuild_inspector()
+        self.redraw()
+
+    # ---- controls ---------------------------------------------------------------------------
+
+    def _controls(self) -> widgets.Widget:
+        pg = self.playground
+        data_options = list(DATASETS) if isinstance(pg.data, str) else ["own", *DATASETS]
+        self._inputs: dict[str, widgets.Widget] = {
+            "data": widgets.Dropdown(
+                options=data_options, value=pg.data if isinstance(pg.data, str) else "own",
+                description="data"),
+            "noise": widgets.FloatSlider(value=pg.noise, min=0.0, max=0.5, step=0.01,
+                                         description="noise", continuous_update=False),
+            "test_fraction": widgets.FloatSlider(
+                value=pg.test_fraction, min=0.1, max=0.9, step=0.05, description="test share",
+                continuous_update=False),
+            "features": widgets.Dropdown(options=FEATURES, value=pg.features,
+                                         description="features"),
+            "degree": widgets.IntSlider(value=pg.degree, min=1, max=6, description="degree",
+                                        continuous_update=False),
+            "hidden": widgets.Text(value=", ".join(str(h) for h in pg.hidden),
+                                   description="hidden", continuous_update=False),
+            "activation": widgets.Dropdown(options=list(ACTIVATIONS), value=pg.activation,
+                                           description="activation"),
+            "lr": widgets.Dropdown(options=sorted({*LEARNING_RATES, pg.lr}), value=pg.lr,
+                                   description="lr"),
+            "optimizer": widgets.Dropdown(options=OPTIMIZERS, value=pg.optimizer,
+                                          description="optimizer"),
+            "l2": widgets.Dropdown(options=sorted({*L2_STRENGTHS, pg.l2}), value=pg.l2,
+                                   description="L2 β"),
+            "dropout": widgets.FloatSlider(value=pg.dropout, min=0.0, max=0.9, step=0.05,
+                                           description="dropout", continuous_update=False),
+            "batch_size": widgets.Dropdown(
+                options=_batch_options(pg.batch_size), value=pg.batch_size,
+                description="batch"),
+            "loss": widgets.Dropdown(options=[("default", None), *((k, k) for k in LOSSES)],
+                                     value=pg.loss, description="loss"),
+        }
+        for name, control in self._inputs.items():
+            control.observe(self._setter(name), names="value")
+        column = [["data", "noise", "test_fraction", "features", "degree"],
+                  ["hidden", "activation", "loss", "dropout"],
+                  ["lr", "optimizer", "l2", "batch_size"]]
+        return widgets.HBox([widgets.VBox([self._inputs[n] for n in names]) for names in column])
+
+    def _setter(self, name: str) -> Any:
+        def set_value(change: dict[str, Any]) -> None:
+            value = change["new"]
+            if name == "data" and value == "own":
+                return
+            if name == "hidden":
+                try:
+                    value = [int(part) for part in value.replace(",", " ").split()]
+                except ValueError:
+                    self._say(f"hidden: write layer widths such as 8, 8 (got {change['new']!r})")
+                    return
+            self._act(lambda: setattr(self.playground, name, value))
+
+        return set_value
+
+    def _act(self, action: Any) -> None:
+        """Run a button's or a control's action, showing any error instead of raising it."""
+        self._own_action = True
+        try:
+            self._say("")
+            action()
+        except TrainingDiverged as error:
+            self.play.playing = False
+            self._say(str(error))
+        except (ValueError, TypeError) as error:
+            self._say(str(error))
+        finally:
+            self._own_action = False
+
+    def _say(self, text: str) -> None:
+        self.message.value = f'<span style="color:#d62728">{html.escape(text)}</span>'
+
+    # ---- playing ------------------------------------------------------------------------------
+
+    def _on_tick(self, _: Any) -> None:
+        if not self.play.playing:
+            return
+        now = time.monotonic()
+        if now - self._last_frame < FRAME_INTERVAL_MS / 2000:
+            return  # a tick that queued up while the last frame was drawn
+        self._act(lambda: self.playground.step(1))
+        self._last_frame = time.monotonic()
+
+    def _on_play(self, change: dict[str, Any]) -> None:
+        if not change["new"]:
+            self.playground._refresh_static_view()
+
+    def _on_change(self, playground: Playground) -> None:
+        structure = [len(names) for names in playground.unit_names()]
+        if structure != self._structure or playground.epoch == 0:
+            self._rebuild_inspector()
+        self.redraw()
+        if not self._own_action and not self.play.playing:
+            playground._refresh_static_view()
+
+    # ---- drawing ------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        """Draw the current state: epoch, the picture, diagnostics, the selected item."""
+        pg = self.playground
+        self.epoch.value = f"<b>epoch {pg.epoch}</b>"
+        self.picture.value = pg.picture()
+        self.diagnostics.value = _diagnostics_table(pg.diagnostics())
+        self.point.max = len(pg.xs_train) - 1
+        self._explain()
+
+    def _rebuild_inspector(self) -> None:
+        pg = self.playground
+        rows = []
+        for names in [*pg.unit_names(), ["ŷ"]]:
+            buttons = widgets.ToggleButtons(options=names, value=None,
+                                            style={"button_width": "56px"})
+            buttons.observe(self._on_unit, names="value")
+            rows.append(buttons)
+        self._unit_rows = rows
+        self._structure = [len(names) for names in pg.unit_names()]
+        self.units.children = rows
+        self.selected = None
+        self.weights.options = []
+        self.info.value = ""
+
+    def _on_unit(self, change: dict[str, Any]) -> None:
+        name = change["new"]
+        if name is None:
+            return
+        for row in self._unit_rows:
+            if row is not change["owner"]:
+                row.value = None
+        self.selected = name
+        self.weights.options = _incoming(self.playground, name)
+        self.weights.value = None
+        self._explain()
+
+    def _on_weight(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None:
+            self.selected = change["new"]
+            self._explain()
+
+    def _explain(self) -> None:
+        """Show the selected unit's or weight's value, gradient and chain-rule line."""
+        if self.selected is None or self.selected == "ŷ":
+            self.info.value = "" if self.selected is None else "<i>pick one of ŷ's weights</i>"
+            return
+        try:
+            inspection = self.playground.inspect(self.selected, point=int(self.point.value))
+        except (ValueError, TypeError) as error:
+            self.info.value = html.escape(str(error))
+            return
+        text = html.escape("\n".join(inspection.lines()))
+        self.info.value = (
+            f'<pre style="max-width: 900px; overflow-x: auto; font-size: 11px">{text}</pre>'
+        )
+
+
+def _incoming(playground: Playground, unit: str) -> list[str]:
+    """The names of the weights into ``unit`` and its bias: ``W1[3,0]``, ..., ``b1[3]``."""
+    layers = playground.model.layers
+    if unit == "ŷ":
+        layer, j = len(layers), 0
+    else:
+        layer, j = int(unit[1:unit.index("[")]), int(unit[unit.index("[") + 1:-1])
+    nin = layers[layer - 1].nin
+    return [*(f"W{layer}[{j},{i}]" for i in range(nin)), f"b{layer}[{j}]"]
+
+
+def _batch_options(current: int | None) -> list[tuple[str, int | None]]:
+    options = list(BATCH_SIZES)
+    if current not in [size for _, size in options]:
+        options.append((str(current), current))
+    return options
+
+
+def _diagnostics_table(report: list[dict[str, Any]]) -> str:
+    """Per layer: dead and saturated units, gradient norm and update ratio, as an HTML table."""
+    rows = []
+    for layer in report:
+        ratio = layer["update_ratio"]
+        norm = layer["grad_norm"]
+        dead = [u["name"] for u in layer["units"] if u["dead"]]
+        cells = [
+            layer["layer"],
+            f"{layer['dead_fraction']:.0%}" + (f" ({', '.join(dead)})" if dead else ""),
+            f"{layer['saturated_fraction']:.0%}",
+            "-" if norm is None else f"{norm:.3g}",
+            "-" if ratio is None else f"{ratio:.2e}",
+        ]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    header = "".join(
+        f"<th>{html.escape(h)}</th>"
+        for h in ("layer", "dead", "saturated", "‖∇θ‖", "‖Δθ‖/‖θ‖ (aim ~1e-3)")
+    )
+    return (
+        '<table style="font-size: 11px"><tr>' + header + "</tr>" + "".join(rows) + "</table>"
+    )
