@@ -51,15 +51,22 @@ def _circles(n: int, noise: float, rng: random.Random) -> tuple[Points, list[flo
         radius, label = (1.0, -1.0) if i % 2 == 0 else (0.5, 1.0)
         angle = rng.uniform(0.0, 2.0 * math.pi)
         points.append(([radius * math.cos(angle), radius * math.sin(angle)], label))
+    rng.shuffle(points)
     return _jittered(points, noise, rng)
 
 
 def _xor(n: int, noise: float, rng: random.Random) -> tuple[Points, list[float]]:
-    """Points in [-1, 1]², labelled by the sign of x1·x2 (kept 0.05 away from the axes)."""
+    """Points in [-1, 1]², labelled by the sign of x1·x2 (kept 0.05 away from the axes).
+
+    The quadrants take turns, so the classes are balanced.
+    """
+    quadrants = ((1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, -1.0))
     points: list[tuple[list[float], float]] = []
-    for _ in range(n):
-        x1, x2 = (rng.uniform(0.05, 1.0) * rng.choice((-1.0, 1.0)) for _ in range(2))
+    for i in range(n):
+        s1, s2 = quadrants[i % 4]
+        x1, x2 = s1 * rng.uniform(0.05, 1.0), s2 * rng.uniform(0.05, 1.0)
         points.append(([x1, x2], 1.0 if x1 * x2 > 0 else -1.0))
+    rng.shuffle(points)
     return _jittered(points, noise, rng)
 
 
@@ -82,6 +89,7 @@ def _blobs(n: int, noise: float, rng: random.Random) -> tuple[Points, list[float
     for i in range(n):
         centre, label = (1.0, 1.0) if i % 2 == 0 else (-1.0, -1.0)
         points.append(([rng.gauss(centre, 0.4), rng.gauss(centre, 0.4)], label))
+    rng.shuffle(points)
     return _jittered(points, noise, rng)
 
 

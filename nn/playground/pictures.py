@@ -133,16 +133,23 @@ def _features(model: Any, points: Any) -> Any:
     return np.array([features(p) for p in points.tolist()], dtype=float)
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) = 1 / (1 + e^-z) as the engine computes it: e^(-|z|) never overflows."""
+    import numpy as np
+
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
 def _numpy_activations() -> dict[str, Callable[[np.ndarray], np.ndarray]]:
     import numpy as np
 
-    with np.errstate(over="ignore"):
-        return {
-            "linear": lambda z: z,
-            "tanh": np.tanh,
-            "relu": lambda z: np.maximum(z, 0.0),
-            "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),  # = 1 / (1 + e^-z), no overflow
-        }
+    return {
+        "linear": lambda z: z,
+        "tanh": np.tanh,
+        "relu": lambda z: np.maximum(z, 0.0),
+        "sigmoid": _sigmoid,
+    }
 
 
 def activate(name: str, z: Any) -> Any:
