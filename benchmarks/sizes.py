@@ -18,6 +18,7 @@ class Sizes:
     chain_repeats: int
     products: int  # in the memory workload
     demo_steps: int  # workload 4, the whole demo
+    playground_frames: int = 30  # workload 5, frames of the training playground
 
 
 FULL = Sizes(
@@ -41,4 +42,5 @@ QUICK = Sizes(
     chain_repeats=1,
     products=1000,
     demo_steps=2,
+    playground_frames=2,
 )

@@ -179,8 +179,9 @@ class PlaygroundApp:
         """Draw the current state: epoch, the picture, diagnostics, the selected item."""
         pg = self.playground
         self.epoch.value = f"<b>epoch {pg.epoch}</b>"
-        self.picture.value = pg.picture()
-        self.diagnostics.value = _diagnostics_table(pg.diagnostics())
+        report = pg.diagnostics()
+        self.picture.value = pg.picture(report)
+        self.diagnostics.value = _diagnostics_table(report)
         self.point.max = len(pg.xs_train) - 1
         self._explain()
 

@@ -75,7 +75,15 @@ def layer_diagnostics(
     """
     import numpy as np
 
-    outputs = layer_outputs(model, np.asarray([list(x) for x in xs], dtype=float))
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging net: inf and nan shown
+        return _layer_diagnostics(model, layer_outputs(model, [list(x) for x in xs]), last_step)
+
+
+def _layer_diagnostics(
+    model: MLP, outputs: list[Any], last_step: StepRecord | None
+) -> list[dict[str, Any]]:
+    import numpy as np
+
     report = []
     last = len(model.layers) - 1
     for index, (layer, values) in enumerate(zip(model.layers, outputs, strict=True)):
@@ -86,13 +94,16 @@ def layer_diagnostics(
             if layer.activation == "relu"
             else np.zeros(values.shape[1], dtype=bool)
         )
+        means = values.mean(axis=0).tolist()
+        stds = values.std(axis=0).tolist()
+        saturated_fractions = saturated.mean(axis=0).tolist()
         units = [
             {
                 "name": "ŷ" if index == last else f"h{index + 1}[{j}]",
-                "mean": float(values[:, j].mean()),
-                "std": float(values[:, j].std()),
+                "mean": means[j],
+                "std": stds[j],
                 "dead": bool(dead[j]),
-                "saturated_fraction": float(saturated[:, j].mean()),
+                "saturated_fraction": saturated_fractions[j],
             }
             for j in range(values.shape[1])
         ]

@@ -97,6 +97,26 @@ def feature_tiles(model: MLP, extent: Sequence[float], resolution: int = 20) -> 
             for k in range(features.shape[1])]
 
 
+def tiles(
+    model: MLP, extent: Sequence[float], resolution: int = 20
+) -> tuple[list[Grid], list[list[Grid]]]:
+    """``feature_tiles`` and ``unit_tiles`` together, from one pass over the grid."""
+    import numpy as np
+
+    _check_mlp(model, "tiles")
+    x1, x2 = grid_axes(extent, resolution)
+    shape = (resolution,) if x2 is None else (resolution, resolution)
+    points = Grid(x1, x2, None).points()
+    features = _features(model, points)
+    outputs = layer_outputs(model, points)
+    return (
+        [Grid(x1, x2, np.asarray(features[:, k]).reshape(shape))
+         for k in range(features.shape[1])],
+        [[Grid(x1, x2, layer[:, j].reshape(shape)) for j in range(layer.shape[1])]
+         for layer in outputs[:-1]],
+    )
+
+
 # ---- the forward pass on floats -------------------------------------------------------------
 
 def layer_outputs(model: Callable[..., Any], points: Any) -> list[Any]:
@@ -113,11 +133,12 @@ def layer_outputs(model: Callable[..., Any], points: Any) -> list[Any]:
         return [np.asarray(column, dtype=float)[:, None]]
     h = _features(model, points)
     outputs = []
-    for layer in model.layers:
-        weights = np.array([[w.data for w in n.w] for n in layer.neurons], dtype=float)
-        biases = np.array([n.b.data for n in layer.neurons], dtype=float)
-        h = activate(layer.activation, h @ weights.T + biases)
-        outputs.append(h)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging net gives inf and nan
+        for layer in model.layers:
+            weights = np.array([[w.data for w in n.w] for n in layer.neurons], dtype=float)
+            biases = np.array([n.b.data for n in layer.neurons], dtype=float)
+            h = activate(layer.activation, h @ weights.T + biases)
+            outputs.append(h)
     return outputs
 
 

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .pictures import Grid, feature_tiles, unit_tiles
+from .pictures import Grid, tiles
 
 if TYPE_CHECKING:
     from .state import Playground
@@ -39,7 +39,8 @@ def colours(values: Any, limit: float) -> Any:
     """RGB bytes (an array of shape values.shape + (3,)): -limit orange, 0 grey, +limit blue."""
     import numpy as np
 
-    t = np.clip(np.nan_to_num(values / limit, nan=0.0), -1.0, 1.0)[..., None]
+    t = np.clip(values / limit, -1.0, 1.0)
+    t = np.where(np.isnan(t), 0.0, t)[..., None]
     zero = np.array(ZERO, dtype=float)
     towards = np.where(t < 0, np.array(NEGATIVE, dtype=float), np.array(POSITIVE, dtype=float))
     return (zero + np.abs(t) * (towards - zero)).round().astype(np.uint8)
@@ -47,8 +48,11 @@ def colours(values: Any, limit: float) -> Any:
 
 def png(rgb: Any) -> bytes:
     """A PNG file of the RGB array ``rgb`` (rows top to bottom), filter 0, zlib level 1."""
+    import numpy as np
+
     height, width, _ = rgb.shape
-    raw = b"".join(b"\x00" + rgb[row].tobytes() for row in range(height))
+    filters = np.zeros((height, 1), dtype=np.uint8)  # filter type 0 before each row
+    raw = np.concatenate([filters, rgb.reshape(height, width * 3)], axis=1).tobytes()
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
@@ -79,15 +83,20 @@ def scale_of(grid: Grid) -> float:
 
 # ---- the picture --------------------------------------------------------------------------------
 
-def playground_svg(playground: Playground, resolution: int = 20) -> str:
-    """The whole state of ``playground`` as an SVG document (a string)."""
+def playground_svg(
+    playground: Playground, resolution: int = 20, report: list[dict[str, Any]] | None = None
+) -> str:
+    """The whole state of ``playground`` as an SVG document (a string).
+
+    ``report``: ``playground.diagnostics()`` when the caller has it already.
+    """
     model = playground.model
     extent = playground.extent
     plane = len(extent) == 4
-    feature_grids = feature_tiles(model, extent, resolution)
-    unit_grids = unit_tiles(model, extent, resolution)
+    feature_grids, unit_grids = tiles(model, extent, resolution)
     output = playground.boundary_grid()
-    report = playground.diagnostics()
+    if report is None:
+        report = playground.diagnostics()
     feature_names = playground.input_features.names()
     unit_names = playground.unit_names()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -208,6 +209,7 @@ class Playground:
         self.train_accuracies: list[float] = []
         self.test_accuracies: list[float] = []
         self.last_step: diagnostics.StepRecord | None = None
+        self.last_epoch_seconds = 0.0  # how long the last step's training took
         self.extent = _extent(self.dataset.xs)
         self._notify()
 
@@ -253,7 +255,9 @@ class Playground:
         n = whole_number(n, "Playground.step", "n")
         try:
             for _ in range(n):
+                started = time.perf_counter()
                 self._train_one_epoch()
+                self.last_epoch_seconds = time.perf_counter() - started
         finally:
             self._notify()
 
@@ -310,19 +314,21 @@ class Playground:
             self.test_accuracies.append(test_accuracy)
 
     def evaluate(self, xs: Sequence[Any], ys: Sequence[float]) -> tuple[float, float | None]:
-        """The loss (no penalty) and, for classes, the accuracy on (xs, ys), in eval mode."""
-        self.model.eval()
+        """The loss (no penalty) and, for classes, the accuracy on (xs, ys), in eval mode.
+
+        The network's outputs come from the float forward pass the pictures use (NumPy, the
+        whole set at once, no dropout), the loss from the engine's loss function on them.
+        """
+        predictions = pictures.layer_outputs(self.model, [list(x) for x in xs])[-1][:, 0]
+        scores = [float(p) for p in predictions]
         try:
             with no_grad():
-                predictions = [self.model(x) for x in xs]
-                loss = LOSSES[self.loss_name](predictions, self.targets(ys)).data
-        except OverflowError:
+                loss = LOSSES[self.loss_name](scores, self.targets(ys)).data
+        except (OverflowError, ValueError):  # an infinite or NaN output
             loss = math.inf
-        finally:
-            self.model.train()
         if self.task != CLASSIFICATION:
             return loss, None
-        hits = sum((p.data > 0) == (y > 0) for p, y in zip(predictions, ys, strict=True))
+        hits = sum((s > 0) == (y > 0) for s, y in zip(scores, ys, strict=True))
         return loss, hits / len(ys)
 
     def _diverged(self, epoch: int, loss: float, what: str) -> TrainingDiverged:
@@ -376,11 +382,14 @@ class Playground:
         for listener in list(getattr(self, "_listeners", [])):
             listener(self)
 
-    def picture(self) -> str:
-        """The current state as one SVG picture (network, output, losses): the static view."""
+    def picture(self, report: list[dict[str, Any]] | None = None) -> str:
+        """The current state as one SVG picture (network, output, losses): the static view.
+
+        ``report``: ``diagnostics()`` if already computed for this state.
+        """
         from .render import playground_svg
 
-        return playground_svg(self)
+        return playground_svg(self, report=report)
 
     def app(self) -> Any:
         """The ipywidgets app over this playground (made once; needs ipywidgets)."""

@@ -1,0 +1,114 @@
+"""The playground's widget app, driven as a user's clicks would drive it, without a browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from nn.playground import Playground
+
+widgets = pytest.importorskip("ipywidgets")
+pytest.importorskip("numpy")
+
+
+def small() -> Playground:
+    return Playground("moons", hidden=[3, 2], seed=0, n_samples=30)
+
+
+def test_the_app_shows_the_picture_epoch_and_diagnostics() -> None:
+    pg = small()
+    app = pg.app()
+    assert pg.app() is app  # made once
+    assert isinstance(app.widget, widgets.VBox)
+    assert "<svg" in app.picture.value and "epoch 0" in app.epoch.value
+    assert "layers.0" in app.diagnostics.value
+
+
+def test_one_step_and_reset_buttons_drive_the_playground() -> None:
+    pg = small()
+    app = pg.app()
+    start = pg.model.state_dict()
+    app.one_step.click()
+    assert pg.epoch == 1 and "epoch 1" in app.epoch.value
+    assert "epoch 1 · train loss" in app.picture.value
+    app.reset.click()
+    assert pg.epoch == 0 and pg.model.state_dict() == start
+
+
+def test_each_tick_while_playing_trains_one_epoch_and_pausing_stops() -> None:
+    pg = small()
+    app = pg.app()
+    app.play.playing = True
+    app.play.value = 1
+    assert pg.epoch == 1
+    app._last_frame = 0.0  # the next tick comes a frame later
+    app.play.value = 2
+    assert pg.epoch == 2
+    app.play.value = 3  # arrives at once after the last frame: dropped, not queued
+    assert pg.epoch == 2
+    app.play.playing = False
+    app._last_frame = 0.0
+    app.play.value = 4
+    assert pg.epoch == 2
+
+
+def test_controls_set_the_playground() -> None:
+    pg = small()
+    app = pg.app()
+    app._inputs["lr"].value = 0.3
+    assert pg.lr == 0.3 and pg._optimizer_object.lr == 0.3
+    app._inputs["optimizer"].value = "adam"
+    assert pg.optimizer == "adam"
+    app._inputs["hidden"].value = "5, 4, 2"
+    assert pg.hidden == [5, 4, 2] and len(app.units.children) == 4  # 3 hidden rows and ŷ
+    app._inputs["hidden"].value = "five"
+    assert "write layer widths" in app.message.value and pg.hidden == [5, 4, 2]
+    app._inputs["data"].value = "sine"
+    assert pg.task == "regression" and "fitted curve" in app.picture.value
+
+
+def test_a_bad_control_value_shows_an_error_and_changes_nothing() -> None:
+    pg = small()
+    app = pg.app()
+    app._inputs["hidden"].value = "3, 0"
+    assert "each hidden width must be an int &gt;= 1, got 0" in app.message.value
+    assert pg.hidden == [3, 2]
+
+
+def test_clicking_a_unit_then_a_weight_shows_its_value_gradient_and_chain_rule() -> None:
+    pg = small()
+    app = pg.app()
+    first_layer = app.units.children[0]
+    first_layer.value = "h1[2]"
+    assert app.weights.options == ("W1[2,0]", "W1[2,1]", "b1[2]")
+    assert "h1[2] = " in app.info.value and "∂ℓ/∂h1[2] = " in app.info.value
+    app.weights.value = "W1[2,1]"
+    expected = pg.inspect("W1[2,1]", point=0)
+    assert f"∂L/∂W1[2,1] = {expected.gradient:.6g}" in app.info.value
+    assert "∂ℓ/∂W1[2,1] = " in app.info.value
+    app.point.value = 3
+    assert str(pg.inspect("W1[2,1]", point=3).chain.lines()[-1]).split("= ")[-1] in app.info.value
+    app.units.children[1].value = "h2[0]"
+    assert first_layer.value is None  # one unit selected at a time
+
+
+def test_a_diverging_run_pauses_and_says_why() -> None:
+    xs = [[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]]
+    pg = Playground((xs, [1.0, 2.0, 30.0, 4.0]), hidden=[], lr=10.0, batch_size=None, seed=0)
+    app = pg.app()
+    app.play.playing = True
+    for tick in range(1, 400):
+        app._last_frame = 0.0
+        app.play.value = tick
+        if not app.play.playing:
+            break
+    assert not app.play.playing
+    assert "training diverged" in app.message.value
+
+
+def test_the_mime_bundle_holds_the_widget_and_the_static_picture() -> None:
+    pg = small()
+    bundle = pg._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == pg.app().widget.model_id
+    assert "<svg" in bundle["text/html"]
