@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import html
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 
 from ..layers import ACTIVATIONS
 from ..training import TrainingDiverged
+from .choices import LOSSES, OPTIMIZERS
 from .datasets import DATASETS
 from .inputs import FEATURES
-from .state import LOSSES, OPTIMIZERS
 
-if TYPE_CHECKING:
-    from .state import Playground
+Playground = Any  # an nn.Playground; not imported, as the playground imports this module
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 L2_STRENGTHS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)

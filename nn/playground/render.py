@@ -15,12 +15,11 @@ import math
 import struct
 import zlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .pictures import Grid, tiles
 
-if TYPE_CHECKING:
-    from .state import Playground
+Playground = Any  # an nn.Playground; not imported, as the playground imports this module
 
 NEGATIVE = (245, 147, 34)  # orange
 ZERO = (232, 234, 235)  # light grey

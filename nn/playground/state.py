@@ -14,28 +14,21 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value, no_grad
+from autograd import no_grad
 from autograd.value import is_real_number
 from optim import SGD, Adam, Optimizer, RMSProp
 from optim.checks import whole_number
 from optim.optimizer import check_lr
 
 from ..layers import ACTIVATIONS
-from ..losses import bce_loss, hinge_loss, mse_loss
 from ..penalty import l2_penalty
 from ..training import History, TrainingDiverged
 from . import diagnostics, explain, pictures
+from .choices import LOSSES, MOMENTUM, OPTIMIZERS
 from .datasets import CLASSIFICATION, DATASETS, DataSet, make_dataset, own_dataset, split
 from .inputs import FEATURES, InputFeatures
 from .network import PlaygroundNet
 
-OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
-MOMENTUM = 0.9  # μ of the "momentum" optimizer (SGD with momentum)
-LOSSES: dict[str, Callable[[list[Any], list[Any]], Value]] = {
-    "hinge": hinge_loss,
-    "bce": bce_loss,
-    "mse": mse_loss,
-}
 # The settings that shape the data or the network: changing one starts training afresh.
 REBUILDING = (
     "data", "n_samples", "noise", "test_fraction", "hidden", "activation", "features", "degree",
