@@ -43,7 +43,7 @@ class PlaygroundNet(MLP):
 
     def trace(self, x: Sequence[float]) -> list[list[Value]]:
         """Every layer's outputs for the point ``x``, first hidden layer first, output last."""
-        values: list[Any] = self.input_features(x)
+        values: list[Any] = [Value(f) for f in self.input_features(x)]  # one leaf per input
         outputs = []
         last = len(self.layers) - 1
         for index, layer in enumerate(self.layers):
