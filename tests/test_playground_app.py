@@ -112,3 +112,37 @@ def test_the_mime_bundle_holds_the_widget_and_the_static_picture() -> None:
     view = bundle["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"] == pg.app().widget.model_id
     assert "<svg" in bundle["text/html"]
+
+
+class FakeDisplay:
+    """Stands in for IPython's DisplayHandle: records what the output was updated to."""
+
+    def __init__(self) -> None:
+        self.bundles: list[dict[str, object]] = []
+
+    def update(self, bundle: dict[str, object], raw: bool = False) -> None:
+        assert raw
+        self.bundles.append(bundle)
+
+
+def test_pausing_and_scripted_steps_bring_the_static_picture_up_to_date() -> None:
+    pg = small()
+    app = pg.app()
+    shown = FakeDisplay()
+    pg._display_handle = shown
+    pg.step(3)  # a later cell trains the playground shown above
+    assert "epoch 3 · train loss" in str(shown.bundles[-1]["text/html"])
+    app.play.playing = True
+    app.play.value = 1  # frames while playing leave the static picture alone
+    assert len(shown.bundles) == 1
+    app.play.playing = False
+    assert "epoch 4 · train loss" in str(shown.bundles[-1]["text/html"])
+    app.one_step.click()  # the app's own buttons redraw the live view only
+    assert len(shown.bundles) == 2
+
+
+def test_the_app_redraws_a_sine_fit_and_the_curves_of_its_units() -> None:
+    pg = Playground("sine", hidden=[3], seed=0, n_samples=20)
+    app = pg.app()
+    app.one_step.click()
+    assert "fitted curve" in app.picture.value and app.picture.value.count("<polyline") >= 5
