@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import Value, chain_rule, gradients
-from autograd.viz import ChainRule
+from autograd import Value, chain_rule, gradients, topological_order
+from autograd.viz import ChainRule, formula_names
 
 from ..layers import MLP
 from ..penalty import l2_penalty
@@ -180,7 +180,25 @@ def _node_names(model: MLP, outputs: list[list[Value]], point_loss: Value) -> di
             if z.inputs and z.inputs[0] not in names:
                 names[z.inputs[0]] = f"(W{index + 1}[{j}]·{below})"  # the weighted sum w·x
     names[point_loss] = "ℓ"
-    return names
+    return {**_loss_formulas(point_loss, names), **names}
+
+
+def _loss_formulas(point_loss: Value, names: dict[Value, str]) -> dict[Value, str]:
+    """The nodes between ŷ and ℓ written as formulas of ŷ and y: ``(1 - 1*ŷ)``.
+
+    ``formula_names`` reads labels, so the named nodes of this one-point graph (all made for
+    this explanation, no parameter among them) are labelled for the call and unlabelled after.
+    """
+    order = topological_order(point_loss)
+    fresh = [node for node in order if node in names and not node.is_leaf and not node.label]
+    try:
+        for node in fresh:
+            node.label = names[node]
+        formulas = formula_names(order)
+        return {node: _bracketed(formula) for node, formula in formulas.items()}
+    finally:
+        for node in fresh:
+            node.label = ""
 
 
 def _training_gradient(
@@ -197,3 +215,13 @@ def _training_gradient(
         objective = objective + l2_penalty(model.parameters(), l2)
     (gradient,) = gradients(objective, (parameter,))
     return float(gradient) if math.isfinite(float(gradient)) else math.nan
+
+
+def _bracketed(formula: str) -> str:
+    """A formula with an operator outside brackets gets brackets, so ∂(1 - ŷ) reads right."""
+    depth = 0
+    for character in formula:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and character in " +*/":
+            return f"({formula})"
+    return formula
