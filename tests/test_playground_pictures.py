@@ -168,7 +168,7 @@ def test_a_weights_gradient_and_its_chain_rule_match_central_differences() -> No
     text = str(inspection)
     assert "∂ℓ/∂W1[1,0] = " in text and "∂h1[1]/∂z1[1]" in text
     assert "∂relu(1 - " in text  # the hinge loss's nodes read as formulas of ŷ
-    assert [p.label for p in pg.model.parameters()][0] == "layers.0.neurons.0.w.0"
+    assert all(p.label == name for name, p in pg.model.named_parameters())  # labels kept
     assert pg.inspect("layers.0.neurons.1.w.0", point=4).gradient == inspection.gradient
 
 

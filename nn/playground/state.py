@@ -119,7 +119,7 @@ class Playground:
         self.noise = noise
         self.test_fraction = test_fraction
         self.loss = loss
-        self.resolution = resolution
+        self.resolution = whole_number(resolution, "Playground", "resolution", smallest=2)
         self._building = False
         self.reset()
 
