@@ -22,7 +22,7 @@ def step_through(root: Value, *, precision: int = 4, max_nodes: int = 500) -> An
     optional extra (``pip install backprop-lab[notebooks]``); it is imported only here.
 
     >>> from autograd.examples import house_price
-    >>> from autograd.widgets import step_through
+    >>> from autograd.viz import step_through
     >>> step_through(house_price().loss)  # doctest: +SKIP
     """
     import ipywidgets as widgets
