@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from nn.playground import Playground
@@ -34,21 +36,31 @@ def test_one_step_and_reset_buttons_drive_the_playground() -> None:
     assert pg.epoch == 0 and pg.model.state_dict() == start
 
 
-def test_each_tick_while_playing_trains_one_epoch_and_pausing_stops() -> None:
+def test_playing_trains_frame_after_frame_on_the_event_loop_until_paused() -> None:
     pg = small()
     app = pg.app()
-    app.play.playing = True
-    app.play.value = 1
-    assert pg.epoch == 1
-    app._last_frame = 0.0  # the next tick comes a frame later
-    app.play.value = 2
-    assert pg.epoch == 2
-    app.play.value = 3  # arrives at once after the last frame: dropped, not queued
-    assert pg.epoch == 2
-    app.play.playing = False
-    app._last_frame = 0.0
-    app.play.value = 4
-    assert pg.epoch == 2
+    seen: list[int] = []
+
+    async def session() -> None:
+        app.play.value = True
+        assert app.play.description == "pause"
+        while pg.epoch < 3:
+            seen.append(pg.epoch)
+            await asyncio.sleep(0.001)  # the loop is free between frames: this runs
+        app.play.value = False
+        stopped_at = pg.epoch
+        await asyncio.sleep(0.05)
+        assert pg.epoch == stopped_at  # paused: no more frames
+
+    asyncio.run(session())
+    assert sorted(set(seen)) == [0, 1, 2]  # other work ran between the frames
+    assert app.play.description == "play" and "epoch 3" in app.epoch.value
+
+
+def test_play_without_an_event_loop_says_so() -> None:
+    app = small().app()
+    app.play.value = True
+    assert not app.playing and "running event loop" in app.message.value
 
 
 def test_controls_set_the_playground() -> None:
@@ -95,13 +107,16 @@ def test_a_diverging_run_pauses_and_says_why() -> None:
     xs = [[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [3.0, 1.0]]
     pg = Playground((xs, [1.0, 2.0, 30.0, 4.0]), hidden=[], lr=10.0, batch_size=None, seed=0)
     app = pg.app()
-    app.play.playing = True
-    for tick in range(1, 400):
-        app._last_frame = 0.0
-        app.play.value = tick
-        if not app.play.playing:
-            break
-    assert not app.play.playing
+
+    async def session() -> None:
+        app.play.value = True
+        for _ in range(2000):
+            if not app.playing:
+                return
+            await asyncio.sleep(0.001)
+
+    asyncio.run(session())
+    assert not app.playing
     assert "training diverged" in app.message.value
 
 
@@ -132,11 +147,16 @@ def test_pausing_and_scripted_steps_bring_the_static_picture_up_to_date() -> Non
     pg._display_handle = shown
     pg.step(3)  # a later cell trains the playground shown above
     assert "epoch 3 · train loss" in str(shown.bundles[-1]["text/html"])
-    app.play.playing = True
-    app.play.value = 1  # frames while playing leave the static picture alone
-    assert len(shown.bundles) == 1
-    app.play.playing = False
-    assert "epoch 4 · train loss" in str(shown.bundles[-1]["text/html"])
+
+    async def session() -> None:
+        app.play.value = True
+        while pg.epoch < 5:
+            await asyncio.sleep(0.001)
+        assert len(shown.bundles) == 1  # frames while playing leave the static picture alone
+        app.play.value = False
+
+    asyncio.run(session())
+    assert f"epoch {pg.epoch} · train loss" in str(shown.bundles[-1]["text/html"])
     app.one_step.click()  # the app's own buttons redraw the live view only
     assert len(shown.bundles) == 2
 

@@ -1,15 +1,16 @@
 """The playground's notebook app: controls, the live picture, and a click-to-explain inspector.
 
-A ``widgets.Play`` ticks in the browser every ``interval`` ms; each tick trains one epoch and
-redraws, so the kernel is never busy for long and the notebook stays responsive (ticks that
-arrive while a frame is still being drawn are dropped rather than queued up). ipywidgets is
-imported only here.
+Pressing play starts a task on the kernel's event loop that trains one epoch, redraws, and
+then gives the loop a moment (``FRAME_GAP`` seconds) before the next frame. Between frames the
+kernel handles everything else (a click on pause, a control, another cell), so the notebook
+never freezes, and the pictures follow as fast as the machine trains. ipywidgets is imported
+only here.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
-import time
 from typing import Any
 
 import ipywidgets as widgets
@@ -25,7 +26,7 @@ Playground = Any  # an nn.Playground; not imported, as the playground imports th
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 L2_STRENGTHS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 BATCH_SIZES = (("all", None), ("1", 1), ("5", 5), ("10", 10), ("20", 20), ("50", 50))
-FRAME_INTERVAL_MS = 100  # the Play widget's tick: at most 10 pictures a second
+FRAME_GAP = 0.01  # seconds the kernel's loop gets between two frames while playing
 
 
 class PlaygroundApp:
@@ -33,11 +34,10 @@ class PlaygroundApp:
 
     def __init__(self, playground: Playground) -> None:
         self.playground = playground
-        self._last_frame = 0.0
+        self._task: asyncio.Task[None] | None = None
         self._own_action = False
-        self.play = widgets.Play(
-            value=0, min=0, max=10**9, step=1, interval=FRAME_INTERVAL_MS,
-            show_repeat=False, description="play", tooltip="play / pause",
+        self.play = widgets.ToggleButton(
+            value=False, description="play", icon="play", tooltip="play / pause"
         )
         self.one_step = widgets.Button(description="one step", tooltip="train one epoch")
         self.reset = widgets.Button(description="reset", tooltip="back to the start")
@@ -52,8 +52,7 @@ class PlaygroundApp:
         self.selected: str | None = None
         self.controls = self._controls()
 
-        self.play.observe(self._on_tick, names="value")
-        self.play.observe(self._on_play, names="playing")
+        self.play.observe(self._on_play, names="value")
         self.one_step.on_click(lambda _: self._act(lambda: self.playground.step(1)))
         self.reset.on_click(lambda _: self._act(self.playground.reset))
         self.weights.observe(self._on_weight, names="value")
@@ -139,7 +138,7 @@ class PlaygroundApp:
             self._say("")
             action()
         except TrainingDiverged as error:
-            self.play.playing = False
+            self.play.value = False
             self._say(str(error))
         except (ValueError, TypeError) as error:
             self._say(str(error))
@@ -151,17 +150,32 @@ class PlaygroundApp:
 
     # ---- playing ------------------------------------------------------------------------------
 
-    def _on_tick(self, _: Any) -> None:
-        if not self.play.playing:
-            return
-        now = time.monotonic()
-        if now - self._last_frame < FRAME_INTERVAL_MS / 2000:
-            return  # a tick that queued up while the last frame was drawn
+    @property
+    def playing(self) -> bool:
+        """Whether the play button is down."""
+        return bool(self.play.value)
+
+    def frame(self) -> None:
+        """One frame: train one epoch, then redraw (through the playground's change event)."""
         self._act(lambda: self.playground.step(1))
-        self._last_frame = time.monotonic()
+
+    async def _run(self) -> None:
+        """Frames while playing, the kernel's loop getting ``FRAME_GAP`` s between two."""
+        while self.playing:
+            self.frame()
+            await asyncio.sleep(FRAME_GAP)
 
     def _on_play(self, change: dict[str, Any]) -> None:
-        if not change["new"]:
+        if change["new"]:
+            self.play.description, self.play.icon = "pause", "pause"
+            if self._task is None or self._task.done():
+                try:
+                    self._task = asyncio.get_running_loop().create_task(self._run())
+                except RuntimeError:  # no event loop runs here (a plain script): no frames
+                    self._say("play needs a running event loop, as a notebook kernel has")
+                    self.play.value = False
+        else:
+            self.play.description, self.play.icon = "play", "play"
             self.playground._refresh_static_view()
 
     def _on_change(self, playground: Playground) -> None:
@@ -169,7 +183,7 @@ class PlaygroundApp:
         if structure != self._structure or playground.epoch == 0:
             self._rebuild_inspector()
         self.redraw()
-        if not self._own_action and not self.play.playing:
+        if not self._own_action and not self.playing:
             playground._refresh_static_view()
 
     # ---- drawing ------------------------------------------------------------------------------
