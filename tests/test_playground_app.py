@@ -166,3 +166,45 @@ def test_the_app_redraws_a_sine_fit_and_the_curves_of_its_units() -> None:
     app = pg.app()
     app.one_step.click()
     assert "fitted curve" in app.picture.value and app.picture.value.count("<polyline") >= 5
+
+
+def test_in_a_kernel_play_trains_while_cells_still_run_and_pause_stops_it() -> None:
+    manager = pytest.importorskip("jupyter_client.manager")
+    kernel, client = manager.start_new_kernel(kernel_name="python3")
+
+    def run(code: str) -> str:
+        msg_id = client.execute(code)
+        printed = []
+        while True:
+            message = client.get_iopub_msg(timeout=60)
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+            assert message["msg_type"] != "error", message["content"]
+            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                return "".join(printed)
+
+    def press_play(value: bool) -> None:
+        # what the browser sends when the play button is toggled
+        state = {"method": "update", "state": {"value": value}, "buffer_paths": []}
+        client.shell_channel.send(client.session.msg("comm_msg", {"comm_id": play, "data": state}))
+
+    try:
+        run("import nn\npg = nn.Playground(n_samples=40, hidden=[3], seed=0)\napp = pg.app()")
+        play = run("print(app.play.model_id)").strip()
+        press_play(True)
+        epochs = []
+        for _ in range(100):  # a cell runs while the app plays: the notebook is not frozen
+            epochs.append(int(run("print(pg.epoch)")))
+            if epochs[-1] >= 5:
+                break
+        assert epochs[-1] >= 5 and len(set(epochs)) > 1
+        press_play(False)
+        run("import time\ntime.sleep(0.3)")
+        paused = run("print(pg.epoch, app.playing)")
+        run("time.sleep(0.3)")
+        assert run("print(pg.epoch, app.playing)") == paused and paused.split()[1] == "False"
+    finally:
+        client.stop_channels()
+        kernel.shutdown_kernel(now=True)
