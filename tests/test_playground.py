@@ -247,7 +247,8 @@ def test_own_data_on_a_line_is_regression() -> None:
         (([[1.0, 2.0], [3.0, 4.0]], [1, "b"]), ValueError, r"ys\[1\] must be a finite number"),
         (([[1.0, math.nan], [3.0, 4.0]], [1, -1]), ValueError, r"xs\[0\] must hold finite"),
         (([[1.0, 2.0]], [1]), ValueError, "at least 2 samples"),
-        (([1.0, 2.0],), TypeError, r"a pair \(xs, ys\)"),
+        (([1.0, 2.0],), ValueError, r"a pair \(xs, ys\), got 1 items"),
+        (7, TypeError, r"a data set's name or a pair \(xs, ys\), got int 7"),
         (("ab", [1, 2]), TypeError, "xs must be a list"),
         (([None, 1.0], [1, 2]), TypeError, r"xs\[0\] must be a number or a pair"),
     ],
@@ -257,6 +258,30 @@ def test_own_data_of_the_wrong_shape_is_a_clear_error(
 ) -> None:
     with pytest.raises(error, match="Playground: " + ".*" + message):
         Playground(data)
+
+
+def test_own_data_as_numpy_arrays_and_its_wrong_shapes() -> None:
+    np = pytest.importorskip("numpy")
+    xs = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    pg = Playground((xs, np.array([1, -1, 1, -1])), hidden=[2], seed=0)
+    assert pg.task == "classification" and len(pg.xs_train) + len(pg.xs_test) == 4
+    with pytest.raises(ValueError, match=r"xs\[0\] has 3 coordinates"):
+        Playground((np.zeros((4, 3)), np.ones(4)))
+    with pytest.raises(ValueError, match=r"ys\[0\] must be a finite number, got ndarray"):
+        Playground((xs, np.ones((4, 1))))
+
+
+def test_batch_size_and_loss_changed_mid_run_apply_from_the_next_step() -> None:
+    pg = Playground("moons", batch_size=None, **SMALL)
+    pg.step(1)
+    model = copy.deepcopy(pg.model)
+    pg.batch_size = 5
+    pg.loss = "mse"
+    pg.step(1)
+    history = nn.fit(model, pg.xs_train, pg.ys_train, loss="mse", epochs=1, batch_size=5,
+                     seed=3, optimizer=optim.SGD(model.parameters(), lr=0.1), progress=False)
+    assert pg.model.state_dict() == model.state_dict()
+    assert pg.train_losses[-1] == history.losses[-1]
 
 
 # ---- diverging ----------------------------------------------------------------------------------

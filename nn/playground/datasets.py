@@ -137,9 +137,13 @@ def own_dataset(data: Any) -> DataSet:
     else regression. A wrong shape raises ValueError (TypeError for a wrong type) naming the
     Playground, the position and the value; the caller's lists are never changed.
     """
-    if not (isinstance(data, (tuple, list)) and len(data) == 2):
+    if not isinstance(data, (tuple, list)):
         raise TypeError(
             f"Playground: data must be a data set's name or a pair (xs, ys), got {_short(data)}"
+        )
+    if len(data) != 2:
+        raise ValueError(
+            f"Playground: data must be a pair (xs, ys), got {len(data)} items: {_short(data)}"
         )
     xs, ys = data
     for what, items in (("xs", xs), ("ys", ys)):

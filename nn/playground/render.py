@@ -151,9 +151,17 @@ def playground_svg(
                 elif unit["saturated_fraction"] > 0.5:
                     label += " sat"
                     parts.append(_frame(x, y, TILE, "#9467bd", 2))
+            tooltip = name
+            if units is not None:
+                unit = units[r]
+                tooltip += (
+                    f": mean {unit['mean']:.3g}, std {unit['std']:.3g}, "
+                    f"saturated on {unit['saturated_fraction']:.0%} of the training points"
+                    + (", dead (0 on every training point)" if unit["dead"] else "")
+                )
             parts.append(
                 f'<text x="{x + TILE / 2:.1f}" y="{y + TILE + 10:.1f}" text-anchor="middle" '
-                f'font-size="9">{_escape(label)}</text>'
+                f'font-size="9">{_escape(label)}<title>{_escape(tooltip)}</title></text>'
             )
     # per-layer diagnostics under each column of units
     for c, layer_report in enumerate(report[:-1], start=1):
