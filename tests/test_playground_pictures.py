@@ -281,3 +281,4 @@ def test_the_static_view_is_in_the_mime_bundle() -> None:
     bundle = pg._repr_mimebundle_()
     assert bundle["text/html"].startswith("<div><svg") and "Playground(sine" in bundle["text/plain"]
     ET.fromstring(bundle["text/html"][5:-6])
+    assert bundle["image/svg+xml"] == bundle["text/html"][5:-6]

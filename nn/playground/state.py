@@ -406,9 +406,11 @@ class Playground:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """The widget app for a live kernel, and a static picture for every other reader."""
-        bundle: dict[str, Any] = {
+        picture = self.picture()
+        bundle: dict[str, Any] = {  # renderers that refuse inline HTML may take the SVG image
             "text/plain": repr(self),
-            "text/html": f"<div>{self.picture()}</div>",
+            "text/html": f"<div>{picture}</div>",
+            "image/svg+xml": picture,
         }
         try:
             import ipywidgets  # noqa: F401
