@@ -208,3 +208,18 @@ def test_in_a_kernel_play_trains_while_cells_still_run_and_pause_stops_it() -> N
     finally:
         client.stop_channels()
         kernel.shutdown_kernel(now=True)
+
+
+def test_the_selection_survives_steps_and_resets_and_follows_the_weights() -> None:
+    pg = small()
+    app = pg.app()
+    app.units.children[0].value = "h1[0]"
+    app.weights.value = "W1[0,1]"
+    before = app.info.value
+    app.one_step.click()
+    assert app.selected == "W1[0,1]" and app.info.value != before
+    assert f"W1[0,1] = {pg.model.layers[0].neurons[0].w[1].data:.6g}" in app.info.value
+    app.reset.click()
+    assert app.selected == "W1[0,1]" and app.info.value == before
+    app._inputs["hidden"].value = "2"
+    assert app.selected is None and app.info.value == ""

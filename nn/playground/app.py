@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import time
 from typing import Any
 
 import ipywidgets as widgets
@@ -27,6 +28,7 @@ LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0,
 L2_STRENGTHS = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 BATCH_SIZES = (("all", None), ("1", 1), ("5", 5), ("10", 10), ("20", 20), ("50", 50))
 FRAME_GAP = 0.01  # seconds the kernel's loop gets between two frames while playing
+EXPLAIN_EVERY = 1.0  # seconds between two updates of the selected item's maths while playing
 
 
 class PlaygroundApp:
@@ -36,6 +38,7 @@ class PlaygroundApp:
         self.playground = playground
         self._task: asyncio.Task[None] | None = None
         self._own_action = False
+        self._explained_at = 0.0
         self.play = widgets.ToggleButton(
             value=False, description="play", icon="play", tooltip="play / pause"
         )
@@ -180,7 +183,7 @@ class PlaygroundApp:
 
     def _on_change(self, playground: Playground) -> None:
         structure = [len(names) for names in playground.unit_names()]
-        if structure != self._structure or playground.epoch == 0:
+        if structure != self._structure:
             self._rebuild_inspector()
         self.redraw()
         if not self._own_action and not self.playing:
@@ -196,7 +199,8 @@ class PlaygroundApp:
         self.picture.value = pg.picture(report)
         self.diagnostics.value = _diagnostics_table(report)
         self.point.max = len(pg.xs_train) - 1
-        self._explain()
+        if not self.playing or time.monotonic() - self._explained_at > EXPLAIN_EVERY:
+            self._explain()  # while playing at most once a second: it costs a full backward
 
     def _rebuild_inspector(self) -> None:
         pg = self.playground
@@ -235,6 +239,7 @@ class PlaygroundApp:
         if self.selected is None or self.selected == "ŷ":
             self.info.value = "" if self.selected is None else "<i>pick one of ŷ's weights</i>"
             return
+        self._explained_at = time.monotonic()
         try:
             inspection = self.playground.inspect(self.selected, point=int(self.point.value))
         except (ValueError, TypeError) as error:
