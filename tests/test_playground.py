@@ -129,8 +129,9 @@ def test_reset_restores_the_start_and_training_again_repeats_itself() -> None:
     pg.step(3)
     losses = list(pg.train_losses)
     assert pg.model.state_dict() != start
+    model = pg.model
     pg.reset()
-    assert pg.model.state_dict() == start
+    assert pg.model is model and pg.model.state_dict() == start  # the same network, restored
     assert (pg.epoch, pg.train_losses, pg.test_losses) == (0, [], [])
     assert (pg.xs_train, pg.ys_test) == data
     pg.step(3)

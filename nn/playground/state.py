@@ -171,7 +171,11 @@ class Playground:
     # ---- building ------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Back to the start: the data, the split, the initial weights and an empty history."""
+        """Back to the start: the data, the split, the initial weights and an empty history.
+
+        When the network's shape is unchanged, ``model`` stays the same object, its parameters
+        set back to their initial values; otherwise it is a new network.
+        """
         data = self.data
         if isinstance(data, str):
             self.dataset: DataSet = make_dataset(data, self.n_samples, self.noise, self.seed)
@@ -186,13 +190,15 @@ class Playground:
             self.dataset.xs, self.dataset.ys, self.test_fraction, self.seed
         )
         self.input_features = InputFeatures(self.features, self.dataset.dimension, self.degree)
-        self.model = PlaygroundNet(
-            self.input_features,
-            self.hidden,
-            self.activation,
-            dropout=self.dropout,
-            seed=self.seed,
+        fresh = PlaygroundNet(
+            self.input_features, self.hidden, self.activation, dropout=self.dropout, seed=self.seed
         )
+        old = self.__dict__.get("model")
+        if old is not None and old.architecture() == fresh.architecture():
+            old.load_state_dict(fresh.state_dict())  # the same network, back at its start
+            old.dropout = fresh.dropout
+        else:
+            self.model = fresh
         self.model.train()
         self._optimizer_object = self._make_optimizer()
         self._shuffle = random.Random(self.seed)  # as fit's random.Random(seed)
