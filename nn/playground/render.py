@@ -236,7 +236,7 @@ def _output_panel(playground: Playground, output: Grid, x: float, y: float, plan
                     f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{fill}" stroke="{edge}" '
                     f'stroke-width="1"/>'
                 )
-        caption = "output ŷ over the plane: train points white-edged, test black-edged"
+        caption = "ŷ over the plane · train: white edge · test: black edge"
     else:
         ys = list(playground.ys_train) + list(playground.ys_test)
         low, high = min(ys), max(ys)
@@ -257,7 +257,7 @@ def _output_panel(playground: Playground, output: Grid, x: float, y: float, plan
                 )
         points = _polyline(output.x1, output.values, box, y_range)
         parts.append(f'<polyline points="{points}" fill="none" stroke="#d62728" stroke-width="2"/>')
-        caption = "fitted curve ŷ(x): train points blue, test points white"
+        caption = "fitted curve ŷ(x) · train: blue · test: white"
     parts.append(
         f'<text x="{x}" y="{y + OUTPUT + 14}" font-size="10">{_escape(caption)}</text>'
     )
