@@ -78,6 +78,15 @@ def test_controls_set_the_playground() -> None:
     assert pg.task == "regression" and "fitted curve" in app.picture.value
 
 
+def test_own_data_keeps_its_noise_and_can_be_left_for_a_built_in_set() -> None:
+    xs = [[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
+    pg = Playground((xs, [1, 1, -1, -1]), hidden=[2], seed=0)
+    app = pg.app()
+    assert app._inputs["data"].value == "own" and app._inputs["noise"].disabled
+    app._inputs["data"].value = "xor"
+    assert pg.data == "xor" and not app._inputs["noise"].disabled
+
+
 def test_a_bad_control_value_shows_an_error_and_changes_nothing() -> None:
     pg = small()
     app = pg.app()

@@ -114,6 +114,7 @@ class PlaygroundApp:
         }
         for name, control in self._inputs.items():
             control.observe(self._setter(name), names="value")
+        self._inputs["noise"].disabled = not isinstance(pg.data, str)  # your data is as given
         column = [["data", "noise", "test_fraction", "features", "degree"],
                   ["hidden", "activation", "loss", "dropout"],
                   ["lr", "optimizer", "l2", "batch_size"]]
@@ -131,6 +132,7 @@ class PlaygroundApp:
                     self._say(f"hidden: write layer widths such as 8, 8 (got {change['new']!r})")
                     return
             self._act(lambda: setattr(self.playground, name, value))
+            self._inputs["noise"].disabled = not isinstance(self.playground.data, str)
 
         return set_value
 

@@ -68,6 +68,11 @@ class Playground:
         loss: "hinge" (default for classification), "bce", "mse" (default for regression).
         resolution: grid points per side of the pictures.
 
+    Attributes: ``model`` (an ``nn.MLP`` on the features), ``epoch``, ``train_losses`` and
+    ``test_losses`` (one entry per step), ``train_accuracies`` and ``test_accuracies`` (for
+    classes), ``xs_train``, ``xs_test``, ``ys_train``, ``ys_test`` (the split, labels ±1),
+    ``dataset``, ``extent`` (the box the pictures cover), ``input_features``.
+
     Changing ``lr``, ``optimizer``, ``l2``, ``dropout``, ``batch_size`` or ``loss`` (assign
     the attribute) applies from the next step and keeps the weights; changing the data, the
     network, the features or the seed rebuilds everything, as ``reset()`` does.
