@@ -69,6 +69,8 @@ def test_the_grid_point_at_x1_1_x2_minus_1_by_hand() -> None:
     # ŷ(1, -1) = 2 tanh(1 + 1) - tanh(0.5 - 2 + 0.5) + 0.25 = 2 tanh 2 + tanh 1 + 0.25
     grid = boundary_grid(tiny(), extent=(-1.0, 1.0, -1.0, 1.0), resolution=3)
     assert grid.values[0][2] == pytest.approx(2 * math.tanh(2) + math.tanh(1) + 0.25, rel=1e-12)
+    assert grid[0][2] == grid.values[0][2] and grid.shape == (3, 3) and len(grid) == 3
+    assert (np.asarray(grid) == grid.values).all()
 
 
 def test_unit_tiles_hold_each_hidden_units_activation() -> None:

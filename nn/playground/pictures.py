@@ -36,6 +36,20 @@ class Grid:
     x2: Any  # np.ndarray, or None on a line
     values: Any  # np.ndarray
 
+    # A Grid reads as its values: np.asarray(grid), grid[r][c], grid.shape, len(grid).
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        return self.values if dtype is None else self.values.astype(dtype)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.values[index]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.values.shape)
+
     def points(self) -> Any:
         """Every grid point as a row [x1, x2] (or [x1]), row by row."""
         import numpy as np
