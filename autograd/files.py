@@ -15,9 +15,11 @@ def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
     is removed and an existing file is left exactly as it was. The data is flushed to disk
     before the rename. An existing file keeps its permissions; a new one gets the usual
     ``0o666`` less the process umask (as ``open(path, "w")`` would give), never a private 0600.
-    Text is written as UTF-8. Returns the path written.
+    If ``path`` is a symbolic link, the file it points to is replaced and the link stays, as
+    ``open(path, "w")`` would do. Text is written as UTF-8. Returns ``path``.
     """
-    target = Path(path)
+    given = Path(path)
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
     payload = data.encode("utf-8") if isinstance(data, str) else data
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     # O_EXCL: never follow or reuse someone else's file; mode 0o666 is reduced by the umask
@@ -35,7 +37,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes | str) -> Path:
             os.unlink(temporary)
         raise
     _sync_directory(target.parent)
-    return target
+    return given
 
 
 def _sync_directory(directory: Path) -> None:

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+
+
+class _Block:
+    """One open ``no_grad()`` or ``enable_grad()`` block: what it sets, and what it is inside.
+
+    A context holds the innermost block it is in. Leaving a block marks it closed, which every
+    context that still holds it sees at once, even a context the block is left from elsewhere
+    (a generator suspended inside ``no_grad()`` and closed from another thread).
+    """
+
+    __slots__ = ("open", "outer", "recording")
+
+    def __init__(self, recording: bool, outer: _Block | None) -> None:
+        self.recording = recording
+        self.outer = outer
+        self.open = True
+
 
 # A ContextVar rather than a global flag: each thread and each asyncio task sees its own
 # setting, so one task's ``no_grad()`` never switches recording off in another.
-_recording: ContextVar[bool] = ContextVar("backprop_lab_recording", default=True)
+_innermost: ContextVar[_Block | None] = ContextVar("backprop_lab_grad_mode", default=None)
 
 # How many ``no_grad()`` blocks are open anywhere, in any thread or task. While it is 0 (the
 # usual case) every operation records, and the ContextVar need not be consulted: reading a
@@ -20,7 +38,12 @@ _count_lock = threading.Lock()
 
 def is_recording() -> bool:
     """True when operations on Values record the graph that ``backward()`` walks."""
-    return _open_no_grad_blocks[0] == 0 or _recording.get()
+    if _open_no_grad_blocks[0] == 0:
+        return True
+    block = _innermost.get()
+    while block is not None and not block.open:  # left from another context
+        block = block.outer
+    return block is None or block.recording
 
 
 @contextmanager
@@ -34,13 +57,13 @@ def no_grad() -> Iterator[None]:
     """
     with _count_lock:
         _open_no_grad_blocks[0] += 1
-    token = _recording.set(False)
+    block, token = _enter(recording=False)
     try:
         yield
     finally:
-        _recording.reset(token)
-        with _count_lock:
+        with _count_lock:  # first, so that nothing below can leave the block counted
             _open_no_grad_blocks[0] -= 1
+        _leave(block, token)
 
 
 @contextmanager
@@ -49,8 +72,25 @@ def enable_grad() -> Iterator[None]:
 
     ``autograd.grad`` uses it: a derivative is computed the same way wherever it is asked for.
     """
-    token = _recording.set(True)
+    block, token = _enter(recording=True)
     try:
         yield
     finally:
-        _recording.reset(token)
+        _leave(block, token)
+
+
+def _enter(recording: bool) -> tuple[_Block, Token[_Block | None]]:
+    block = _Block(recording, _innermost.get())
+    return block, _innermost.set(block)
+
+
+def _leave(block: _Block, token: Token[_Block | None]) -> None:
+    """Close ``block``, and restore the context's previous block where that is possible.
+
+    Left from another context (a thread that closes a generator suspended inside the block),
+    ``reset`` refuses the token; the block is closed all the same, so the context it was
+    opened in goes back to the block outside it.
+    """
+    block.open = False
+    with contextlib.suppress(ValueError):  # "<Token ...> was created in a different Context"
+        _innermost.reset(token)

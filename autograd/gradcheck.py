@@ -8,7 +8,7 @@ from typing import Any
 
 from .functional import gradients
 from .grad_mode import no_grad
-from .value import Value, as_float
+from .value import Value, as_float, is_real_number
 
 
 class GradcheckError(AssertionError):
@@ -19,6 +19,7 @@ def numerical_gradient(
     f: Callable[..., Any], inputs: list[float], index: int, eps: float = 1e-6
 ) -> float:
     """Central difference (f(x + eps) - f(x - eps)) / 2 eps in input ``index``."""
+    _check_tolerance("numerical_gradient", "eps", eps, positive=True)
     if not -len(inputs) <= index < len(inputs):
         raise IndexError(
             f"numerical_gradient: index {index} is out of range for {len(inputs)} input(s)"
@@ -29,6 +30,15 @@ def numerical_gradient(
             return float(f(*shifted))
 
     return (f_at(eps) - f_at(-eps)) / (2.0 * eps)
+
+
+def _check_tolerance(where: str, name: str, value: object, *, positive: bool) -> None:
+    """``eps`` must be a finite number > 0; ``atol`` and ``rtol`` finite numbers >= 0."""
+    rule = "positive and finite" if positive else "finite and >= 0"
+    if not is_real_number(value) or not math.isfinite(value):  # type: ignore[arg-type]
+        raise ValueError(f"{where}: {name} must be {rule}, got {value!r}")
+    if value < 0 or (positive and value == 0):  # type: ignore[operator]
+        raise ValueError(f"{where}: {name} must be {rule}, got {value!r}")
 
 
 def gradcheck(
@@ -51,8 +61,9 @@ def gradcheck(
     """
     if not inputs:
         raise ValueError("gradcheck: give at least one input")
-    if not eps > 0:
-        raise ValueError(f"gradcheck: eps must be positive, got {eps!r}")
+    _check_tolerance("gradcheck", "eps", eps, positive=True)
+    _check_tolerance("gradcheck", "atol", atol, positive=False)
+    _check_tolerance("gradcheck", "rtol", rtol, positive=False)
     points = [float(x) if isinstance(x, Value) else as_float(x, "gradcheck") for x in inputs]
     leaves = [Value(x) for x in points]
     out = f(*leaves)

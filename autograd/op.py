@@ -19,11 +19,34 @@ Scalar = Any
 
 @dataclass(frozen=True, slots=True)
 class Op:
-    """One operation: its symbol in pictures, its name in error messages, its derivative rule."""
+    """One operation: its symbol in pictures, its name in error messages, its derivative rule.
+
+    Each op is made once, when its module is imported; a copied or unpickled graph refers to
+    that same op again (``copy.deepcopy`` and ``pickle`` work on any graph).
+    """
 
     symbol: str
     name: str
     derivatives: Callable[..., tuple[Scalar, ...]]
+
+    def __post_init__(self) -> None:
+        # A rule written in a class body as a @staticmethod is stored as the plain function,
+        # which pickle finds again by its qualified name (Value._mul_derivatives).
+        if isinstance(self.derivatives, staticmethod):
+            object.__setattr__(self, "derivatives", self.derivatives.__func__)
+        _OPS.setdefault((self.symbol, self.name, self.derivatives), self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _shared_op, (self.symbol, self.name, self.derivatives)
+
+
+# Every Op made so far, so that unpickling gives back the very same object.
+_OPS: dict[tuple[str, str, Callable[..., Any]], Op] = {}
+
+
+def _shared_op(symbol: str, name: str, derivatives: Callable[..., Any]) -> Op:
+    """The Op with these fields: the one already made, else a new one."""
+    return _OPS.get((symbol, name, derivatives)) or Op(symbol, name, derivatives)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ def _as_values(operands: Iterable[Operand], where: str) -> tuple[Value, ...]:
         if isinstance(item, Value):
             values.append(item)
         elif is_real_number(item):
-            values.append(_constant(item))
+            values.append(_constant(item, where))
         else:
             raise TypeError(
                 f"{where}: expected Values or real numbers, got {type(item).__name__} {item!r}"

@@ -6,9 +6,9 @@ import math
 import numbers
 from typing import Any, Union
 
-from . import backprop
+from . import backprop, pickling
 from . import op as rules
-from .grad_mode import _open_no_grad_blocks, _recording
+from .grad_mode import _open_no_grad_blocks, is_recording
 from .op import Op, PowerOf
 
 # What may stand on the other side of an operator: a Value or a real number.
@@ -28,8 +28,26 @@ def as_float(x: object, where: str) -> float:
     if type(x) is float:
         return x
     if is_real_number(x):
-        return float(x)  # type: ignore[arg-type]
+        try:
+            return float(x)  # type: ignore[arg-type]
+        except OverflowError:
+            raise OverflowError(
+                f"{where}: {describe_number(x)} is too large for a float (at most about 1.8e308)"
+            ) from None
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
+
+
+def describe_number(x: object) -> str:
+    """``x`` for an error message, short even for an int of thousands of digits."""
+    if isinstance(x, int) and abs(x) >= 10**30:
+        digits = int(abs(x).bit_length() * math.log10(2)) + 1
+        sign = "-" if x < 0 else ""
+        return f"an int of about {digits} digits ({sign}1e{digits - 1})"
+    try:
+        text = repr(x)
+    except ValueError:  # an int too long for repr
+        text = type(x).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _domain_error(error: Exception, name: str, *operands: float) -> Exception:
@@ -103,6 +121,13 @@ class Value:
             parts.append(f"op={self._op.symbol!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
+    # pickle and copy.deepcopy: iterative, so a graph of any depth can be saved and copied
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        return pickling.reduce_node(self)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        pickling.set_state(self, state)
+
     def backward(self, grad: float = 1.0, create_graph: bool = False) -> None:
         """Fill in ``.grad`` of every node this Value depends on, by the chain rule.
 
@@ -132,11 +157,11 @@ class Value:
         if not isinstance(other, Value):
             if not is_real_number(other):
                 return NotImplemented
-            other = _constant(other)
+            other = _constant(other, "add")
         return _result(self.data + other.data, (self, other), Value._ADD)
 
     def __radd__(self, other: Operand) -> Value:
-        return _constant(other) + self if is_real_number(other) else NotImplemented
+        return _constant(other, "add") + self if is_real_number(other) else NotImplemented
 
     @staticmethod
     def _add_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
@@ -151,11 +176,11 @@ class Value:
         if not isinstance(other, Value):
             if not is_real_number(other):
                 return NotImplemented
-            other = _constant(other)
+            other = _constant(other, "sub")
         return _result(self.data - other.data, (self, other), Value._SUB)
 
     def __rsub__(self, other: Operand) -> Value:
-        return _constant(other) - self if is_real_number(other) else NotImplemented
+        return _constant(other, "sub") - self if is_real_number(other) else NotImplemented
 
     @staticmethod
     def _sub_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
@@ -170,11 +195,11 @@ class Value:
         if not isinstance(other, Value):
             if not is_real_number(other):
                 return NotImplemented
-            other = _constant(other)
+            other = _constant(other, "mul")
         return _result(self.data * other.data, (self, other), Value._MUL)
 
     def __rmul__(self, other: Operand) -> Value:
-        return _constant(other) * self if is_real_number(other) else NotImplemented
+        return _constant(other, "mul") * self if is_real_number(other) else NotImplemented
 
     @staticmethod
     def _mul_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
@@ -189,7 +214,7 @@ class Value:
         if not isinstance(other, Value):
             if not is_real_number(other):
                 return NotImplemented
-            other = _constant(other)
+            other = _constant(other, "div")
         try:
             data = self.data / other.data
         except ZeroDivisionError as error:
@@ -197,7 +222,7 @@ class Value:
         return _result(data, (self, other), Value._DIV)
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return _constant(other) / self if is_real_number(other) else NotImplemented
+        return _constant(other, "div") / self if is_real_number(other) else NotImplemented
 
     @staticmethod
     def _div_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
@@ -222,7 +247,7 @@ class Value:
             return _result(data, (self, exponent), Value._POW)
         if not is_real_number(exponent):
             return NotImplemented
-        n = float(exponent)
+        n = as_float(exponent, "pow")
         try:
             data = math.pow(self.data, n)
         except (ValueError, OverflowError) as error:
@@ -230,7 +255,7 @@ class Value:
         return _result(data, (self,), _power_of(n))  # derivative: PowerOf.derivatives
 
     def __rpow__(self, base: Operand) -> Value:
-        return _constant(base) ** self if is_real_number(base) else NotImplemented
+        return _constant(base, "pow") ** self if is_real_number(base) else NotImplemented
 
     @staticmethod
     def _pow_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
@@ -416,7 +441,7 @@ def _result(data: float, inputs: tuple[Value, ...], op: Any) -> Value:
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if _open_no_grad_blocks[0] == 0 or _recording.get():
+    if _open_no_grad_blocks[0] == 0 or is_recording():
         out.inputs = inputs
         out._op = op
     else:
@@ -425,10 +450,13 @@ def _result(data: float, inputs: tuple[Value, ...], op: Any) -> Value:
     return out
 
 
-def _constant(number: Operand) -> Value:
-    """A number that stands on one side of an operator, as a leaf of the graph."""
+def _constant(number: Operand, where: str = "Value") -> Value:
+    """A number that stands on one side of an operator, as a leaf of the graph.
+
+    ``where`` (the op's name) is named if the number is too large for a float.
+    """
     out: Value = _new(Value)
-    out.data = float(number)
+    out.data = number if type(number) is float else as_float(number, where)
     out.grad = 0.0
     out.label = ""
     out.inputs = ()

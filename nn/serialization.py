@@ -10,9 +10,10 @@ A file looks like this (floats are written with ``repr``, so they read back bit 
     }
 
 Loading checks the whole file before touching the model: a file from another architecture,
-a truncated or malformed file, a file that is not UTF-8 text, a value of the wrong type, or
-NaN/Infinity raises ``ModelFileError`` (a ValueError naming the file and the problem) and
-changes nothing.
+a truncated or malformed file, a file that is not UTF-8 text, a value of the wrong type,
+NaN/Infinity, a key this format does not have, nesting too deep or a number too long to read,
+or a file larger than ``MAX_FILE_BYTES`` raises ``ModelFileError`` (a ValueError naming the
+file and the problem) and changes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ from .errors import StateDictError
 
 FORMAT = "backprop-lab model"
 VERSION = 1
+KEYS = ("format", "version", "architecture", "parameters")  # a file has these, and no others
+# The largest file ``load`` reads. A model of 100,000 parameters (far more than a scalar engine
+# trains) takes about 6 MB; reading stops here, before a huge file fills the memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 class Model(Protocol):
@@ -78,7 +83,12 @@ def load(model: Model, path: str | PathLike[str]) -> None:
     """
     path = os.fspath(path)
     with open(path, "rb") as file:
-        raw = file.read()
+        raw = file.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ModelFileError(
+            f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the most a model file may "
+            f"be (nn.serialization.MAX_FILE_BYTES); not read"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -89,6 +99,12 @@ def load(model: Model, path: str | PathLike[str]) -> None:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ModelFileError(f"{path}: not a complete JSON model file ({error})") from None
+    except RecursionError:
+        raise ModelFileError(f"{path}: not a model file (JSON nested too deeply)") from None
+    except ValueError as error:  # an integer of thousands of digits
+        raise ModelFileError(
+            f"{path}: not a model file (a number cannot be read: {error})"
+        ) from None
     parameters = _check_document(document, model, path)
     # load_state_dict checks every name and value (type, NaN/Infinity) before assigning any.
     try:
@@ -101,6 +117,11 @@ def _check_document(document: Any, model: Model, path: str) -> dict[str, Any]:
     """The ``parameters`` of a well-formed file made by ``model``'s architecture."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ModelFileError(f"{path}: not a backprop-lab model file (no \"format\": {FORMAT!r})")
+    unknown = [key for key in document if key not in KEYS]
+    if unknown:
+        raise ModelFileError(
+            f"{path}: unknown key {unknown[0]!r} in a model file (it has only {', '.join(KEYS)})"
+        )
     version = document.get("version")
     if type(version) is not int or version != VERSION:
         raise ModelFileError(

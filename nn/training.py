@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import autograd
 from autograd import Value
 from autograd.value import is_real_number
-from optim import SGD, Optimizer, Schedule
+from optim import SGD, NonFiniteStep, Optimizer, Schedule
 from optim.checks import whole_number
 from optim.optimizer import check_lr
 
@@ -230,7 +230,10 @@ def fit(
                 optimizer.zero_grad()
                 objective.backward()
                 _check_gradients(optimizer, epoch, epochs, value, history)
-                optimizer.step()
+                try:
+                    optimizer.step()
+                except NonFiniteStep as error:  # refused as a whole: nothing changed
+                    raise _diverged(epoch, epochs, value, str(error), history) from error
                 batch_losses.append(value)
                 if hits is not None:
                     correct += hits(predictions, targets)

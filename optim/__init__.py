@@ -8,9 +8,18 @@ Each takes ``model.parameters()`` and is used the same way::
 """
 
 from .adam import Adam
-from .optimizer import Optimizer
+from .optimizer import NonFiniteStep, Optimizer
 from .rmsprop import RMSProp
 from .schedules import LinearDecay, Schedule, StepDecay
 from .sgd import SGD
 
-__all__ = ["SGD", "Adam", "LinearDecay", "Optimizer", "RMSProp", "Schedule", "StepDecay"]
+__all__ = [
+    "SGD",
+    "Adam",
+    "LinearDecay",
+    "NonFiniteStep",
+    "Optimizer",
+    "RMSProp",
+    "Schedule",
+    "StepDecay",
+]

@@ -19,6 +19,9 @@ from .optimizer import (
     state_error,
 )
 
+# The most steps a saved k may count: beyond 2**53 a float cannot count steps one by one.
+MAX_STEPS = 2**53
+
 
 class Adam(Optimizer):
     """Adam, as on the lecture's slide "Adaptive Step Size: ADAM".
@@ -118,8 +121,8 @@ class Adam(Optimizer):
         check_mean_of_squares(state, where)
         for index, entry in state.items():
             k = entry.get("k", 0.0)
-            if not float(k).is_integer() or k < 0:
-                raise state_error(where, index, "k", k, "a whole number >= 0")
+            if not float(k).is_integer() or not 0 <= k <= MAX_STEPS:
+                raise state_error(where, index, "k", k, f"a whole number >= 0 and <= {MAX_STEPS}")
             if entry:
                 entry["k"] = int(k)
         return state

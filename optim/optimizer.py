@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from autograd import Value
 from autograd.value import as_float, is_real_number
+
+
+class NonFiniteStep(ValueError, ArithmeticError):
+    """A step would have made a parameter or a state entry NaN or infinite; nothing changed.
+
+    A ValueError, as every refused step is, and an ArithmeticError, as an overflow is.
+    """
+
 
 # A hyper-parameter is a real number (lr, gamma, eps, momentum) or a flag (maximize).
 Hyperparameter = float | bool
@@ -33,7 +42,10 @@ class Optimizer:
     records no graph. A gradient that is NaN or infinite is refused: ``step()`` raises
     ValueError naming the parameter and changes no parameter and no state. (PyTorch would let
     the NaN spread into every parameter; here the last good parameters stay.) Every update is
-    computed before any is applied, so a step that fails for one parameter changes none.
+    computed before any is applied, so a step that fails for one parameter changes none. A
+    step that would make any parameter or any state entry NaN or infinite (a learning rate of
+    1e308, a gradient of 1e200 squared into s) is refused as a whole with ``NonFiniteStep``
+    (a ValueError), and nothing changes.
 
     Hyper-parameters and state entries may be given as NumPy scalars; they are stored as
     Python floats, so ``json.dumps(optimizer.state_dict())`` always works.
@@ -97,6 +109,7 @@ class Optimizer:
                     f"{type(self).__name__}.step: the update of parameter {index}{_label(theta)} "
                     f"failed ({error}); no parameter was changed"
                 ) from error
+            _check_finite_update(self, index, theta, *updates[-1])
         for index, (theta, (new_theta, new_state)) in enumerate(
             zip(self.params, updates, strict=True)
         ):
@@ -137,9 +150,15 @@ class Optimizer:
         where = f"{name}.load_state_dict"
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"{where}: expected a dict, got {type(state_dict).__name__}")
-        missing = {"optimizer", "num_parameters", "hyperparameters", "state"} - set(state_dict)
+        keys = {"optimizer", "num_parameters", "hyperparameters", "state"}
+        missing = keys - set(state_dict)
         if missing:
             raise ValueError(f"{where}: missing keys {sorted(missing)}")
+        unknown = [key for key in state_dict if key not in keys]
+        if unknown:
+            raise ValueError(
+                f"{where}: unknown key {unknown[0]!r} (a state has only {', '.join(sorted(keys))})"
+            )
         if state_dict["optimizer"] != name:
             saved_for = state_dict["optimizer"]
             raise ValueError(f"{where}: this state is for {saved_for!r}, not {name!r}")
@@ -167,14 +186,24 @@ class Optimizer:
         self.state = state
 
     def _checked_state(self, saved: Any, where: str) -> dict[int, dict[str, float]]:
-        """The saved per-parameter state as {position: {name: float}}, or ValueError."""
+        """The saved per-parameter state as {position: {name: float}}, or ValueError.
+
+        It must have the shape ``state_dict`` writes: one entry for every parameter position
+        (keyed by the int or its decimal string, each position once), each entry either empty
+        (a parameter not stepped yet) or holding exactly the optimizer's ``state_names``.
+        """
         if not isinstance(saved, Mapping):
             raise ValueError(f"{where}: 'state' must be a dict, got {type(saved).__name__}")
-        state: dict[int, dict[str, float]] = {i: {} for i in range(len(self.params))}
+        state: dict[int, dict[str, float]] = {}
         for key, entry in saved.items():
             index = _position(key)
-            if index not in state:
-                raise ValueError(f"{where}: state key {key!r} is not a parameter position")
+            if index is None or not 0 <= index < len(self.params):
+                raise ValueError(
+                    f"{where}: state key {key!r} is not a parameter position (0 to "
+                    f"{len(self.params) - 1}, as an int or its decimal string)"
+                )
+            if index in state:
+                raise ValueError(f"{where}: parameter position {index} is given twice")
             if not isinstance(entry, Mapping):
                 raise ValueError(f"{where}: state {key!r} must be a dict, got {entry!r}")
             if entry and set(entry) != set(self.state_names):
@@ -186,11 +215,37 @@ class Optimizer:
                 entry_name: _finite_entry(value, where, index, entry_name)
                 for entry_name, value in entry.items()
             }
-        return state
+        missing = [index for index in range(len(self.params)) if index not in state]
+        if missing:
+            raise ValueError(
+                f"{where}: the state has no entry for parameter position {missing[0]} (state_dict "
+                f"writes one for every parameter, {{}} before its first step)"
+            )
+        return dict(sorted(state.items()))
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{key}={value!r}" for key, value in self.hyperparameters().items())
         return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
+
+
+def _check_finite_update(
+    optimizer: Optimizer, index: int, p: Value, theta: float, state: Mapping[str, float]
+) -> None:
+    """Refuse an update that would leave parameter ``index`` or its state non-finite."""
+    name = type(optimizer).__name__
+    if not math.isfinite(theta):
+        raise NonFiniteStep(
+            f"{name}.step: the step would make parameter {index}{_label(p)} {theta!r} (from "
+            f"{p.data!r} with gradient {float(p.grad)!r}); no parameter was changed; lower "
+            f"the learning rate (lr={optimizer.lr!r})"
+        )
+    for entry, value in state.items():
+        if not math.isfinite(value):
+            raise NonFiniteStep(
+                f"{name}.step: the step would make state entry {entry!r} of parameter {index}"
+                f"{_label(p)} {value!r} (gradient {float(p.grad)!r}); no parameter was changed; "
+                f"scale the loss or clip the gradients"
+            )
 
 
 # ---- checks shared by the optimizers ----------------------------------------------------------
@@ -237,10 +292,14 @@ def _is_unordered_view(params: object) -> bool:
 
 
 def _position(key: object) -> int | None:
-    """A state key as a parameter position: 3 or "3" (after a JSON round trip), else None."""
+    """A state key as a parameter position: 3 or "3" (after a JSON round trip), else None.
+
+    A string must be written as ``json.dumps`` writes an int: ASCII digits, no sign, no
+    leading zero, no spaces (``"١"``, ``"01"`` and ``" 1"`` are not positions).
+    """
     if isinstance(key, numbers.Integral) and not isinstance(key, bool):
         return int(key)
-    if isinstance(key, str) and key.isdigit():
+    if isinstance(key, str) and re.fullmatch(r"0|[1-9][0-9]*", key):
         return int(key)
     return None
 

@@ -21,6 +21,7 @@ CORE = {
     "autograd.grad_mode",
     "autograd.gradcheck",
     "autograd.op",
+    "autograd.pickling",
     "autograd.reductions",
     "autograd.value",
 }

@@ -207,3 +207,15 @@ def test_demo_through_nn_and_optim_follows_micrograds_losses() -> None:
     assert ours.losses == pytest.approx(theirs.losses, rel=1e-9)
     assert len(set(ours.losses)) == 3  # training changed the loss
     assert ours.final_accuracy == theirs.final_accuracy
+
+
+def test_the_chain_rule_benchmark_runs_and_reports_a_ratio_per_size(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks.chain_rule_text import QUICK_SIZES
+    from benchmarks.chain_rule_text import main as chain_rule_main
+
+    assert chain_rule_main(["--quick"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")][1:]
+    assert [row.split(" | ")[0].lstrip("| ") for row in rows] == [f"{n:,}" for n in QUICK_SIZES]
+    assert all(row.rstrip(" |").endswith("x") for row in rows)

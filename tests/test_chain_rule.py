@@ -173,3 +173,17 @@ def test_explain_step_writes_the_steps_arithmetic() -> None:
 def test_autograd_chain_rule_is_the_function() -> None:
     assert callable(autograd.chain_rule)
     assert autograd.chain_rule is chain_rule
+
+
+def test_a_chain_of_a_hundred_thousand_nodes_is_written_out() -> None:
+    """One path of 10^5 factors (quadratic work before: minutes; linear now: seconds)."""
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    rule = chain_rule(y, x)
+    (path,) = rule.paths
+    assert len(path) == 100_000
+    assert path[0].node is y and path[-1].input is x
+    assert all(factor.local_derivative == 1.0 for factor in path)
+    assert rule.total == 1.0  # d(x * 1 * ... * 1)/dx = 1, by hand

@@ -312,3 +312,64 @@ def test_intermediate_nodes_are_named_by_their_formula(capsys: pytest.CaptureFix
     assert line.startswith("∂f/∂w1 = ∂f/∂(w1*x1 + b) · ∂(w1*x1 + b)/∂(w1*x1) · ∂(w1*x1)/∂w1 = ")
     expected = (1 - math.tanh(1.0) ** 2) * 2
     assert float(line.rsplit("= ", 1)[1]) == pytest.approx(expected, rel=1e-3)
+
+
+# ---- bounded work ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("terms", [201, 2000, 5000])
+def test_a_long_sum_is_refused_early_with_one_message(
+    terms: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "sum.svg"
+    expression = " + ".join(["x"] * terms)
+    for argv in (["graph", expression, "x=1"], ["graph", expression, "x=1", "-o", str(output)]):
+        status, out, err = run(argv, capsys)
+        assert (status, out) == (2, "")
+        assert err == (
+            f"backprop-lab: error: the expression has {terms:,} names and numbers, more than "
+            f"the 200 the command line takes (it prints the chain rule for every input and "
+            f"draws every node); write fewer terms, or build the graph in Python, where "
+            f"autograd.sum and autograd.dot make a long sum one node\n"
+        )
+    assert not output.exists()
+
+
+def test_the_largest_sum_allowed_still_prints_its_chain_rule(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run(["graph", " + ".join(["x"] * 200), "x=1"], capsys)
+    assert (status, err) == (0, "")
+    assert out.splitlines()[-1].strip() == "= 200"
+
+
+def test_a_graph_too_slow_for_graphviz_is_refused_with_what_to_do_instead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expression = " + ".join(["x"] * 200)  # 201 values, but each term's edge from x is long
+    status, out, err = run(["graph", expression, "x=1", "-o", str(tmp_path / "x.svg")], capsys)
+    assert (status, out) == (2, "")
+    assert "39,999 edge pieces" in err and "more than max_edges=2,000" in err
+    assert "write the DOT text instead" in err and "autograd.sum" in err
+    assert list(tmp_path.iterdir()) == []
+    status, out, err = run(["graph", expression, "x=1", "-o", str(tmp_path / "x.dot")], capsys)
+    assert (status, err) == (0, "")
+    assert (tmp_path / "x.dot").read_text().count("->") == 199 * 3  # 199 additions
+
+
+def test_graphviz_stopped_at_its_time_limit_exits_1_with_its_advice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import autograd.viz.draw as draw_module
+    from autograd.viz import GraphvizTimeout
+
+    def too_slow(*args: object, **kwargs: object) -> bytes:
+        raise GraphvizTimeout("render: Graphviz took more than 60 s; write the DOT text instead")
+
+    monkeypatch.setattr(draw_module, "run_dot", too_slow)
+    output = tmp_path / "neuron.svg"
+    status, out, err = run(["graph", *NEURON, "-o", str(output)], capsys)
+    assert (status, out) == (1, "")
+    assert err == (
+        "backprop-lab: error: render: Graphviz took more than 60 s; write the DOT text instead\n"
+    )
+    assert not output.exists()

@@ -467,3 +467,77 @@ def test_parameter_root_is_coloured_as_the_output() -> None:
     w = Parameter(1.0, label="w")
     nodes, _ = parse_dot(draw_graph(w).source)
     assert nodes["v0"]["fillcolor"] == OUTPUT_FILL
+
+
+# ---- hostile labels and bounded work -------------------------------------------------------------
+
+def svg_text(path: Path) -> str:
+    return "".join(ElementTree.parse(path).getroot().itertext())
+
+
+def test_a_nul_in_a_label_is_a_clear_error_before_graphviz_runs() -> None:
+    a = Value(1.0, label="a\0b")
+    with pytest.raises(ValueError) as caught:
+        draw_graph(a * 2)
+    assert str(caught.value).startswith("draw_graph: the label 'a\\x00b' contains a NUL")
+
+
+def test_entities_backslash_escapes_and_line_breaks_in_labels_show_as_written(
+    tmp_path: Path,
+) -> None:
+    a = Value(1.0, label="&lt;b&gt; &#65; \\n \\N")
+    b = Value(2.0, label="two\nlines")
+    path = render(draw_graph(a * b), tmp_path / "odd.svg")
+    text = svg_text(path)
+    assert "&lt;b&gt; &#65; \\n \\N" in text
+    assert "two" in text and "lines" in text and "twolines" not in text
+
+
+def test_control_characters_show_as_their_symbols(tmp_path: Path) -> None:
+    a = Value(1.0, label="tab\there\x01")
+    path = render(draw_graph(a.exp()), tmp_path / "odd.svg")  # well-formed XML, or this fails
+    assert "tab\u2409here\u2401" in svg_text(path)
+
+
+def test_a_value_used_along_a_long_chain_is_refused_before_graphviz(tmp_path: Path) -> None:
+    x = Value(1.0, label="x")
+    total = x
+    for _ in range(199):
+        total = total + x  # 200 values, but x's 199 edges cross up to 400 ranks
+    with pytest.raises(ValueError) as caught:
+        draw_graph(total)
+    message = str(caught.value)
+    # By hand: with n = 200 terms, the k-th addition from x's end sits 2k - 1 ranks from x:
+    # x's edges take (n - 1)^2 + 1 pieces, the chain 2n - 3 more; n^2 - 1 in all.
+    assert message.startswith("draw_graph: the graph has 39,999 edge pieces")
+    assert "more than max_edges=2,000" in message
+    assert "DOT text" in message and "autograd.sum" in message
+    assert "max_edges=" in message
+    # the same number of values as separate inputs is cheap to lay out, and allowed
+    xs = [Value(1.0, label=f"x{i}") for i in range(200)]
+    separate = xs[0]
+    for xi in xs[1:]:
+        separate = separate + xi
+    assert draw_graph(separate).source.count("->") == 199 * 3
+
+
+def test_bad_max_edges_is_named() -> None:
+    with pytest.raises(ValueError, match="draw_graph: max_edges must be a positive int, got 0"):
+        draw_graph(house_price().loss, max_edges=0)
+
+
+def test_graphviz_is_stopped_at_its_time_limit_and_nothing_is_written(tmp_path: Path) -> None:
+    x = Value(1.0, label="x")
+    total = x
+    for _ in range(149):
+        total = total + x
+    slow = draw_graph(total, max_edges=10**6)  # minutes of work for dot
+    existing = tmp_path / "slow.svg"
+    existing.write_text("the old picture")
+    with pytest.raises(autograd.viz.GraphvizTimeout) as caught:
+        render(slow, existing, timeout=0.5)
+    message = str(caught.value)
+    assert message.startswith("render: Graphviz took more than 0.5 s")
+    assert "write the DOT text instead" in message
+    assert existing.read_text() == "the old picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["slow.svg"]

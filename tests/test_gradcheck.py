@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from autograd import GradcheckError, Value, gradcheck
+from autograd import GradcheckError, Value, gradcheck, numerical_gradient
 from autograd.op import Op
 
 
@@ -68,3 +70,25 @@ def test_gradcheck_uses_the_relative_tolerance_for_large_gradients() -> None:
     # more than atol from rounding alone, and far less than rtol * |numeric|
     assert 10 * math.exp(20.0) > 1e9
     assert gradcheck(lambda x: (10 * x).exp(), 2.0)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "bad", "message"),
+    [
+        ("eps", math.inf, "gradcheck: eps must be positive and finite, got inf"),
+        ("eps", math.nan, "gradcheck: eps must be positive and finite, got nan"),
+        ("eps", "1e-6", "gradcheck: eps must be positive and finite, got '1e-6'"),
+        ("atol", -1, "gradcheck: atol must be finite and >= 0, got -1"),
+        ("atol", math.inf, "gradcheck: atol must be finite and >= 0, got inf"),
+        ("rtol", -0.1, "gradcheck: rtol must be finite and >= 0, got -0.1"),
+        ("rtol", math.nan, "gradcheck: rtol must be finite and >= 0, got nan"),
+    ],
+)
+def test_gradcheck_names_a_tolerance_that_could_never_check_anything(
+    keyword: str, bad: object, message: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        gradcheck(lambda x: x * x, 1.0, **{keyword: bad})  # type: ignore[arg-type]
+    assert str(caught.value) == message
+    with pytest.raises(ValueError, match="numerical_gradient: eps must be positive and finite"):
+        numerical_gradient(lambda x: x * x, [1.0], 0, eps=math.inf)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
 
 import pytest
 
@@ -90,3 +91,75 @@ def test_enable_grad_records_inside_no_grad() -> None:
             assert is_recording()
             assert (x * 2.0).inputs[0] is x
         assert (x * 2.0).is_leaf
+
+
+def test_a_generator_inside_no_grad_closed_from_another_thread_does_not_stick() -> None:
+    from autograd.grad_mode import _open_no_grad_blocks
+
+    def numbers() -> Iterator[int]:
+        with no_grad():
+            yield 1
+            yield 2
+
+    suspended: list[Iterator[int]] = []
+
+    def start() -> None:  # in a thread of its own, so its context dies with it
+        generator = numbers()
+        next(generator)
+        suspended.append(generator)
+
+    opened = threading.Thread(target=start)
+    opened.start()
+    opened.join()
+    assert _open_no_grad_blocks[0] == 1
+    errors: list[BaseException] = []
+
+    def close() -> None:
+        try:
+            suspended[0].close()  # type: ignore[attr-defined]
+        except BaseException as error:
+            errors.append(error)
+
+    closer = threading.Thread(target=close)
+    closer.start()
+    closer.join()
+    assert errors == []
+    assert _open_no_grad_blocks[0] == 0
+    assert is_recording()
+    x = Value(2.0)
+    assert (x * x).inputs == (x, x)
+
+
+def test_the_thread_a_closed_generator_was_suspended_in_records_again() -> None:
+    def numbers() -> Iterator[int]:
+        with no_grad():
+            yield 1
+            yield 2
+
+    generator = numbers()
+    next(generator)  # this thread is now inside the generator's no_grad() block
+    assert not is_recording()
+    closer = threading.Thread(target=generator.close)
+    closer.start()
+    closer.join()
+    assert is_recording()
+    # While another thread is inside no_grad(), this thread's own setting is read: it must
+    # be the one from before the generator's block, not the block left from elsewhere.
+    inside, finish = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with no_grad():
+            inside.set()
+            finish.wait()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    inside.wait()
+    try:
+        assert is_recording()
+        x = Value(2.0)
+        assert (x * x).inputs == (x, x)
+    finally:
+        finish.set()
+        holder.join()
+    assert is_recording()

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Parameter, Value
-from optim import SGD, Adam, Optimizer, RMSProp
+from optim import SGD, Adam, NonFiniteStep, Optimizer, RMSProp
 
 # ---- a two-parameter problem with a gradient we know by hand ---------------------------------
 # f(θ) = ½ θᵀ A θ − bᵀ θ, so ∇f(θ) = A θ − b (A symmetric).
@@ -465,3 +465,99 @@ def test_numpy_numbers_are_stored_as_floats_so_the_state_saves_as_json() -> None
     assert reloaded["state"]["1"]["k"] == 2
     assert all(type(value) is float for value in other.hyperparameters().values()
                if not isinstance(value, bool))
+
+
+# ---- a step that would leave a non-finite parameter or state is refused ----------------------
+
+ALL_OPTIMIZERS = [
+    lambda p: SGD(p, lr=0.1),
+    lambda p: SGD(p, lr=0.1, momentum=0.9),
+    lambda p: RMSProp(p, lr=0.1),
+    lambda p: Adam(p, lr=0.1),
+]
+OPTIMIZER_IDS = ["SGD", "SGD momentum", "RMSProp", "Adam"]
+
+
+def step_with_gradients(optimizer: Optimizer, theta: list[Value], grads: list[float]) -> None:
+    for p, g in zip(theta, grads, strict=True):
+        p.grad = g
+    optimizer.step()
+
+
+@pytest.mark.parametrize("make", ALL_OPTIMIZERS, ids=OPTIMIZER_IDS)
+def test_a_step_to_an_infinite_parameter_is_refused_whole(make: object) -> None:
+    theta = make_parameters()
+    optimizer = make(theta)  # type: ignore[operator]
+    run(optimizer, theta, steps=2)
+    optimizer.lr = 1e308
+    theta[1].data = -1.5e308
+    before, state_before = data(theta), json.dumps(optimizer.state_dict())
+    # parameter 0 would move by a finite amount, parameter 1 past -1.8e308 to -inf: neither moves
+    with pytest.raises(NonFiniteStep, match=r"parameter 1 \('theta2'\) -inf .*no parameter was"):
+        step_with_gradients(optimizer, theta, [1e-310, 10.0])
+    assert issubclass(NonFiniteStep, ValueError) and issubclass(NonFiniteStep, ArithmeticError)
+    assert data(theta) == before
+    assert json.dumps(optimizer.state_dict()) == state_before
+
+
+@pytest.mark.parametrize("make", ALL_OPTIMIZERS[2:], ids=OPTIMIZER_IDS[2:])
+def test_a_gradient_whose_square_overflows_s_is_refused(make: object) -> None:
+    theta = make_parameters()
+    optimizer = make(theta)  # type: ignore[operator]
+    run(optimizer, theta, steps=1)
+    before, state_before = data(theta), json.dumps(optimizer.state_dict(), allow_nan=False)
+    with pytest.raises(NonFiniteStep, match=r"state entry 's' of parameter 0 \('theta1'\) inf"):
+        step_with_gradients(optimizer, theta, [1e200, 1.0])
+    assert data(theta) == before
+    saved = json.dumps(optimizer.state_dict(), allow_nan=False)  # still valid JSON
+    assert saved == state_before
+    optimizer.load_state_dict(json.loads(saved))  # and its own state loads back
+    run(optimizer, theta, steps=1)
+    assert data(theta) != before
+
+
+# ---- load_state_dict takes exactly the shape state_dict writes -------------------------------
+
+def adam_state_after_two_steps() -> tuple[Adam, dict[str, object]]:
+    optimizer = Adam(make_parameters(), lr=0.1)
+    run(optimizer, optimizer.params, steps=2)
+    return optimizer, json.loads(json.dumps(optimizer.state_dict()))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda state: state.pop("1"), "no entry for parameter position 1"),
+        (lambda state: state.update({1: state["1"]}), "parameter position 1 is given twice"),
+        (lambda state: state.update({"١": state.pop("1")}), "state key '١' is not a parameter"),
+        (lambda state: state.update({"01": state.pop("1")}), "state key '01' is not a parameter"),
+        (lambda state: state.update({" 1": state.pop("1")}), "state key ' 1' is not a parameter"),
+        (lambda state: state["1"].update(k=1e300), "entry 'k' must be a whole number >= 0 and"),
+        (lambda state: state["1"].update(k=2**54), "entry 'k' must be a whole number >= 0"),
+    ],
+    ids=["missing", "int and str", "arabic digit", "leading zero", "space", "k 1e300", "k 2^54"],
+)
+def test_loading_a_state_of_another_shape_is_refused(change: object, message: str) -> None:
+    optimizer, saved = adam_state_after_two_steps()
+    before = json.dumps(optimizer.state_dict())
+    change(saved["state"])  # type: ignore[operator]
+    with pytest.raises(ValueError, match=message):
+        optimizer.load_state_dict(saved)
+    assert json.dumps(optimizer.state_dict()) == before
+
+
+def test_an_unknown_top_level_key_is_refused() -> None:
+    optimizer, saved = adam_state_after_two_steps()
+    before = json.dumps(optimizer.state_dict())
+    with pytest.raises(ValueError, match=r"Adam\.load_state_dict: unknown key 'lr'"):
+        optimizer.load_state_dict({**saved, "lr": 5.0})
+    assert json.dumps(optimizer.state_dict()) == before
+
+
+def test_a_fresh_state_and_int_keys_still_load() -> None:
+    fresh = Adam(make_parameters(), lr=0.1)
+    optimizer, saved = adam_state_after_two_steps()
+    optimizer.load_state_dict(fresh.state_dict())  # {0: {}, 1: {}}: not stepped yet
+    assert optimizer.state == {0: {}, 1: {}}
+    optimizer.load_state_dict({**saved, "state": {int(k): v for k, v in saved["state"].items()}})
+    assert optimizer.state[1]["k"] == 2

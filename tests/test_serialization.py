@@ -348,3 +348,61 @@ def test_a_version_that_only_equals_1_is_refused(tmp_path: Path, bad: object) ->
     with pytest.raises(ModelFileError, match="unsupported format version"):
         model.load(path)
     assert model.state_dict() == before
+
+
+# ---- hostile files ------------------------------------------------------------------------------
+
+def test_deep_nesting_is_a_model_file_error(saved: tuple[Path, dict]) -> None:
+    path, _ = saved
+    path.write_text("[" * 100_000)
+    assert_refused(MLP(2, [2, 1], seed=3), path, "nested too deeply")
+
+
+def test_a_five_thousand_digit_integer_is_a_model_file_error(saved: tuple[Path, dict]) -> None:
+    path, document = saved
+    text = json.dumps(document)
+    name = next(iter(document["parameters"]))
+    value = json.dumps(document["parameters"][name])
+    path.write_text(text.replace(value, "9" * 5000, 1))
+    assert_refused(MLP(2, [2, 1], seed=3), path, "a number cannot be read")
+
+
+def test_an_unknown_top_level_key_is_refused(saved: tuple[Path, dict]) -> None:
+    path, document = saved
+    rewrite(path, {**document, "padding": "x" * 1000})
+    assert_refused(MLP(2, [2, 1], seed=3), path, "unknown key 'padding'")
+
+
+def test_a_file_over_the_size_cap_is_refused_without_reading_it_whole(
+    saved: tuple[Path, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = saved
+    monkeypatch.setattr(nn.serialization, "MAX_FILE_BYTES", 1024 * 1024)
+    with path.open("a") as file:
+        file.write(" " * (1024 * 1024))  # still valid JSON, just too large
+    reads: list[int] = []
+    real_open = open
+
+    def watching_open(*args: Any, **kwargs: Any) -> Any:
+        file = real_open(*args, **kwargs)
+        real_read = file.read
+        file.read = lambda size=-1: reads.append(size) or real_read(size)
+        return file
+
+    monkeypatch.setattr("builtins.open", watching_open)
+    assert_refused(MLP(2, [2, 1], seed=3), path, "larger than 1 MB, the most a model file")
+    assert reads == [1024 * 1024 + 1]
+
+
+def test_saving_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "models" / "model.json"
+    target.parent.mkdir()
+    target.write_text("an old model")
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    model = MLP(2, [2, 1], seed=0)
+    model.save(link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert json.loads(target.read_text())["parameters"] == model.state_dict()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["model.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest.json", "models"]

@@ -16,7 +16,7 @@ from autograd import Value, backprop_steps, format_number, topological_order
 from autograd.cli.expression import parse_expression
 from autograd.examples import house_price
 from autograd.viz.names import stable_names
-from autograd.viz.stepping_page import stepping_page, write_stepping_page
+from autograd.viz.stepping_page import DEFAULT_TITLE, stepping_page, write_stepping_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -334,3 +334,77 @@ def test_a_new_page_gets_the_usual_permissions_without_touching_the_umask(
         os.umask(old)
     assert written.read_text(encoding="utf-8") == page
     assert written.stat().st_mode & 0o777 == 0o666 & ~0o027
+
+
+# ---- hostile labels and titles -----------------------------------------------------------------
+
+def test_a_label_that_names_a_placeholder_or_an_attribute_stays_text(
+    browser: Any, tmp_path: Path
+) -> None:
+    x = Value(2.0, label="{{steps_json}}")
+    w = Value(3.0, label=" onmouseover=alert(1) ")
+    root = (x * w).tanh()
+    path = write_stepping_page(root, tmp_path / "page.html", title="{{frames}}")
+    page = Page(browser, path)
+    dialogs: list[str] = []
+    page.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        handlers = page.page.evaluate(
+            """() => [...document.querySelectorAll("*")].flatMap(element =>
+                 [...element.attributes].map(a => a.name).filter(n => n.startsWith("on")))"""
+        )
+        assert handlers == []
+        assert page.page.title() == "{{frames}}"
+        assert page.page.evaluate("document.querySelectorAll('figure').length") == 3
+        for key in ("Home", "End"):
+            page.page.keyboard.press(key)
+            for text in page.page.locator(".frame:not([hidden]) svg text").all():
+                text.hover()
+        assert w.label in page.page.inner_text("#explanation")
+        assert dialogs == []
+        assert page.problems == []
+    finally:
+        page.close()
+
+
+def test_the_content_security_policy_blocks_inline_event_handlers(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Even markup that got into the page some other way cannot run an inline handler."""
+    page_text = stepping_page(house_price().loss)
+    injected = page_text.replace(
+        "<footer>", '<footer><div id="trap" onclick="document.title = \'hacked\'">x</div>', 1
+    )
+    path = tmp_path / "injected.html"
+    path.write_text(injected, encoding="utf-8")
+    page = Page(browser, path)
+    try:
+        page.page.click("#trap")
+        assert page.page.title() == DEFAULT_TITLE
+        assert any("Content Security Policy" in problem for problem in page.problems)
+        page.page.keyboard.press("ArrowRight")  # the page's own script still runs
+        assert page.current()["step"] == 1
+    finally:
+        page.close()
+
+
+def test_a_graph_too_costly_to_lay_out_is_refused_before_any_frame(tmp_path: Path) -> None:
+    path = tmp_path / "backprop.html"
+    path.write_text("the old page")
+    chain = parse_expression(" + ".join(["x"] * 60), {"x": 1.0})  # 61 values, long edges from x
+    with pytest.raises(ValueError, match=r"more than max_edges=2,000.*write the DOT text instead"):
+        write_stepping_page(chain, path)
+    assert path.read_text() == "the old page"
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, float("nan"), "60"])
+def test_a_bad_timeout_is_named_by_stepping_page(timeout: object) -> None:
+    with pytest.raises(ValueError, match="stepping_page: timeout must be a positive number"):
+        stepping_page(house_price().loss, timeout=timeout)  # type: ignore[arg-type]
+
+
+def test_a_title_that_is_not_text_is_named() -> None:
+    with pytest.raises(TypeError, match="stepping_page: title must be a str, got int 3"):
+        stepping_page(house_price().loss, title=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="stepping_page: the title 'a\\\\ud800' is not valid"):
+        stepping_page(house_price().loss, title="a\ud800")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -369,3 +370,16 @@ def test_a_schedule_function_giving_numpy_floats_leaves_a_saveable_optimizer() -
     fit(model, xs, ys, optimizer=optimizer, epochs=2, progress=False,
         lr_schedule=lambda k: np.float32(0.25))
     assert json.loads(json.dumps(optimizer.state_dict()))["hyperparameters"]["lr"] == 0.25
+
+
+def test_a_step_to_infinite_parameters_stops_training_with_the_last_finite_ones(
+    tmp_path: Path,
+) -> None:
+    xs, ys = sine_data()
+    ys = [1000 * y for y in ys]  # gradients of hundreds: lr * g overflows on the first step
+    model = nn.FeatureModel(nn.fourier(2), seed=3)
+    before = parameter_values(model)
+    with pytest.raises(TrainingDiverged, match=r"epoch 1 of 5: SGD\.step: the step would make"):
+        fit(model, xs, ys, optimizer=SGD(model.parameters(), lr=1e308), epochs=5, progress=False)
+    assert parameter_values(model) == before  # the first step was refused, nothing moved
+    model.save(tmp_path / "still_saves.json")

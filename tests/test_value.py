@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
 
+import autograd
 from autograd import Parameter, Value
 
 
@@ -114,3 +116,22 @@ def test_nan_and_infinity_propagate() -> None:
     out = nan * Value(2.0)
     out.backward()
     assert math.isnan(out.inputs[1].grad)
+
+
+@pytest.mark.parametrize(
+    ("make", "op"),
+    [
+        (lambda: Value(10**400), "Value"),
+        (lambda: Value(1.0) * 10**400, "mul"),
+        (lambda: 10**400 + Value(1.0), "add"),
+        (lambda: Value(1.0) - (-(10**400)), "sub"),
+        (lambda: Value(1.0) / 10**400, "div"),
+        (lambda: Value(2.0) ** 10**400, "pow"),
+        (lambda: autograd.sum([Value(1.0), 10**400]), "sum"),
+    ],
+)
+def test_an_int_too_large_for_a_float_names_the_op_and_the_number(make: Any, op: str) -> None:
+    with pytest.raises(OverflowError) as caught:
+        make()
+    assert str(caught.value).startswith(f"{op}: an int of about 401 digits (")
+    assert "is too large for a float" in str(caught.value)

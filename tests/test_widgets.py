@@ -69,3 +69,19 @@ def test_without_the_graphviz_program_the_widget_shows_the_dot_text(
     assert "sudo apt-get install graphviz" in picture.value
     assert "digraph {" in picture.value
     assert "step 1 of 4" in arithmetic.value
+
+
+def test_a_drawing_that_times_out_shows_what_to_do_instead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import autograd.viz.widgets as widget_module
+    from autograd.viz.graphviz_program import GraphvizTimeout
+
+    def too_slow(*args: Any, **kwargs: Any) -> bytes:
+        raise GraphvizTimeout("step_through: Graphviz took more than 60 s <and was stopped>")
+
+    monkeypatch.setattr(widget_module, "run_dot", too_slow)
+    *_, arithmetic, picture = parts(step_through(house_price().loss))
+    assert "Graphviz took more than 60 s &lt;and was stopped&gt;" in picture.value
+    assert "digraph {" in picture.value
+    assert "step 1 of 4" in arithmetic.value

@@ -13,8 +13,10 @@ unless everything before it succeeded, and files are replaced atomically.
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import sys
+import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +26,16 @@ from ..backprop import topological_order
 from ..examples import house_price
 from ..value import Value
 from ..viz.chain_rule import chain_rule
+from ..viz.graphviz_program import GraphvizTimeout
 from ..viz.names import formula_names
 from ..viz.numbers_format import format_number
 from .expression import parse_expression
 
 PROG = "backprop-lab"
+# The largest expression the command line takes, in names and numbers. It prints a chain rule
+# per input, whose length grows with the square of the terms, and draws every node: a few
+# dozen terms fill a screen. One limit, checked before anything is parsed.
+MAX_TERMS = 200
 IMAGE_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
 PAGE_SUFFIXES = (".html", ".htm")
 EXAMPLE_TITLE = "The worked example: loss = (theta1 + theta2 · x − y)²"
@@ -74,8 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(done.code or 0)
     except (UsageError, ValueError, ArithmeticError) as error:
         return _fail(error, status=2)
-    except graphviz.ExecutableNotFound as error:
-        return _fail(error, status=1)
+    except (graphviz.ExecutableNotFound, GraphvizTimeout, RuntimeError) as error:
+        return _fail(error, status=1)  # GraphvizTimeout and a failing dot are RuntimeErrors
     except OSError as error:
         return _fail(f"cannot write {str(output)!r}: {error.strerror or error}", status=1)
     print(f"{graph.root.label} = {format_number(graph.root.data)}")
@@ -220,6 +227,7 @@ def _example() -> Graph:
 
 def _expression_graph(args: argparse.Namespace) -> Graph:
     values = _values(args.values)
+    _check_size(args.expression)
     root = parse_expression(args.expression, values)
     inputs = {node.label: node for node in topological_order(root) if node.is_leaf and node.label}
     unused = [name for name in values if name not in inputs]
@@ -244,6 +252,26 @@ def _expression_graph(args: argparse.Namespace) -> Graph:
     return Graph(root, wrt, title)
 
 
+def _check_size(expression: str) -> None:
+    """Refuse an expression of more than ``MAX_TERMS`` names and numbers, before parsing it.
+
+    Counted from the tokens, which takes no recursion however long the expression is.
+    """
+    terms = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(expression).readline):
+            terms += token.type in (tokenize.NAME, tokenize.NUMBER)
+    except (tokenize.TokenError, SyntaxError):
+        pass  # unbalanced brackets and the like: the parser names them
+    if terms > MAX_TERMS:
+        raise UsageError(
+            f"the expression has {terms:,} names and numbers, more than the {MAX_TERMS} the "
+            f"command line takes (it prints the chain rule for every input and draws every "
+            f"node); write fewer terms, or build the graph in Python, where autograd.sum and "
+            f"autograd.dot make a long sum one node"
+        )
+
+
 # ---- output ----------------------------------------------------------------------------------
 
 def _write(graph: Graph, output: Path, args: argparse.Namespace) -> None:
@@ -252,9 +280,15 @@ def _write(graph: Graph, output: Path, args: argparse.Namespace) -> None:
 
         write_stepping_page(graph.root, output, title=graph.title)
         return
-    from ..viz.draw import draw_graph, render
+    from ..viz.draw import DEFAULT_MAX_EDGES, draw_graph, render
 
-    render(draw_graph(graph.root, local_derivatives=args.local_derivatives), output)
+    # DOT text needs no layout, so the bound on Graphviz's work does not apply to it.
+    no_layout = output.suffix.lower() in (".dot", ".gv")
+    max_edges = sys.maxsize if no_layout else DEFAULT_MAX_EDGES
+    drawing = draw_graph(
+        graph.root, local_derivatives=args.local_derivatives, max_edges=max_edges
+    )
+    render(drawing, output)
 
 
 def _fail(error: object, status: int) -> int:

@@ -7,6 +7,7 @@ functions that need them.
 
 from .chain_rule import ChainRule, Factor, chain_rule, explain_step
 from .draw import draw_graph, render
+from .graphviz_program import GraphvizTimeout
 from .names import formula_names, stable_names
 from .numbers_format import format_number
 from .stepping_page import stepping_page, write_stepping_page
@@ -18,6 +19,7 @@ __all__ = [
     "ChainRule",
     "Contribution",
     "Factor",
+    "GraphvizTimeout",
     "backprop_steps",
     "chain_rule",
     "draw_graph",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from ..backprop import local_derivatives, topological_order
 from ..value import Value
+from .escaping import latex_text
 from .names import stable_names
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep
@@ -219,18 +221,32 @@ def _count_paths(order: list[Value], wrt: Value) -> dict[Value, int]:
     return count
 
 
+# A partial path: its last factor and the rest of it, back to root (None: nothing yet).
+_Trail: TypeAlias = "tuple[Factor, _Trail] | None"
+
+
 def _paths(root: Value, wrt: Value, count: Mapping[Value, int]) -> tuple[tuple[Factor, ...], ...]:
-    """Every path from ``root`` to ``wrt``, inputs explored left to right (iteratively)."""
+    """Every path from ``root`` to ``wrt``, inputs explored left to right (iteratively).
+
+    A partial path is a linked list ``(factor, rest)`` ending at root, so extending it costs
+    the same however long it is; a path is written out once, when it reaches ``wrt``. The
+    work is linear in the total length of the paths (copying each partial path as a tuple
+    would make a chain of n nodes cost n^2).
+    """
     found: list[tuple[Factor, ...]] = []
-    pending: list[tuple[Value, tuple[Factor, ...]]] = [(root, ())]
+    pending: list[tuple[Value, _Trail]] = [(root, None)]
     while pending:
-        node, factors = pending.pop()
+        node, trail = pending.pop()
         if node is wrt:
-            found.append(factors)
+            factors = []
+            while trail is not None:
+                factor, trail = trail
+                factors.append(factor)
+            found.append(tuple(reversed(factors)))
             continue
         derivatives = local_derivatives(node)
         branches = [
-            (child, (*factors, Factor(node, child, float(derivatives[position]))))
+            (child, (Factor(node, child, float(derivatives[position])), trail))
             for position, child in enumerate(node.inputs)
             if count[child] > 0
         ]
@@ -244,8 +260,7 @@ def _describe_count(count: int) -> str:
 
 
 def _latex_name(name: str) -> str:
-    escaped = "".join("\\" + c if c in "_#$%&{}" else c for c in name)
-    return rf"\mathrm{{{escaped}}}"
+    return rf"\mathrm{{{latex_text(name)}}}"
 
 
 def _latex_number(text: str) -> str:

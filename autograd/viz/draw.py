@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 from .. import backprop
 from ..files import write_atomically
 from ..value import Parameter, Value
+from .escaping import dot_record_field, dot_text, dot_tooltip
+from .graphviz_program import ADVICE, DOT_TIMEOUT, run_dot
+from .graphviz_program import INSTALL_HINT as INSTALL_HINT  # where it was first defined
 from .names import stable_names
 from .numbers_format import check_precision, format_number
 from .steps import backprop_steps
@@ -27,8 +30,8 @@ LOCAL_DERIVATIVE_COLOUR = "red"  # edge labels: the lecture's red factors d(out)
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 RENDER_FORMATS = ("svg", "png", "pdf", "dot", "gv")
-INSTALL_HINT = "install Graphviz: sudo apt-get install graphviz"
 UNKNOWN_GRAD = "?"
+DEFAULT_MAX_EDGES = 2000  # Graphviz lays this out in about a second
 
 
 def draw_graph(
@@ -39,6 +42,7 @@ def draw_graph(
     highlight: Iterable[Value] = (),
     rankdir: str = "LR",
     max_nodes: int = 500,
+    max_edges: int = DEFAULT_MAX_EDGES,
     precision: int = 4,
     step: int | None = None,
 ) -> graphviz.Digraph:
@@ -67,6 +71,10 @@ def draw_graph(
     - ``rankdir``: "LR" (left to right, default), "RL", "TB" or "BT".
     - ``max_nodes``: a graph with more values than this raises ValueError before anything is
       drawn (Graphviz is slow and the picture unreadable past a few hundred).
+    - ``max_edges``: the same for edges, counted as Graphviz lays them out: an edge that
+      crosses k ranks counts k times. A value used all along a long chain (``x + x + ... + x``)
+      gives few nodes but quadratically many edge pieces, and Graphviz's work grows far faster
+      than that (60 terms take seconds, 200 take minutes).
     - ``step``: show the backward pass after step ``step`` of ``backprop_steps(root)`` (0 to
       number of steps - 1), whatever the ``.grad`` fields hold: a gradient is shown once it is
       complete (every node that uses the value has sent its contribution), others show
@@ -89,13 +97,21 @@ def draw_graph(
 
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__} {root!r}")
-    _check_options(rankdir, max_nodes, precision)
+    _check_options(rankdir, max_nodes, max_edges, precision)
     order = backprop.topological_order(root)
     if len(order) > max_nodes:
         raise ValueError(
             f"draw_graph: the graph has {len(order):,} values, more than max_nodes={max_nodes:,}; "
             f"raise max_nodes (draw_graph(root, max_nodes={len(order)})) or draw a subgraph "
             f"(draw_graph(some_intermediate_value))"
+        )
+    edges = laid_out_edges(order)
+    if edges > max_edges:
+        raise ValueError(
+            f"draw_graph: the graph has {edges:,} edge pieces as Graphviz would lay them out, "
+            f"more than max_edges={max_edges:,} (a value used along a long chain, such as "
+            f"x + x + ... + x, makes many); {ADVICE}, or raise max_edges "
+            f"(draw_graph(root, max_edges={edges}))"
         )
     index = {node: i for i, node in enumerate(order)}
     names = stable_names(order)  # label, else e.g. "mul3": the names chain_rule uses
@@ -118,9 +134,9 @@ def draw_graph(
     for i, node in enumerate(order):
         fields = []
         if node.label:
-            fields.append(_escape_record(node.label))
+            fields.append(dot_record_field(node.label, "draw_graph"))
         fields.append(f"data {format_number(node.data, precision)}")
-        tooltip = f"{names[node]}: data={node.data!r}".replace("\\", "\\\\")
+        tooltip = f"{dot_tooltip(names[node], 'draw_graph')}: data={node.data!r}"
         if show_grad_field:
             if node in shown_grads:
                 fields.append(f"grad {format_number(shown_grads[node], precision)}")
@@ -133,14 +149,16 @@ def draw_graph(
         attrs = {"shape": "record", "style": "filled", "fillcolor": _fill(node, root)}
         if node in highlighted or node is current:
             attrs.update(color=HIGHLIGHT, penwidth="3")
-        graph.node(f"v{i}", label=record, tooltip=tooltip, **attrs)
+        label, tip = graphviz.nohtml(record), graphviz.nohtml(tooltip)
+        graph.node(f"v{i}", label=label, tooltip=tip, **attrs)
 
         if node.is_leaf:
             continue
         op_attrs = {"shape": "ellipse", "style": "filled", "fillcolor": INTERIOR_FILL}
         if node is current:
             op_attrs.update(color=HIGHLIGHT, penwidth="3")
-        graph.node(f"op{i}", label=node.op, margin="0.05,0.02", **op_attrs)
+        symbol = graphviz.nohtml(dot_text(node.op, "draw_graph"))
+        graph.node(f"op{i}", label=symbol, margin="0.05,0.02", **op_attrs)
         graph.edge(f"op{i}", f"v{i}")
         sends_gradient = node is current
         derivatives: tuple[Any, ...] = ()
@@ -159,7 +177,7 @@ def draw_graph(
     return graph
 
 
-def render(graph: Any, path: str | os.PathLike[str]) -> Path:
+def render(graph: Any, path: str | os.PathLike[str], *, timeout: float = DOT_TIMEOUT) -> Path:
     """Write ``graph`` (from ``draw_graph``) to ``path``; the format comes from the suffix.
 
     ``.svg``, ``.png`` and ``.pdf`` need the Graphviz ``dot`` program; ``.dot`` (or ``.gv``)
@@ -167,7 +185,8 @@ def render(graph: Any, path: str | os.PathLike[str]) -> Path:
     the same directory, then ``os.replace``): on any failure an existing file at ``path`` is
     left as it was and no temporary file is left behind. Without the ``dot`` program this
     raises ``graphviz.ExecutableNotFound`` with the line "install Graphviz: sudo apt-get
-    install graphviz" added.
+    install graphviz" added. ``dot`` gets ``timeout`` seconds; past that it is stopped and
+    ``GraphvizTimeout`` says what to do instead (``.dot`` output needs no layout).
     """
     target = Path(path)
     fmt = target.suffix.lower().lstrip(".")
@@ -179,24 +198,19 @@ def render(graph: Any, path: str | os.PathLike[str]) -> Path:
     if fmt in ("dot", "gv"):
         data = graph.source.encode("utf-8")
     else:
-        import graphviz
-
-        try:
-            data = graph.pipe(format=fmt)
-        except graphviz.ExecutableNotFound as error:
-            error.args = (f"{error}\n{INSTALL_HINT}",)
-            raise
+        data = run_dot(graph, fmt, timeout=timeout, where="render")
     return write_atomically(target, data)
 
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-def _check_options(rankdir: str, max_nodes: int, precision: int) -> None:
+def _check_options(rankdir: str, max_nodes: int, max_edges: int, precision: int) -> None:
     if rankdir not in RANKDIRS:
         choices = ", ".join(RANKDIRS)
         raise ValueError(f"draw_graph: rankdir must be one of {choices}, got {rankdir!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+    for name, limit in (("max_nodes", max_nodes), ("max_edges", max_edges)):
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"draw_graph: {name} must be a positive int, got {limit!r}")
     check_precision(precision, "draw_graph")
 
 
@@ -259,9 +273,25 @@ def _grad_float(grad: Any) -> float:
     return grad.data if isinstance(grad, Value) else float(grad)
 
 
-def _escape_record(text: str) -> str:
-    """``text`` safe inside a Graphviz record label (where { } | < > are structure)."""
-    text = text.replace("\\", "\\\\").replace("\n", " ")
-    for special in "{}|<>":
-        text = text.replace(special, "\\" + special)
-    return text
+def laid_out_edges(order: list[Value]) -> int:
+    """How many edge pieces Graphviz lays out for the drawing of ``order``.
+
+    Each value sits one rank below the operation that uses it last-most (the output at the
+    top, everything as close to its users as it can be, as Graphviz's ranking tries to put
+    it); an edge across k ranks is laid out as k pieces. Linear in the size of the graph.
+    """
+    rank: dict[Value, int] = {}
+    pieces = 0
+    for node in reversed(order):  # every user of a node comes before the node itself
+        if node.is_leaf:
+            continue
+        op_rank = rank.get(node, 0) + 1
+        for child in node.inputs:
+            rank[child] = max(rank.get(child, 0), op_rank + 1)
+    for node in reversed(order):
+        if node.is_leaf:
+            continue
+        pieces += 1  # operation -> its result
+        op_rank = rank.get(node, 0) + 1
+        pieces += sum(rank[child] - op_rank for child in node.inputs)
+    return pieces

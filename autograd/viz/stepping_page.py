@@ -14,11 +14,12 @@ the ``<main>`` element's ``data-current-node`` and ``data-current-grad`` say wha
 
 from __future__ import annotations
 
-import html
-import json
+import base64
+import hashlib
 import math
 import os
 import re
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,8 @@ from ..backprop import topological_order
 from ..files import write_atomically
 from ..value import Value
 from .draw import draw_graph
+from .escaping import fill_template, html_attribute, html_text, script_json
+from .graphviz_program import ADVICE, DOT_TIMEOUT, GraphvizTimeout, run_dot
 from .names import formula_names, stable_names
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep, backprop_steps
@@ -47,12 +50,16 @@ class _Names:
     ids: dict[Value, str]
 
 
-def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4) -> str:
+def stepping_page(
+    root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4, timeout: float = DOT_TIMEOUT
+) -> str:
     """The HTML text of the stepping page for the graph ``root`` depends on.
 
     Each frame is ``draw_graph(root, step=k, local_derivatives=True)`` as inline SVG; the
     first frame, before any step, is drawn with ``grads=False``. The ``.grad`` fields are
-    neither read nor changed. Needs the Graphviz ``dot`` program.
+    neither read nor changed. Needs the Graphviz ``dot`` program, which gets ``timeout``
+    seconds for all the frames together (past that, ``GraphvizTimeout`` says what to do
+    instead); a graph too large to lay out is refused before, as by ``draw_graph``.
 
     >>> from autograd.examples import house_price
     >>> page = stepping_page(house_price().loss)  # doctest: +SKIP
@@ -62,6 +69,7 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
             f"stepping_page: root must be a Value, got {type(root).__name__} {root!r}"
         )
     check_precision(precision, "stepping_page")
+    _check_title_and_timeout(title, timeout)
     order = topological_order(root)
     names = _Names(formula_names(order), stable_names(order))
     steps = list(backprop_steps(root))
@@ -70,15 +78,16 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
         "precision": precision,
         "rankdir": "TB",
     }
-    frames = [_svg(draw_graph(root, grads=False, **drawing))]
-    frames += [_svg(draw_graph(root, step=step.index, **drawing)) for step in steps]
+    deadline = time.monotonic() + timeout
+    frames = [_svg(draw_graph(root, grads=False, **drawing), deadline)]
+    frames += [_svg(draw_graph(root, step=step.index, **drawing), deadline) for step in steps]
     frames = _same_scale(frames)
     explanations = [_before_backprop(root, names, len(steps), precision)]
     explanations += [_explain(step, root, names, len(steps), precision) for step in steps]
     if steps:
         explanations[-1] += _leaf_gradients(order, steps, root, names, precision)
     fields = {
-        "title": html.escape(title),
+        "title": html_text(title),
         "steps": str(len(steps)),
         "frames": "\n".join(
             f'    <figure class="frame" data-frame="{k}"{" hidden" if k else ""}>\n'
@@ -90,12 +99,12 @@ def stepping_page(root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4
             f"{text}\n    </div>"
             for k, text in enumerate(explanations)
         ),
-        "steps_json": _script_safe_json(_steps_data(steps, root, names, precision, title)),
+        "steps_json": script_json(_steps_data(steps, root, names, precision, title)),
     }
-    page = resources.files(__package__).joinpath("stepping_page.html").read_text("utf-8")
-    for key, value in fields.items():
-        page = page.replace("{{" + key + "}}", value)
-    return page
+    template = resources.files(__package__).joinpath("stepping_page.html").read_text("utf-8")
+    fields["script_hashes"] = _script_hashes(template)
+    # One pass: a label that reads "{{steps_json}}" is text, never a placeholder.
+    return fill_template(template, fields)
 
 
 def write_stepping_page(
@@ -104,13 +113,27 @@ def write_stepping_page(
     *,
     title: str = DEFAULT_TITLE,
     precision: int = 4,
+    timeout: float = DOT_TIMEOUT,
 ) -> Path:
     """Write ``stepping_page(root)`` to ``path`` atomically (temporary file + ``os.replace``).
 
     On any failure an existing file at ``path`` is left as it was.
     """
-    page = stepping_page(root, title=title, precision=precision)
+    page = stepping_page(root, title=title, precision=precision, timeout=timeout)
     return write_atomically(path, page)
+
+
+def _check_title_and_timeout(title: str, timeout: float) -> None:
+    if not isinstance(title, str):
+        raise TypeError(f"stepping_page: title must be a str, got {type(title).__name__} {title!r}")
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"stepping_page: the title {title!r} is not valid Unicode ({error.reason})"
+        ) from None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"stepping_page: timeout must be a positive number, got {timeout!r}")
 
 
 # ---- what each frame says --------------------------------------------------------------------
@@ -121,11 +144,11 @@ def _derivative(of: str, by: str, kind: str = "") -> str:
         return name if re.fullmatch(r"[\w.]+", name) else f"({name})"
 
     css = f"math {kind}".strip()
-    return f'<span class="{css}">∂{html.escape(wrapped(of))}/∂{html.escape(wrapped(by))}</span>'
+    return f'<span class="{css}">∂{html_text(wrapped(of))}/∂{html_text(wrapped(by))}</span>'
 
 
 def _name(node: Value, names: _Names) -> str:
-    return f'<span class="node-name">{html.escape(names.shown[node])}</span>'
+    return f'<span class="node-name">{html_text(names.shown[node])}</span>'
 
 
 def _before_backprop(root: Value, names: _Names, count: int, precision: int) -> str:
@@ -137,7 +160,7 @@ def _before_backprop(root: Value, names: _Names, count: int, precision: int) -> 
         )
     return (
         f'      <p class="lead">The forward pass has computed every value '
-        f"({_name(root, names)} = {html.escape(format_number(root.data, precision))}). "
+        f"({_name(root, names)} = {html_text(format_number(root.data, precision))}). "
         f"Backprop starts at the output: {_derivative(r, r)} = "
         f'<span class="grad">1</span>.</p>\n'
         f'      <p class="hint">Each step takes one node whose gradient is complete and passes '
@@ -150,22 +173,23 @@ def _explain(
     step: BackpropStep, root: Value, names: _Names, count: int, precision: int
 ) -> str:
     r, n = names.shown[root], names.shown[step.node]
-    grad = html.escape(format_number(step.grad, precision))
+    grad = html_text(format_number(step.grad, precision))
     lines = [
         f'      <p class="lead">Step {step.index + 1} of {count}: node {_name(step.node, names)} '
-        f'<span class="op">{html.escape(step.node.op)}</span> has its complete gradient</p>',
+        f'<span class="op">{html_text(step.node.op)}</span> has its complete gradient</p>',
         f'      <p class="equation">{_derivative(r, n)} = '
-        f'<span class="grad" data-node="{html.escape(names.ids[step.node])}">{grad}</span></p>',
+        f'<span class="grad" data-node="{html_attribute(names.ids[step.node])}">{grad}</span></p>',
         '      <p class="hint">and passes it to each input: '
         '<span class="local-derivative">local derivative</span> × gradient = contribution</p>',
         '      <ol class="contributions">',
     ]
     for part in step.contributions:
         i = names.shown[part.input]
-        local = html.escape(format_number(part.local_derivative, precision))
-        share = html.escape(format_number(part.contribution, precision))
+        local = html_text(format_number(part.local_derivative, precision))
+        share = html_text(format_number(part.contribution, precision))
+        input_id = html_attribute(names.ids[part.input])
         lines += [
-            f'        <li class="contribution" data-input="{html.escape(names.ids[part.input])}">',
+            f'        <li class="contribution" data-input="{input_id}">',
             f'          <div class="formula">{_derivative(r, i)} += '
             f'{_derivative(n, i, "local-derivative")} · '
             f"{_derivative(r, n)}</div>",
@@ -195,8 +219,8 @@ def _leaf_gradients(
         return ""
     items = ", ".join(
         f"{_derivative(names.shown[root], names.shown[leaf])} = "
-        f'<span class="grad" data-node="{html.escape(names.ids[leaf])}">'
-        f"{html.escape(format_number(totals.get(leaf, 0.0), precision))}</span>"
+        f'<span class="grad" data-node="{html_attribute(names.ids[leaf])}">'
+        f"{html_text(format_number(totals.get(leaf, 0.0), precision))}</span>"
         for leaf in leaves
     )
     return f'\n      <p class="hint">Backprop is done. Every gradient is complete: {items}.</p>'
@@ -245,15 +269,25 @@ def _json_number(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _script_safe_json(data: object) -> str:
-    """JSON that cannot end its ``<script>`` element early, whatever the labels contain."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def _script_hashes(template: str) -> str:
+    """The Content-Security-Policy sources that let the page's own scripts run, and no other.
+
+    With hashes in ``script-src`` (and no ``'unsafe-inline'``), browsers refuse inline event
+    handlers (``onmouseover=...``) and any script that is not exactly one of the template's.
+    """
+    scripts = re.findall(r"<script>(.*?)</script>", template, flags=re.DOTALL)
+    if not scripts:
+        raise ValueError("stepping_page: the page template has no inline script")
+    return " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        + "'"
+        for script in scripts
+    )
 
 
 # ---- SVG frames ------------------------------------------------------------------------------
 
-def _svg(graph: Any) -> str:
+def _svg(graph: Any, deadline: float) -> str:
     """The graph as an inline ``<svg>`` element (without the XML prolog and comments).
 
     Larger type and tighter spacing than ``draw_graph``'s defaults, so that the numbers stay
@@ -262,7 +296,10 @@ def _svg(graph: Any) -> str:
     graph.node_attr.update(fontsize="15")
     graph.edge_attr.update(fontsize="14")
     graph.graph_attr.update(nodesep="0.2", ranksep="0.3")
-    text = graph.pipe(format="svg").decode("utf-8")
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise GraphvizTimeout(f"stepping_page: Graphviz ran out of time for the frames; {ADVICE}")
+    text = run_dot(graph, "svg", timeout=left, where="stepping_page").decode("utf-8")
     text = text[text.index("<svg") :]
     return re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL).strip()
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from ..backprop import topological_order
 from ..value import Value
 from .chain_rule import explain_step
-from .draw import INSTALL_HINT, draw_graph
+from .draw import draw_graph
+from .escaping import html_text
+from .graphviz_program import INSTALL_HINT, GraphvizTimeout, run_dot
 from .names import stable_names
 from .steps import backprop_steps
 
@@ -50,7 +51,7 @@ def step_through(root: Value, *, precision: int = 4, max_nodes: int = 500) -> An
         lines = explain_step(step, root, precision=precision, names=names)
         title = f"step {k + 1} of {len(steps)}: {names[step.node]} sends its gradient back"
         arithmetic.value = (
-            f"<b>{html.escape(title)}</b><pre>{html.escape(chr(10).join(lines))}</pre>"
+            f"<b>{html_text(title)}</b><pre>{html_text(chr(10).join(lines))}</pre>"
         )
         previous.disabled = k == 0
         following.disabled = k == len(steps) - 1
@@ -76,11 +77,16 @@ def _svg_or_source(graph: Any) -> str:
     import graphviz
 
     try:
-        svg = graph.pipe(format="svg", encoding="utf-8")
+        svg = run_dot(graph, "svg", where="step_through").decode("utf-8")
+    except GraphvizTimeout as error:
+        return (
+            f"<p>Cannot draw: {html_text(str(error))}</p>"
+            f"<pre>{html_text(graph.source)}</pre>"
+        )
     except graphviz.ExecutableNotFound:
         return (
-            f"<p>Cannot draw: the Graphviz program is missing ({html.escape(INSTALL_HINT)}). "
-            f"The graph in DOT:</p><pre>{html.escape(graph.source)}</pre>"
+            f"<p>Cannot draw: the Graphviz program is missing ({html_text(INSTALL_HINT)}). "
+            f"The graph in DOT:</p><pre>{html_text(graph.source)}</pre>"
         )
     start = svg.find("<svg")  # drop the XML prolog: the SVG goes inline into the page
     return f'<div style="overflow-x: auto">{svg[start:]}</div>'
