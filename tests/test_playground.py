@@ -297,6 +297,15 @@ def test_a_diverging_run_raises_and_keeps_the_last_finite_weights() -> None:
     assert len(pg.train_losses) == pg.epoch
 
 
+def test_a_step_that_would_leave_the_weights_infinite_is_refused_as_divergence() -> None:
+    pg = Playground("moons", hidden=[], lr=1e308, batch_size=None, seed=0, n_samples=20)
+    start = pg.model.state_dict()
+    with pytest.raises(nn.TrainingDiverged, match=r"training diverged in epoch 1") as info:
+        pg.step(1)
+    assert isinstance(info.value.__cause__, optim.NonFiniteStep)
+    assert pg.model.state_dict() == start and pg.epoch == 0 and pg.train_losses == []
+
+
 # ---- the built-in data sets ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["moons", "circles", "xor", "spiral", "blobs"])

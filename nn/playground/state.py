@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd import no_grad
 from autograd.value import is_real_number
-from optim import SGD, Adam, Optimizer, RMSProp
+from optim import SGD, Adam, NonFiniteStep, Optimizer, RMSProp
 from optim.checks import whole_number
 from optim.optimizer import check_lr
 
@@ -302,7 +302,10 @@ class Playground:
                         epoch, value, f"the gradient of {p.label or index} is {float(p.grad)!r}"
                     )
             before = [p.data for p in parameters]
-            optimizer.step()
+            try:
+                optimizer.step()
+            except NonFiniteStep as error:  # refused as a whole: nothing changed
+                raise self._diverged(epoch, value, str(error)) from error
             batch_losses.append(value)
             if self.task == CLASSIFICATION:
                 correct += sum((p.data > 0) == (y > 0) for p, y in zip(predictions, targets,
