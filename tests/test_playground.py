@@ -298,7 +298,8 @@ def test_a_diverging_run_raises_and_keeps_the_last_finite_weights() -> None:
 
 
 def test_a_step_that_would_leave_the_weights_infinite_is_refused_as_divergence() -> None:
-    pg = Playground("moons", hidden=[], lr=1e308, batch_size=None, seed=0, n_samples=20)
+    xs = [[1000.0, 0.0], [0.0, 1000.0], [-1000.0, 0.0], [0.0, -1000.0]]
+    pg = Playground((xs, [1, 1, -1, -1]), hidden=[], lr=1e308, batch_size=None, seed=0)
     start = pg.model.state_dict()
     with pytest.raises(nn.TrainingDiverged, match=r"training diverged in epoch 1") as info:
         pg.step(1)
