@@ -299,7 +299,7 @@ def test_a_diverging_run_raises_and_keeps_the_last_finite_weights() -> None:
 
 def test_a_step_that_would_leave_the_weights_infinite_is_refused_as_divergence() -> None:
     xs = [[1000.0, 0.0], [0.0, 1000.0], [-1000.0, 0.0], [0.0, -1000.0]]
-    pg = Playground((xs, [1, 1, -1, -1]), hidden=[], lr=1e308, batch_size=None, seed=0)
+    pg = Playground((xs, [1, 1, -1, -1]), hidden=[], lr=1e308, batch_size=None, loss="mse")
     start = pg.model.state_dict()
     with pytest.raises(nn.TrainingDiverged, match=r"training diverged in epoch 1") as info:
         pg.step(1)
