@@ -102,6 +102,8 @@ def test_clicking_a_unit_then_a_weight_shows_its_value_gradient_and_chain_rule()
     first_layer.value = "h1[2]"
     assert app.weights.options == ("W1[2,0]", "W1[2,1]", "b1[2]")
     assert "h1[2] = " in app.info.value and "∂ℓ/∂h1[2] = " in app.info.value
+    unit = pg.diagnostics()[0]["units"][2]
+    assert f"over the training points: mean {unit['mean']:.4g}" in app.info.value
     app.weights.value = "W1[2,1]"
     expected = pg.inspect("W1[2,1]", point=0)
     assert f"∂L/∂W1[2,1] = {expected.gradient:.6g}" in app.info.value

@@ -247,10 +247,25 @@ class PlaygroundApp:
         except (ValueError, TypeError) as error:
             self.info.value = html.escape(str(error))
             return
-        text = html.escape("\n".join(inspection.lines()))
+        lines = inspection.lines()
+        if inspection.kind == "unit":
+            lines.insert(1, _unit_statistics(self.playground.diagnostics(), inspection.name))
+        text = html.escape("\n".join(lines))
         self.info.value = (
             f'<pre style="max-width: 900px; overflow-x: auto; font-size: 11px">{text}</pre>'
         )
+
+
+def _unit_statistics(report: list[dict[str, Any]], name: str) -> str:
+    """One line of a unit's diagnostics over the training points."""
+    unit = next(u for layer in report for u in layer["units"] if u["name"] == name)
+    dead = ""
+    if unit["dead"]:
+        dead = "; dead: 0 on every training point, so no gradient reaches its weights"
+    return (
+        f"over the training points: mean {unit['mean']:.4g}, std {unit['std']:.4g}, "
+        f"saturated on {unit['saturated_fraction']:.0%}{dead}"
+    )
 
 
 def _incoming(playground: Playground, unit: str) -> list[str]:
