@@ -48,8 +48,8 @@ class PlaygroundNet(MLP):
         last = len(self.layers) - 1
         for index, layer in enumerate(self.layers):
             values = layer(values)
-            if index < last:
-                values = self.dropout(values)
+            if index < last and self.dropout.p > 0 and self.dropout.training:
+                values = self.dropout(values)  # (otherwise the identity: skipped, it costs)
             outputs.append(values)
         return outputs
 
