@@ -152,7 +152,7 @@ class Playground:
         object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
-        if name in REBUILDING or name in STEPPING:
+        if (name in REBUILDING or name in STEPPING) and "_" + name in self.__dict__:
             return self.__dict__["_" + name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
