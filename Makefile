@@ -1,44 +1,55 @@
 # backprop-lab: `make demo` and `make test` set everything up on a fresh Debian machine.
+# Each target installs only what it needs into .venv: `make demo` the engine and Graphviz,
+# `make bench` micrograd too, `make test` and `make docs` the development, notebook and
+# benchmark extras. pip's output goes to .venv/pip.log and is shown only if it fails; a target
+# prints its own output and real problems, nothing else.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-INSTALLED := $(VENV)/.installed
+CORE := $(VENV)/.installed-core
+BENCH := $(VENV)/.installed-bench
+EVERYTHING := $(VENV)/.installed-everything
 HYPOTHESIS_PROFILE ?= $(if $(CI),ci,dev)
 
 .PHONY: demo test lint typecheck pytest bench docs system-deps browser-deps clean
 
-$(INSTALLED): pyproject.toml
-	bash scripts/system-deps.sh
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,notebooks,bench]'
-	touch $(INSTALLED)
+$(CORE): pyproject.toml
+	@bash scripts/system-deps.sh
+	@bash scripts/install.sh $(VENV) $@
+
+$(BENCH): pyproject.toml
+	@bash scripts/system-deps.sh
+	@bash scripts/install.sh $(VENV) $@ bench
+
+$(EVERYTHING): pyproject.toml
+	@bash scripts/system-deps.sh
+	@bash scripts/install.sh $(VENV) $@ dev,notebooks,bench
 
 system-deps:
-	bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh
 
 browser-deps:
-	bash scripts/system-deps.sh --browser
+	@bash scripts/system-deps.sh --browser
 
-demo: $(INSTALLED) system-deps
-	$(PY) -m autograd.cli.demo
+demo: $(CORE) system-deps
+	@$(PY) -m autograd.cli.demo
 
-test: $(INSTALLED) browser-deps lint typecheck pytest
+test: $(EVERYTHING) browser-deps lint typecheck pytest
 
-lint: $(INSTALLED)
-	$(VENV)/bin/ruff check .
+lint: $(EVERYTHING)
+	@$(VENV)/bin/ruff check .
 
-typecheck: $(INSTALLED)
-	$(VENV)/bin/mypy
+typecheck: $(EVERYTHING)
+	@$(VENV)/bin/mypy
 
-pytest: $(INSTALLED) browser-deps
-	$(PY) -m pytest --hypothesis-profile=$(HYPOTHESIS_PROFILE)
+pytest: $(EVERYTHING) browser-deps
+	@$(PY) -m pytest --hypothesis-profile=$(HYPOTHESIS_PROFILE)
 
-bench: $(INSTALLED)
-	$(PY) -m benchmarks
+bench: $(BENCH)
+	@$(PY) -m benchmarks
 
-docs: $(INSTALLED) browser-deps
-	$(PY) scripts/make_docs.py
+docs: $(EVERYTHING) browser-deps
+	@$(PY) scripts/make_docs.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -74,7 +74,12 @@ class Value:
     >>> a.grad
     24.0
 
-    Values are compared by identity (``==`` is not overridden) and are hashable.
+    ``==`` compares identity, not value (it is not overridden), so Values can be dict keys and
+    set members, as the graph's traversals need: ``Value(2.0) == Value(2.0)`` is False; compare
+    ``a.data == b.data`` or ``a.item() == 2.0`` for the numbers. ``<``, ``>``, ``<=`` and ``>=``
+    compare ``.data`` with another Value or a number and return a plain bool, so
+    ``max(v1, v2)`` and ``sorted(values)`` work; a comparison records nothing in the graph
+    (``max`` returns one of the Values themselves, and a gradient flows back only through it).
 
     Each operation below is one block: its value, then its local derivative rule (see
     ``autograd.op``), with the derivative in math in a comment.
@@ -112,6 +117,30 @@ class Value:
 
     def __float__(self) -> float:
         return self.data
+
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.3f}"`` formats ``.data`` as a float would; ``f"{loss}"`` is the repr."""
+        return format(self.data, spec) if spec else str(self)
+
+    def item(self) -> float:
+        """The number this Value holds, ``.data``, as a float (as ``torch.Tensor.item()``)."""
+        return self.data
+
+    # ---- comparisons: on .data, recording nothing ----------------------------------------
+
+    def __lt__(self, other: Operand) -> bool:
+        return _compared(other, self.data.__lt__)
+
+    def __le__(self, other: Operand) -> bool:
+        return _compared(other, self.data.__le__)
+
+    def __gt__(self, other: Operand) -> bool:
+        return _compared(other, self.data.__gt__)
+
+    def __ge__(self, other: Operand) -> bool:
+        return _compared(other, self.data.__ge__)
+
+    # ``==`` and ``hash`` stay object identity (see the class docstring): graphs key dicts by node.
 
     def __repr__(self) -> str:
         parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
@@ -433,6 +462,15 @@ class Parameter(Value):
 
 
 _new = object.__new__
+
+
+def _compared(other: object, comparison: Any) -> Any:
+    """``comparison`` (a bound float comparison) applied to ``other``'s number; no graph."""
+    if isinstance(other, Value):
+        return comparison(other.data)
+    if is_real_number(other):
+        return comparison(float(other))  # type: ignore[arg-type]
+    return NotImplemented
 
 
 def _result(data: float, inputs: tuple[Value, ...], op: Any) -> Value:

@@ -1,8 +1,11 @@
-"""``python -m benchmarks``: run every workload, print the tables, write benchmarks/results.md.
+"""``python -m benchmarks``: run every workload, print the tables, write the Markdown report.
 
 ``--quick`` runs tiny sizes once each (a smoke test, seconds); ``--output PATH`` writes the
-report there (a full run writes benchmarks/results.md unless told otherwise; a quick run
-writes only where ``--output`` says).
+report there. A full run writes ``build/benchmarks/results.md`` (under the current directory,
+an ignored folder in a checkout) unless told otherwise; a quick run writes only where
+``--output`` says. The report the README quotes is the committed ``benchmarks/results.md``,
+a full run on the project's reference machine: replace it by hand, with the README's figures,
+when a new run should become the reference.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from .memory import MEMORY_ENGINES, measure
 from .mlp_step import MICROGRAD, time_steps
 from .sizes import FULL, QUICK, Sizes
 
-DEFAULT_OUTPUT = Path(__file__).with_name("results.md")
+DEFAULT_OUTPUT = Path("build", "benchmarks", "results.md")  # relative: under the current dir
+REFERENCE_REPORT = Path(__file__).with_name("results.md")  # committed; the README quotes it
 
 
 def _demo_section(sizes: Sizes) -> str:
@@ -102,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help="where to write the Markdown report")
     args = parser.parse_args(argv)
     output = args.output if args.output is not None else (None if args.quick else DEFAULT_OUTPUT)
+    if output == DEFAULT_OUTPUT:
+        output.parent.mkdir(parents=True, exist_ok=True)
     if output is not None and not output.parent.is_dir():
         parser.error(f"--output: directory {str(output.parent)!r} does not exist")
     text = run(QUICK if args.quick else FULL)

@@ -1,4 +1,4 @@
-"""Small seeded data sets for the lecture's demos (two moons, a noisy sine) and ±1 accuracy.
+"""Small seeded data sets for the lecture's demos (two moons, a noisy sine) and accuracy.
 
 Everything is built with the standard library's ``random.Random(seed)``: the same arguments
 give the same numbers on every run and machine.
@@ -7,13 +7,14 @@ give the same numbers on every run and machine.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import numbers
+from typing import Any
 
-from autograd import Value
 from autograd.value import is_real_number
 from optim.checks import whole_number
 
 from .layers import random_source
+from .sequences import ListLike, as_list, is_sequence
 
 
 def _check_size(n: int, noise: float, where: str, smallest: int) -> tuple[int, float]:
@@ -72,21 +73,81 @@ def noisy_sine(n: int = 50, noise: float = 0.1, seed: int = 0) -> tuple[list[flo
     return xs, ys
 
 
-def accuracy(scores: Sequence[Value | float], ys: Sequence[float]) -> float:
-    """The fraction of labels y in {-1, +1} whose sign the score gets right.
+def accuracy(scores: ListLike, ys: ListLike, threshold: float = 0.0) -> float:
+    """The fraction of examples whose class the model's output gets right.
 
-    A score > 0 predicts +1, any other score predicts -1 (as in micrograd's demo).
+    Three kinds of labels, told apart by the outputs and the labels themselves:
+
+    - one output per example and labels -1 / +1 (``hinge_loss``, ``make_moons``): a score
+      above ``threshold`` predicts +1, any other score -1 (as in micrograd's demo);
+    - one output per example and labels 0 / 1 (``bce_loss``): a score (logit) above
+      ``threshold`` predicts 1, any other 0; for outputs that are probabilities (a sigmoid
+      output layer) give ``threshold=0.5``;
+    - a list of outputs per example (class scores, ``cross_entropy``) and class indices
+      0, 1, ..., k-1: the largest output (the first, on ties) predicts the class.
+
+    Scores may be Values or numbers; scores and labels may be lists, tuples or NumPy arrays.
+    Labels mixing the conventions (-1 with 0), or outside them, raise ValueError naming the
+    label.
+
+    >>> accuracy([0.3, -0.2], [1, -1]), accuracy([0.3, -0.2], [1, 0])
+    (1.0, 1.0)
+    >>> accuracy([[0.1, 2.0, -1.0], [0.5, 0.2, 0.1]], [1, 2])
+    0.5
     """
+    scores = as_list(scores, "accuracy", "scores")
+    ys = as_list(ys, "accuracy", "labels")
     if len(scores) != len(ys):
         raise ValueError(
             f"accuracy: scores and labels differ in length ({len(scores)} and {len(ys)})"
         )
     if not scores:
         raise ValueError("accuracy: no scores given")
-    correct = 0
-    for score, y in zip(scores, ys, strict=True):
-        if y not in (-1, 1):
-            raise ValueError(f"accuracy: labels must be -1 or +1, got {y!r}")
-        predicted = 1.0 if float(score) > 0 else -1.0
-        correct += predicted == y
+    if not is_real_number(threshold):
+        raise TypeError(f"accuracy: threshold must be a number, got {threshold!r}")
+    predicted: list[float]
+    labels: list[float]
+    if all(is_sequence(score) for score in scores):
+        class_scores = [as_list(score, "accuracy", "class scores") for score in scores]
+        predicted = [float(_largest(scores_i)) for scores_i in class_scores]
+        labels = [float(_class_index(y, len(c))) for y, c in zip(ys, class_scores, strict=True)]
+    elif any(is_sequence(score) for score in scores):
+        raise ValueError(
+            "accuracy: give one score per example, or a list of class scores for every example, "
+            "not a mixture"
+        )
+    else:
+        labels = [_binary_label(y) for y in ys]
+        negative = -1.0 if -1.0 in labels else 0.0
+        if negative == -1.0 and 0.0 in labels:
+            raise ValueError("accuracy: labels mix -1 and 0; use -1 / +1 or 0 / 1, not both")
+        predicted = [1.0 if float(score) > threshold else negative for score in scores]
+    correct = sum(p == y for p, y in zip(predicted, labels, strict=True))
     return correct / len(scores)
+
+
+def _binary_label(y: Any) -> float:
+    if not is_real_number(y) or float(y) not in (-1.0, 0.0, 1.0):
+        raise ValueError(
+            f"accuracy: labels must be -1 or +1 (hinge), 0 or 1 (bce), or class indices for a "
+            f"list of class scores per example; got {y!r}"
+        )
+    return float(y)
+
+
+def _class_index(y: Any, classes: int) -> int:
+    """``y`` as a class index in 0..classes-1; a whole float (1.0, from a float array) counts."""
+    whole = isinstance(y, numbers.Integral) or (is_real_number(y) and float(y).is_integer())
+    if isinstance(y, bool) or not whole:
+        raise ValueError(f"accuracy: a class label must be a class index (int), got {y!r}")
+    if not 0 <= y < classes:
+        raise ValueError(f"accuracy: class label {y!r} is not a class index in 0..{classes - 1}")
+    return int(y)
+
+
+def _largest(class_scores: list[Any]) -> int:
+    """The index of the largest score, the first on ties."""
+    if not class_scores:
+        raise ValueError("accuracy: an example has an empty list of class scores")
+    numbers_ = [float(score) for score in class_scores]
+    return numbers_.index(max(numbers_))

@@ -11,6 +11,7 @@ from autograd.value import Operand, as_float, is_real_number
 
 from .layers import random_source
 from .module import Module
+from .sequences import ArrayLike, as_list, is_sequence
 
 
 class Dropout(Module):
@@ -34,12 +35,13 @@ class Dropout(Module):
         self.p = float(p)
         self._rng = random_source(seed)
 
-    def __call__(self, values: Sequence[Operand]) -> list[Value]:
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+    def __call__(self, values: Sequence[Operand] | ArrayLike) -> list[Value]:
+        if not is_sequence(values):
             raise TypeError(
                 f"Dropout: expected a list of Values or numbers, got {type(values).__name__} "
                 f"{values!r}; wrap a single value in a list"
             )
+        values = as_list(values, "Dropout", "values")
         inputs = [
             v if isinstance(v, Value) else Value(as_float(v, f"Dropout: item {position}"))
             for position, v in enumerate(values)

@@ -27,6 +27,7 @@ from optim.checks import whole_number
 
 from .layers import random_source
 from .module import Module
+from .sequences import as_list, is_sequence
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,18 @@ class FeatureMap:
 
 
 def _scalar_input(x: Any, where: str) -> Value:
-    """x as a Value: a number, a Value, or a one-element list of either."""
-    if isinstance(x, Sequence) and not isinstance(x, str):
-        if len(x) != 1:
-            raise ValueError(f"{where}: expected one input, got {len(x)}")
-        x = x[0]
+    """x as a Value: a number, a Value, or a one-element list (or NumPy array) of either."""
+    if is_sequence(x):
+        items = as_list(x, where, "the input")
+        if not items:
+            raise ValueError(f"{where}: expected one input, got an empty list")
+        if len(items) > 1 or is_sequence(items[0]):
+            got = f"{len(items)} inputs" if len(items) > 1 else "a list in a list"
+            raise ValueError(
+                f"{where}: expected one input, got {got}; if this is a batch of examples, call "
+                f"the model once per example, [model(x) for x in xs], or use model.predict(xs)"
+            )
+        x = items[0]
     if isinstance(x, Value):
         return x
     if is_real_number(x):

@@ -19,10 +19,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Parameter, Value, dot
-from autograd.value import Operand, is_real_number
+from autograd.value import Operand
 from optim.checks import whole_number
 
 from .module import Module
+from .sequences import ArrayLike, Example, as_example, as_list, is_sequence
 
 
 def _identity(z: Value) -> Value:
@@ -56,17 +57,10 @@ def random_source(seed: int | random.Random | None) -> random.Random:
     raise TypeError(f"seed must be an int, a random.Random or None, got {type(seed).__name__}")
 
 
-def _as_inputs(x: Sequence[Operand] | Operand, nin: int, where: str) -> Sequence[Operand]:
-    """``x`` as a sequence of ``nin`` inputs; a lone number or Value counts as one input."""
-    if isinstance(x, Sequence) and not isinstance(x, str):
-        if len(x) != nin:
-            raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
-        return x
-    if isinstance(x, Value) or is_real_number(x):
-        if nin == 1:
-            return (x,)
-        raise ValueError(f"{where}: expected {nin} inputs, got a single number")
-    raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {x!r}")
+def _as_inputs(x: Example, nin: int, where: str) -> Sequence[Operand]:
+    """``x`` as a sequence of ``nin`` inputs (a list, a tuple, a NumPy array); a lone number or
+    Value counts as one input; a batch of examples is refused with an error that says so."""
+    return as_example(x, nin, where)
 
 
 class Neuron(Module):
@@ -96,7 +90,7 @@ class Neuron(Module):
         self.b = Parameter(0.0)
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Operand] | Operand) -> Value:
+    def __call__(self, x: Example) -> Value:
         inputs = _as_inputs(x, self.nin, "Neuron")
         return self._sigma(dot(self.w, inputs) + self.b)
 
@@ -126,7 +120,7 @@ class Layer(Module):
         self.neurons = [Neuron(self.nin, activation, seed=rng) for _ in range(self.nout)]
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Operand] | Operand) -> list[Value]:
+    def __call__(self, x: Example) -> list[Value]:
         inputs = _as_inputs(x, self.nin, "Layer")
         return [neuron(inputs) for neuron in self.neurons]
 
@@ -145,6 +139,11 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron f(x) = h_L(... h_2(h_1(x))), each h(x) = σ(W x + b).
 
+    **The hidden layers use the sigmoid by default** (``activation="sigmoid"``, the lecture's
+    σ); micrograd and most PyTorch examples use relu, so pass ``activation="relu"`` (or
+    ``"tanh"``) to match them. The output layer is linear unless ``output_activation`` says
+    otherwise.
+
     ``sizes`` lists the number of neurons of each layer, the last being the number of outputs.
     Hidden layers use ``activation``; the last uses ``output_activation`` (None means
     ``"linear"``, as for regression). With one output the MLP returns a single Value (as
@@ -161,12 +160,14 @@ class MLP(Module):
     def __init__(
         self,
         nin: int,
-        sizes: Sequence[int],
+        sizes: Sequence[int] | ArrayLike,
         activation: str = "sigmoid",
         output_activation: str | None = None,
         seed: int | random.Random | None = None,
     ) -> None:
         self.nin = whole_number(nin, "MLP", "nin")
+        if is_sequence(sizes):
+            sizes = as_list(sizes, "MLP", "sizes")  # a tuple or a NumPy array of sizes too
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
             raise ValueError(f"MLP: sizes must be a non-empty list of layer sizes, got {sizes!r}")
         self.sizes = [whole_number(size, "MLP", "each layer size") for size in sizes]
@@ -188,7 +189,7 @@ class MLP(Module):
         ]
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Operand] | Operand) -> Value | list[Value]:
+    def __call__(self, x: Example) -> Value | list[Value]:
         values = self.layers[0](_as_inputs(x, self.nin, "MLP"))
         for layer in self.layers[1:]:
             values = layer(values)

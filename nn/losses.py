@@ -4,7 +4,8 @@ Each loss takes predictions (a list of Values or numbers, or a single one) and t
 same length, and returns a Value. Empty inputs, lists of different lengths and labels outside
 a loss's allowed set raise ValueError naming the loss and the value; a prediction or target
 that is not a number (or, for predictions, a Value) raises TypeError naming the loss, its
-position and the value. NumPy scalars count as numbers.
+position and the value. NumPy scalars count as numbers, and a tuple or a NumPy array as a
+list.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ import autograd
 from autograd import Value
 from autograd.value import Operand, as_float, is_real_number
 
-Predictions = Sequence[Operand] | Operand
-Targets = Sequence[Operand] | Operand
+from .sequences import ArrayLike, as_list, is_sequence
+
+Predictions = Sequence[Operand] | ArrayLike | Operand
+Targets = Sequence[Operand] | ArrayLike | Operand
 
 
 def _as_list(x: Predictions, what: str, loss: str) -> list[Operand]:
-    if isinstance(x, Sequence) and not isinstance(x, str):
-        return list(x)
+    if is_sequence(x):  # a list, a tuple, a NumPy array
+        return list(as_list(x, loss, what))
     if isinstance(x, Value) or is_real_number(x):
-        return [x]
+        return [x]  # type: ignore[list-item]  # a lone Value or number
     raise TypeError(f"{loss}: {what} must be a Value, a number or a list of them, got {x!r}")
 
 
@@ -47,11 +50,20 @@ def _pairs(loss: str, predictions: Predictions, targets: Targets) -> list[tuple[
     return pairs
 
 
+# The other convention's loss, named when labels of that convention are given.
+_OTHER_CONVENTION = {
+    "hinge_loss": (0.0, "for 0/1 labels use bce_loss, or map 0 to -1"),
+    "bce_loss": (-1.0, "for -1/+1 labels use hinge_loss, or map -1 to 0"),
+}
+
+
 def _check_labels(loss: str, pairs: list[tuple[Value, float]], allowed: tuple[float, ...]) -> None:
     for _, y in pairs:
         if y not in allowed:
             choices = " or ".join(f"{a:g}" for a in allowed)
-            raise ValueError(f"{loss}: labels must be {choices}, got {y!r}")
+            other_label, other_loss = _OTHER_CONVENTION.get(loss, (None, ""))
+            hint = f" ({other_loss})" if y == other_label else ""
+            raise ValueError(f"{loss}: labels must be {choices}, got {y!r}{hint}")
 
 
 # ---- mean squared error -----------------------------------------------------------------------
@@ -109,15 +121,16 @@ def bce_loss(logits: Predictions, y: Targets) -> Value:
 
 # ---- cross-entropy over classes -----------------------------------------------------------------
 
-def cross_entropy(logits: Sequence[Operand], target: int) -> Value:
+def cross_entropy(logits: Sequence[Operand] | ArrayLike, target: int) -> Value:
     """−log softmax(z)_target = log Σ_j e^(z_j) − z_target for one sample's class logits z.
 
     Computed stably as m + log Σ_j e^(z_j − m) − z_target with m = max_j z_j taken as a
     constant: shifting every logit by m changes neither the value nor the gradient
     ∂l/∂z_j = softmax(z)_j − [j = target], so the shift needs no derivative.
     """
-    if isinstance(logits, (str, bytes)) or not isinstance(logits, Sequence):
+    if not is_sequence(logits):
         raise TypeError(f"cross_entropy: logits must be a list of Values or numbers: {logits!r}")
+    logits = as_list(logits, "cross_entropy", "logits")
     if not logits:
         raise ValueError("cross_entropy: no logits given (empty input)")
     z = [

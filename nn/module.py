@@ -19,11 +19,12 @@ from collections.abc import Iterator, Mapping
 from os import PathLike
 from typing import Any
 
-from autograd import Parameter
+from autograd import Parameter, Value, no_grad
 from autograd.value import is_real_number
 
 from . import serialization
 from .errors import StateDictError
+from .sequences import ListLike, as_list
 
 __all__ = ["Module", "StateDictError", "checked_state"]
 
@@ -39,6 +40,43 @@ class Module:
     """
 
     training: bool = True
+
+    # ---- calling the model -----------------------------------------------------------------
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """``model(x)``: the model's output for one example. Subclasses define ``__call__``
+        (as ``nn``'s models do) or ``forward`` (as in PyTorch); either one is enough."""
+        if type(self).forward is Module.forward:
+            raise NotImplementedError(
+                f"{type(self).__name__}: define forward(x) (or __call__) to compute the output"
+            )
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The same as calling the model, ``model(x)``, as in PyTorch."""
+        if type(self).__call__ is Module.__call__:
+            raise NotImplementedError(
+                f"{type(self).__name__}: define forward(x) (or __call__) to compute the output"
+            )
+        return self(*args, **kwargs)
+
+    def predict(self, xs: ListLike) -> list[Any]:
+        """The outputs for many examples, as numbers: ``[model(x) for x in xs]`` read as floats.
+
+        ``xs`` is a list (or a tuple, or a NumPy array) of examples. Each output is a float (a
+        list of floats for a model with several outputs). Nothing is recorded in the graph
+        (``no_grad``), and the model runs in evaluation mode (``Dropout`` off); its training
+        mode is restored afterwards.
+        """
+        examples = as_list(xs, f"{type(self).__name__}.predict", "xs")
+        modes = [(module, module.training) for module in self.modules()]
+        self.eval()
+        try:
+            with no_grad():
+                return [_as_numbers(self(x)) for x in examples]
+        finally:
+            for module, mode in modes:
+                module.training = mode
 
     # ---- finding parameters --------------------------------------------------------------
 
@@ -198,6 +236,15 @@ def checked_state(module: Module, state: Mapping[str, Any]) -> list[float]:
             raise StateDictError(f"load_state_dict: {name!r} must be finite, got {value!r}")
         values.append(number)
     return values
+
+
+def _as_numbers(output: Any) -> Any:
+    """A model's output with every Value replaced by its float ``.data``."""
+    if isinstance(output, Value):
+        return output.data
+    if isinstance(output, (list, tuple)):
+        return [_as_numbers(item) for item in output]
+    return output
 
 
 def _listing(names: list[str], limit: int = 5) -> str:

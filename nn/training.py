@@ -6,7 +6,7 @@ import math
 import numbers
 import random
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from optim.optimizer import check_lr
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 from .penalty import l2_penalty
+from .sequences import ListLike, as_list
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -119,8 +120,8 @@ HITS: dict[str, Callable[[list[Any], list[Any]], int]] = {
 
 def fit(
     model: Module,
-    xs: Sequence[Any],
-    ys: Sequence[Any],
+    xs: ListLike,
+    ys: ListLike,
     loss: str | LossFunction = "mse",
     optimizer: Optimizer | None = None,
     epochs: int = 100,
@@ -129,6 +130,7 @@ def fit(
     seed: int | None = None,
     progress: bool = True,
     lr_schedule: Schedule | Callable[[int], float] | None = None,
+    lr: float | None = None,
 ) -> History:
     """Train ``model`` on the samples (xs[i], ys[i]) and return the ``History`` of the loss.
 
@@ -141,11 +143,13 @@ def fit(
 
     Args:
         model: an ``nn.Module`` (``MLP``, ``FeatureModel``); put in training mode.
-        xs, ys: the inputs and targets, of equal length. Each x is passed to the model as is.
+        xs, ys: the inputs and targets, of equal length: lists, tuples or NumPy arrays (a 2-D
+            array of xs is one example per row). Each x is passed to the model as is.
         loss: "mse", "sse", "hinge" (labels ±1), "bce" (labels 0/1, the model gives logits),
             "cross_entropy" (class indices, the model gives a list of logits), or a function
             ``loss(predictions, targets) -> Value`` taking a batch's lists.
-        optimizer: default ``optim.SGD(model.parameters(), lr=0.1)``.
+        optimizer: an ``optim`` optimizer made on ``model.parameters()``; by default
+            ``optim.SGD(model.parameters(), lr=0.1)``.
         epochs: passes over the data, >= 1.
         batch_size: None for full-batch gradient descent (one step per epoch), or the number of
             samples per step; the samples are then shuffled each epoch with ``seed``.
@@ -156,6 +160,8 @@ def fit(
         lr_schedule: an ``optim`` schedule made on the optimizer (stepped after each epoch),
             or a function of the epoch k = 0, 1, ... giving α for that epoch, e.g.
             micrograd's ``lambda k: 1.0 - 0.9 * k / 100``.
+        lr: the learning rate α of the default optimizer, plain SGD (default 0.1):
+            ``fit(model, xs, ys, lr=0.01)``. Give either ``lr`` or ``optimizer``, not both.
 
     Raises ``TrainingDiverged`` if the loss or a gradient becomes NaN or infinite (or the
     forward pass overflows): it names the epoch and the loss, and no step is taken from it, so
@@ -170,7 +176,8 @@ def fit(
             model.parameters(), lr=1.0), lr_schedule=lambda k: 1.0 - 0.9 * k / 100)
     """
     loss_function, hits = _checked_loss(loss)
-    n = _checked_data(xs, ys)
+    xs, ys = _checked_data(xs, ys)
+    n = len(xs)
     epochs = whole_number(epochs, "fit", "epochs")
     if batch_size is not None:
         batch_size = whole_number(batch_size, "fit", "batch_size")
@@ -183,10 +190,7 @@ def fit(
         seed = int(seed)
     if not callable(model):
         raise TypeError(f"fit: model must be callable, got {type(model).__name__}")
-    if optimizer is None:
-        optimizer = SGD(model.parameters(), lr=0.1)
-    elif not isinstance(optimizer, Optimizer):
-        raise TypeError(f"fit: optimizer must be an optim.Optimizer, got {optimizer!r}")
+    optimizer = _checked_optimizer(model, optimizer, lr)
     if isinstance(lr_schedule, Schedule):
         if lr_schedule.optimizer is not optimizer:
             raise ValueError("fit: lr_schedule was made on a different optimizer than fit's")
@@ -265,15 +269,41 @@ def _checked_loss(
     raise TypeError(f"fit: loss must be a name or a function, got {loss!r}")
 
 
-def _checked_data(xs: Sequence[Any], ys: Sequence[Any]) -> int:
-    for name, data in (("xs", xs), ("ys", ys)):
-        if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
-            raise TypeError(f"fit: {name} must be a list, got {type(data).__name__}")
+def _checked_data(xs: ListLike, ys: ListLike) -> tuple[list[Any], list[Any]]:
+    """xs and ys as lists (from tuples or NumPy arrays too), of equal length, not empty."""
+    xs = as_list(xs, "fit", "xs")
+    ys = as_list(ys, "fit", "ys")
     if len(xs) != len(ys):
         raise ValueError(f"fit: xs and ys differ in length ({len(xs)} and {len(ys)})")
     if not xs:
         raise ValueError("fit: no samples given (xs and ys are empty)")
-    return len(xs)
+    return xs, ys
+
+
+DEFAULT_LR = 0.1  # the learning rate of fit's default optimizer, plain SGD
+
+
+def _checked_optimizer(model: Module, optimizer: Optimizer | None, lr: float | None) -> Optimizer:
+    """The optimizer given, or the default ``SGD(model.parameters(), lr)`` (lr 0.1 unless given)."""
+    if optimizer is not None and lr is not None:
+        raise ValueError(
+            f"fit: give lr (the learning rate of the default optimizer, SGD with lr "
+            f"{DEFAULT_LR}) or optimizer, not both; got lr={lr!r} and optimizer={optimizer!r}; "
+            f"set the learning rate on the optimizer instead"
+        )
+    if optimizer is None:
+        if lr is not None:
+            try:
+                check_lr(lr)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"fit: lr: {error}") from None
+        return SGD(model.parameters(), lr=DEFAULT_LR if lr is None else float(lr))
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"fit: optimizer must be an optim.Optimizer, got {optimizer!r}; leave it out for "
+            f"SGD with lr {DEFAULT_LR} (or give lr=...)"
+        )
+    return optimizer
 
 
 def _check_predictions(loss: str, predictions: list[Any], samples: list[int]) -> None:

@@ -188,3 +188,18 @@ def test_playground_apps_leave_their_last_state_for_a_reader_without_a_kernel(
     visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
     first = visible[visible.index("<svg"):]
     assert "epoch 20 · train loss" in first[: first.index("</svg>")]
+
+
+LABS = [name for name in NOTEBOOKS if name[:2] in {"01", "02", "03", "04", "05"}]
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_exercises_left_unanswered_say_so_and_the_notebook_runs_on(
+    executed: Runner, name: str
+) -> None:
+    notebook = executed(name)
+    asked = re.findall(r'check\("(\d\.\d)", ', "".join(c.source for c in notebook.cells))
+    assert 2 <= len(asked) <= 3
+    printed = text_outputs(notebook)
+    for exercise in asked:
+        assert f"Exercise {exercise}: not answered yet." in printed

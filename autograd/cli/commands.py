@@ -62,9 +62,10 @@ class Graph:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``backprop-lab`` with ``argv`` (default: the command line); return the exit status."""
-    import graphviz
+    """Run ``backprop-lab`` with ``argv`` (default: the command line); return the exit status.
 
+    Help and the chain-rule text need only the engine; drawing needs the graphviz package.
+    """
     output: Path | None = None
     try:
         args = _parse_arguments(argv)
@@ -81,8 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(done.code or 0)
     except (UsageError, ValueError, ArithmeticError) as error:
         return _fail(error, status=2)
-    except (graphviz.ExecutableNotFound, GraphvizTimeout, RuntimeError) as error:
-        return _fail(error, status=1)  # GraphvizTimeout and a failing dot are RuntimeErrors
+    except ModuleNotFoundError as error:  # no graphviz package: draw_graph says what to install
+        return _fail(error, status=1)
+    except (GraphvizTimeout, RuntimeError) as error:  # no dot program, a time-out, a failing dot
+        return _fail(error, status=1)  # graphviz.ExecutableNotFound is a RuntimeError too
     except OSError as error:
         return _fail(f"cannot write {str(output)!r}: {error.strerror or error}", status=1)
     print(f"{graph.root.label} = {format_number(graph.root.data)}")
@@ -126,8 +129,9 @@ def _parser() -> argparse.ArgumentParser:
         "graph",
         help="an expression of your own, e.g. 'tanh(w1*x1 + w2*x2 + b)' x1=2 ...",
         description="Back-propagate an expression and draw it; print the chain rule for each "
-        "input. Allowed: numbers, names, + - * / **, and abs, cos, exp, log, relu, sigmoid, "
-        "sin, sqrt, tanh.",
+        "input. Allowed: numbers, names, the constants pi and e, + - * / ** and parentheses, "
+        "and the functions abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, written tanh(x) "
+        "or x.tanh().",
         epilog="An expression that starts with '-' goes after '--': "
         f"{PROG} graph -o out.svg -- '-x**2' x=3",
     )

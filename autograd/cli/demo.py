@@ -18,7 +18,12 @@ BUILD = Path("build")
 def main(argv: Sequence[str] = ()) -> int:
     """Write build/worked_example.svg and build/backprop.html; print the chain rule for each
     parameter. ``argv`` may name another directory instead of ``build``."""
-    import graphviz
+    try:
+        import graphviz
+    except ImportError:
+        print("demo: drawing needs the graphviz Python package: pip install graphviz",
+              file=sys.stderr)
+        return 1
 
     build = Path(argv[0]) if argv else BUILD
     build.mkdir(parents=True, exist_ok=True)

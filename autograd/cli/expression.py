@@ -1,17 +1,22 @@
 """``parse_expression``: text like ``"tanh(w1*x1 + b)"`` to a graph of Values, safely, and back.
 
 The text is parsed with Python's ``ast`` and only a whitelist is accepted: numbers, names that
-have a value, ``+ - * / **``, unary ``-`` and ``+``, and calls of the engine's functions
-(``exp(x)`` or ``x.exp()``). Nothing is ever passed to ``eval``. Anything else is refused with
-an ``ExpressionError`` that names the offending piece and its column.
+have a value, the constants ``pi`` and ``e`` (unless given a value), ``+ - * / **``, unary
+``-`` and ``+``, parentheses, and calls of the engine's functions (``exp(x)`` or ``x.exp()``).
+Nothing is ever passed to ``eval``. Anything else is refused with an ``ExpressionError`` that
+names the offending piece and its column, and says how to write what was probably meant:
+``2x`` → ``2*x``, ``x^2`` and ``x²`` → ``x**2``, ``2(x+1)`` → ``2*(x+1)``, ``sin x`` →
+``sin(x)``, ``math.sin(x)`` → ``sin(x)``, ``ln(x)`` → ``log(x)``.
 """
 
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import numbers
 import operator
+import re
 from collections.abc import Callable, Mapping
 from typing import TypeAlias
 
@@ -39,6 +44,20 @@ FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "sqrt": Value.sqrt,
     "tanh": Value.tanh,
 }
+
+# Functions known by other names elsewhere, and what to write here instead.
+_OTHER_NAMES = {
+    "ln": ("log(x)", "the natural logarithm"),
+    "sqr": ("x**2", "a square"),
+    "pow": ("x**y", "a power"),
+    "max": ("relu(x)", "max(0, x)"),
+}
+
+# Modules whose functions people call by habit (``math.sin(x)``): here the name alone is enough.
+_MODULE_NAMES = ("math", "np", "numpy", "torch")
+
+# Names that stand for constants unless ``values`` gives them a value of its own.
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
 _BINARY: dict[type[ast.operator], Callable[[_Operand, _Operand], Value]] = {
     ast.Add: operator.add,
@@ -150,10 +169,70 @@ def _parse(text: str) -> ast.Expression:
             where = f"at {_position(text, line, offset - 1)}"
         else:
             where = "at the end of the expression"
+        hint = _syntax_hint(lines[line - 1], offset - 1) if inside else None
+        if hint is not None:
+            column, hint_text = hint
+            raise ExpressionError(
+                f"invalid syntax at {_position(text, line, column)}: {hint_text}"
+            ) from None
         detail = "" if error.msg == "invalid syntax" else f": {error.msg}"
         raise ExpressionError(f"invalid syntax {where}{detail}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the expression is nested too deeply") from None
+
+
+# A number, then (maybe after spaces) a name: ``2x`` or ``3 x``, which mathematics reads as 2·x.
+_NUMBER_THEN_NAME = re.compile(
+    r"(?<![\w.])(?P<number>(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)"
+    r"(?P<space>[ \t]*)(?P<name>[^\W\d]\w*)"
+)
+
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+# A function's name, a space, then its argument: ``sin x``, which mathematics reads as sin(x).
+_CALL_WITHOUT_PARENTHESES = re.compile(r"(?<![\w.])(?P<name>[a-z]+)[ \t]+(?P<argument>[\w.]+)")
+
+
+def _syntax_hint(line: str, column: int) -> tuple[int, str] | None:
+    """What was probably meant where ``line`` stops parsing at ``column`` (0-based): the column
+    to point at and the hint, or None."""
+    if column < len(line) and line[column] in "⁰¹²³⁴⁵⁶⁷⁸⁹":
+        power = re.sub(
+            "[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m[0].translate(_SUPERSCRIPTS), line.strip()
+        )
+        shown = f": {power!r}" if len(power) <= _LONGEST_PIECE else ""
+        return column, f"a superscript is not a power; write '**' for a power{shown}"
+    for match in _CALL_WITHOUT_PARENTHESES.finditer(line):
+        if match["name"] in FUNCTIONS and match.start("argument") == column:
+            call = f"{match['name']}({match['argument']})"
+            return column, f"a function without parentheses; write {call!r} to call it"
+    product = _missing_product(line, column)
+    if product is not None:
+        at, suggestion = product
+        return at, f"a number directly before a name; write {suggestion!r} for a product"
+    return None
+
+
+def _missing_product(line: str, column: int) -> tuple[int, str] | None:
+    """Where a ``*`` is missing between a number and a name, around the error's ``column``
+    (0-based), as (the name's column, the corrected piece ``2*x``); None if that is not it."""
+    for match in _NUMBER_THEN_NAME.finditer(line):
+        number, space, name = match["number"], match["space"], match["name"]
+        if not match.start() <= column <= match.end() or keyword.iskeyword(name):
+            continue
+        if not space and _is_literal(number + name):  # 1e5, 0x1F, 2j: one token, not a product
+            continue
+        return match.start("name"), f"{number}*{name}"
+    return None
+
+
+def _is_literal(token: str) -> bool:
+    try:
+        ast.literal_eval(token)
+    except (ValueError, SyntaxError):
+        return False
+    return True
 
 
 # ---- refusing what is not on the whitelist ---------------------------------------------------
@@ -178,7 +257,9 @@ def _refuse_anything_outside_whitelist(
         line, byte_offset, _, problem = min(problems)
         source_line = text.strip().splitlines()[line - 1]
         column = len(source_line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
-        raise ExpressionError(f"{problem} at {_position(text, line, column)}")
+        problem, _, fix = problem.partition("; write ")  # the position, then how to fix it
+        fix = f"; write {fix}" if fix else ""
+        raise ExpressionError(f"{problem} at {_position(text, line, column)}{fix}")
 
 
 def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | None:
@@ -186,7 +267,11 @@ def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | No
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
             symbol = _UNSUPPORTED_OPERATORS.get(type(node.op), type(node.op).__name__)
-            return f"operator {symbol!r} is not supported, in {_piece(text, node)!r}"
+            problem = f"operator {symbol!r} is not supported, in {_piece(text, node)!r}"
+            if isinstance(node.op, ast.BitXor):
+                power = _with_operator_replaced(text, node, "^", "**")
+                problem += f"; write '**' for a power{f': {power!r}' if power else ''}"
+            return problem
         return None
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.UAdd, ast.USub)):
@@ -203,36 +288,90 @@ def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | No
             return f"number {_piece(text, node)!r} is too large"
         return None
     if isinstance(node, ast.Name):
-        if node.id not in values:
+        if node.id not in values and node.id not in CONSTANTS:
+            if node.id in _MODULE_NAMES:
+                return (
+                    f"unknown name {node.id!r} (it has no value); write the function alone, "
+                    f"as in 'sin(x)', not '{node.id}.sin(x)'"
+                )
             return f"unknown name {node.id!r} (it has no value)"
         return None
     if isinstance(node, ast.Call):
-        return _call_problem(node, text)
+        return _call_problem(node, text, values)
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in _MODULE_NAMES
+        and node.attr in CONSTANTS
+    ):
+        module, constant = node.value.id, node.attr
+        return f"module {module!r} is not needed, in {_piece(text, node)!r}; write {constant!r}"
     description = _DESCRIPTIONS.get(type(node), "this kind of expression")
     return f"{description} {_piece(text, node)!r} is not allowed"
 
 
-def _call_problem(node: ast.Call, text: str) -> str | None:
+def _call_problem(node: ast.Call, text: str, values: Mapping[str, float]) -> str | None:
     if isinstance(node.func, ast.Name):
         name = node.func.id
         if name not in FUNCTIONS:
             known = ", ".join(sorted(FUNCTIONS))
+            product = _as_product(text, node)
+            if product and (name in values or name in CONSTANTS):
+                return f"{name!r} is a value, not a function; write {product!r} for a product"
+            if name in _OTHER_NAMES:
+                code, meaning = _OTHER_NAMES[name]
+                return f"unknown function {name!r}; write {code!r} for {meaning}"
             return f"unknown function {name!r} (known: {known})"
     elif _is_method_call(node):
         name = node.func.attr  # type: ignore[attr-defined]
+        owner = node.func.value  # type: ignore[attr-defined]
+        if isinstance(owner, ast.Name) and owner.id in _MODULE_NAMES and owner.id not in values:
+            call = f"{name}({', '.join(_piece(text, a) for a in node.args)})"
+            return f"module {owner.id!r} is not needed, in {_piece(text, node)!r}; write {call!r}"
         if node.args:
             return f"method {name}() takes no arguments, in {_piece(text, node)!r}"
     elif isinstance(node.func, ast.Attribute):
         return f"unknown function {node.func.attr!r} in {_piece(text, node)!r}"
     else:
         known = ", ".join(sorted(FUNCTIONS))
-        return f"only the functions {known} can be called, not {_piece(text, node)!r}"
+        product = _as_product(text, node)
+        hint = f"; write {product!r} for a product" if product else ""
+        return f"only the functions {known} can be called, not {_piece(text, node)!r}{hint}"
     if node.keywords:
         return f"keyword arguments are not allowed, in {_piece(text, node)!r}"
     if isinstance(node.func, ast.Name) and len(node.args) != 1:
         count = len(node.args)
         return f"{name}() takes exactly one argument, got {count} in {_piece(text, node)!r}"
     return None
+
+
+def _as_product(text: str, node: ast.Call) -> str | None:
+    """``2(x+1)`` written as the product ``2*(x+1)`` it was meant to be (one-line calls only)."""
+    return _with_operator_replaced(text, node, "(", "*(", between=(node.func, None))
+
+
+def _with_operator_replaced(
+    text: str,
+    node: ast.expr,
+    old: str,
+    new: str,
+    between: tuple[ast.expr, ast.expr | None] | None = None,
+) -> str | None:
+    """The source of ``node`` with the first ``old`` after its left part (``node.left``, or
+    ``between[0]``) replaced by ``new``: ``x^2`` as ``x**2``. None for a node over several lines
+    or a piece too long to quote."""
+    if node.lineno != node.end_lineno:
+        return None
+    left = between[0] if between else node.left  # type: ignore[attr-defined]
+    line = text.strip().splitlines()[node.lineno - 1].encode("utf-8")
+    start, split, end = node.col_offset, left.end_col_offset, node.end_col_offset
+    if split is None or end is None:
+        return None
+    head, tail = line[start:split], line[split:end]
+    if old.encode() not in tail:
+        return None
+    source = (head + tail.replace(old.encode(), new.encode(), 1)).decode("utf-8", "replace")
+    return None if len(source) > _LONGEST_PIECE else source
 
 
 def _is_method_call(node: ast.Call) -> bool:
@@ -300,7 +439,7 @@ def _apply(node: ast.expr, arguments: list[_Operand], leaves: Mapping[str, Value
     if isinstance(node, ast.Constant):
         return float(node.value)  # type: ignore[arg-type]
     if isinstance(node, ast.Name):
-        return leaves[node.id]
+        return leaves[node.id] if node.id in leaves else CONSTANTS[node.id]
     if isinstance(node, ast.UnaryOp):
         (operand,) = arguments
         if isinstance(node.op, ast.UAdd):

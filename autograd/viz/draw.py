@@ -93,7 +93,7 @@ def draw_graph(
     >>> "grad -2.125e+08" in graph.source
     True
     """
-    import graphviz
+    graphviz = graphviz_package("draw_graph")
 
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__} {root!r}")
@@ -203,6 +203,19 @@ def render(graph: Any, path: str | os.PathLike[str], *, timeout: float = DOT_TIM
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+def graphviz_package(where: str) -> Any:
+    """The ``graphviz`` Python package, or ModuleNotFoundError saying what to install."""
+    try:
+        import graphviz
+    except ImportError:
+        raise ModuleNotFoundError(
+            f"{where}: drawing needs the graphviz Python package: pip install graphviz "
+            f"(and, for .svg .png .pdf, the Graphviz programs: sudo apt-get install graphviz)",
+            name="graphviz",
+        ) from None
+    return graphviz
+
 
 def _check_options(rankdir: str, max_nodes: int, max_edges: int, precision: int) -> None:
     if rankdir not in RANKDIRS:
