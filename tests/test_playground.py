@@ -250,7 +250,7 @@ def test_own_data_on_a_line_is_regression() -> None:
         (([[1.0, 2.0]], [1]), ValueError, "at least 2 samples"),
         (([1.0, 2.0],), ValueError, r"a pair \(xs, ys\), got 1 items"),
         (7, TypeError, r"a data set's name or a pair \(xs, ys\), got int 7"),
-        (("ab", [1, 2]), TypeError, "xs must be a list"),
+        (("ab", [1, 2]), TypeError, "xs must be a list, a tuple or a NumPy array"),
         (([None, 1.0], [1, 2]), TypeError, r"xs\[0\] must be a number or a pair"),
     ],
 )
@@ -268,7 +268,7 @@ def test_own_data_as_numpy_arrays_and_its_wrong_shapes() -> None:
     assert pg.task == "classification" and len(pg.xs_train) + len(pg.xs_test) == 4
     with pytest.raises(ValueError, match=r"xs\[0\] has 3 coordinates"):
         Playground((np.zeros((4, 3)), np.ones(4)))
-    with pytest.raises(ValueError, match=r"ys\[0\] must be a finite number, got ndarray"):
+    with pytest.raises(ValueError, match=r"ys\[0\] must be a finite number, got list"):
         Playground((xs, np.ones((4, 1))))
 
 

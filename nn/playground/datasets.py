@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from autograd.value import is_real_number
 
 from ..data import make_moons, noisy_sine
+from ..sequences import as_list, is_sequence
 
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
@@ -145,10 +146,8 @@ def own_dataset(data: Any) -> DataSet:
         raise ValueError(
             f"Playground: data must be a pair (xs, ys), got {len(data)} items: {_short(data)}"
         )
-    xs, ys = data
-    for what, items in (("xs", xs), ("ys", ys)):
-        if isinstance(items, (str, bytes)) or not _is_sequence(items):
-            raise TypeError(f"Playground: data's {what} must be a list, got {_short(items)}")
+    xs = as_list(data[0], "Playground", "data's xs")
+    ys = as_list(data[1], "Playground", "data's ys")
     if len(xs) != len(ys):
         raise ValueError(
             f"Playground: data's xs and ys differ in length ({len(xs)} and {len(ys)})"
@@ -174,15 +173,11 @@ def own_dataset(data: Any) -> DataSet:
     return DataSet("own", points, targets, REGRESSION)
 
 
-def _is_sequence(items: object) -> bool:
-    return isinstance(items, Sequence) or hasattr(items, "__array__")
-
-
 def _point(x: object, i: int) -> list[float]:
     if is_real_number(x):
         coordinates: list[object] = [x]
-    elif not isinstance(x, (str, bytes)) and _is_sequence(x):
-        coordinates = list(x)  # type: ignore[call-overload]
+    elif is_sequence(x):
+        coordinates = as_list(x, "Playground", f"data's xs[{i}]")
     else:
         raise TypeError(f"Playground: data's xs[{i}] must be a number or a pair, got {_short(x)}")
     if len(coordinates) not in (1, 2):
