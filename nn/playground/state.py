@@ -15,27 +15,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import no_grad
-from autograd.value import is_real_number
 from optim import SGD, Adam, NonFiniteStep, Optimizer, RMSProp
 from optim.checks import whole_number
-from optim.optimizer import check_lr
 
-from ..layers import ACTIVATIONS
 from ..penalty import l2_penalty
 from ..training import History, TrainingDiverged
 from . import diagnostics, explain, pictures
 from .choices import LOSSES, MOMENTUM, OPTIMIZERS
-from .datasets import CLASSIFICATION, DATASETS, DataSet, make_dataset, own_dataset, split
-from .inputs import FEATURES, InputFeatures
+from .datasets import CLASSIFICATION, DataSet, make_dataset, own_dataset, split
+from .inputs import InputFeatures
 from .network import PlaygroundNet
-
-# The settings that shape the data or the network: changing one starts training afresh.
-REBUILDING = (
-    "data", "n_samples", "noise", "test_fraction", "hidden", "activation", "features", "degree",
-    "seed",
-)
-# The settings of the training step: a change applies from the next step on.
-STEPPING = ("lr", "optimizer", "l2", "dropout", "batch_size", "loss")
+from .settings import CHECKS, REBUILDING, STEPPING
 
 
 class Playground:
@@ -132,7 +122,7 @@ class Playground:
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in REBUILDING or name in STEPPING:
-            value = _CHECKS[name](self, value)
+            value = CHECKS[name](self, value)
             if getattr(self, "_building", True):
                 object.__setattr__(self, "_" + name, value)
                 return
@@ -447,118 +437,6 @@ class Playground:
             f"{self.features} features, {sizes} {self.activation}, {self.optimizer} "
             f"lr={self.lr:g}, epoch {self.epoch}{last})"
         )
-
-
-# ---- checks of the settings ---------------------------------------------------------------------
-
-def _check_data(_: Playground, data: Any) -> Any:
-    if isinstance(data, str):
-        if data not in DATASETS:
-            choices = ", ".join(repr(d) for d in DATASETS)
-            raise ValueError(f"Playground: unknown data set {data!r}; choose {choices} or (xs, ys)")
-        return data
-    own_dataset(data)  # fails now, naming the problem, before anything changes
-    return data
-
-
-def _check_hidden(_: Playground, hidden: Any) -> list[int]:
-    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence):
-        raise ValueError(f"Playground: hidden must be a list of layer widths, got {hidden!r}")
-    return [whole_number(width, "Playground", "each hidden width") for width in hidden]
-
-
-def _check_activation(_: Playground, activation: Any) -> str:
-    if not isinstance(activation, str) or activation not in ACTIVATIONS:
-        choices = ", ".join(repr(a) for a in ACTIVATIONS)
-        raise ValueError(f"Playground: unknown activation {activation!r}; choose {choices}")
-    return activation
-
-
-def _check_lr(_: Playground, lr: Any) -> float:
-    try:
-        check_lr(lr)
-    except ValueError:
-        raise ValueError(f"Playground: lr must be a finite number >= 0, got {lr!r}") from None
-    return float(lr)
-
-
-def _check_seed(_: Playground, seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"Playground: seed must be an int, got {seed!r}")
-    return seed
-
-
-def _check_optimizer(_: Playground, optimizer: Any) -> str:
-    if not isinstance(optimizer, str) or optimizer.lower() not in OPTIMIZERS:
-        choices = ", ".join(repr(o) for o in OPTIMIZERS)
-        raise ValueError(f"Playground: unknown optimizer {optimizer!r}; choose {choices}")
-    return optimizer.lower()
-
-
-def _non_negative(name: str) -> Callable[[Playground, Any], float]:
-    def check(_: Playground, value: Any) -> float:
-        if not is_real_number(value) or not 0.0 <= value < math.inf:
-            raise ValueError(f"Playground: {name} must be a finite number >= 0, got {value!r}")
-        return float(value)
-
-    return check
-
-
-def _fraction(name: str, top: float) -> Callable[[Playground, Any], float]:
-    def check(_: Playground, value: Any) -> float:
-        if not is_real_number(value) or not 0.0 < value < top:
-            raise ValueError(f"Playground: {name} must be a number in (0, {top:g}), got {value!r}")
-        return float(value)
-
-    return check
-
-
-def _check_dropout(_: Playground, p: Any) -> float:
-    if not is_real_number(p) or not 0.0 <= p < 1.0:
-        raise ValueError(f"Playground: dropout must be a probability in [0, 1), got {p!r}")
-    return float(p)
-
-
-def _check_batch_size(_: Playground, size: Any) -> int | None:
-    return None if size is None else whole_number(size, "Playground", "batch_size")
-
-
-def _check_features(_: Playground, features: Any) -> str:
-    if features not in FEATURES:
-        choices = ", ".join(repr(f) for f in FEATURES)
-        raise ValueError(f"Playground: unknown features {features!r}; choose {choices}")
-    return str(features)
-
-
-def _check_loss(playground: Playground, loss: Any) -> str | None:
-    if loss is None:
-        return None
-    if not isinstance(loss, str) or loss not in LOSSES:
-        choices = ", ".join(repr(name) for name in LOSSES)
-        raise ValueError(f"Playground: unknown loss {loss!r}; choose {choices}")
-    dataset = playground.__dict__.get("dataset")
-    if dataset is not None and not playground._loss_fits(loss):
-        raise ValueError(f"Playground: loss {loss!r} needs classes, but the data is regression")
-    return loss
-
-
-_CHECKS: dict[str, Callable[[Playground, Any], Any]] = {
-    "data": _check_data,
-    "hidden": _check_hidden,
-    "activation": _check_activation,
-    "lr": _check_lr,
-    "seed": _check_seed,
-    "optimizer": _check_optimizer,
-    "l2": _non_negative("l2"),
-    "dropout": _check_dropout,
-    "batch_size": _check_batch_size,
-    "features": _check_features,
-    "degree": lambda _, d: whole_number(d, "Playground", "degree"),
-    "n_samples": lambda _, n: whole_number(n, "Playground", "n_samples", smallest=4),
-    "noise": _non_negative("noise"),
-    "test_fraction": _fraction("test_fraction", 1.0),
-    "loss": _check_loss,
-}
 
 
 def _extent(xs: list[list[float]]) -> tuple[float, ...]:
