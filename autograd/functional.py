@@ -85,7 +85,8 @@ def gradients(
     """d(root)/d(w) for each w in ``wrt``, leaving every node's ``.grad`` as it was.
 
     This is the functional form behind ``autograd.grad``: it accumulates nothing. A ``w`` that
-    ``root`` does not depend on gets 0.0.
+    ``root`` does not depend on gets 0.0. With ``create_graph=True`` the derivatives are Values
+    in the graph, recorded inside ``no_grad()`` too (as in PyTorch).
     """
     if not isinstance(root, Value):
         raise TypeError(f"gradients: root must be a Value, got {_describe(root)}")
@@ -99,8 +100,13 @@ def gradients(
     try:
         for node in order:
             node.grad = 0.0
-        root.grad = Value(1.0) if create_graph else 1.0
-        propagate(order, create_graph)
+        if create_graph:
+            root.grad = Value(1.0)
+            with enable_grad():  # asked for a graph: record it, inside no_grad() too
+                propagate(order, create_graph)
+        else:
+            root.grad = 1.0
+            propagate(order, create_graph)
         reached = set(order)
         return tuple(w.grad if w in reached else 0.0 for w in wrt)
     finally:

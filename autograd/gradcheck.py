@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .functional import gradients
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 from .value import Value, as_float, is_real_number
 
 
@@ -66,7 +66,8 @@ def gradcheck(
     _check_tolerance("gradcheck", "rtol", rtol, positive=False)
     points = [float(x) if isinstance(x, Value) else as_float(x, "gradcheck") for x in inputs]
     leaves = [Value(x) for x in points]
-    out = f(*leaves)
+    with enable_grad():  # f's graph is needed for backward, inside no_grad() too (as in grad)
+        out = f(*leaves)
     if not isinstance(out, Value):
         raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
     # the functional form: nothing accumulates into Values that f captured

@@ -119,11 +119,19 @@ def power(x: Scalar, n: Scalar) -> Scalar:
 
 
 def _undefined_derivatives(*args: Scalar) -> tuple[Scalar, ...]:
-    # at a pole the derivative of an infinite value does not exist
-    return (math.nan,) * (len(args) - 1)
+    # at a pole the derivative of an infinite value does not exist: nan, and (recorded in the
+    # graph when differentiating again) so are all the derivatives of that
+    *inputs, _ = args
+    return (undefined(*inputs),) * len(inputs)
 
 
 SINGULAR = Op("singular", "singular", _undefined_derivatives)
+
+
+def undefined(*operands: Scalar) -> Scalar:
+    """A derivative that does not exist (nan): a float, or, when any operand is a Value, a node
+    in the graph whose own slope is nan, so that higher derivatives are nan too."""
+    return _singular(math.nan, *operands)
 
 
 def _singular(value: float, *operands: Scalar) -> Scalar:

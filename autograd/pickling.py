@@ -2,11 +2,13 @@
 
 ``pickle`` and ``copy.deepcopy`` follow references recursively: a Value's inputs, their
 inputs, and so on, several Python frames per node, so a chain a few hundred nodes deep would
-exceed the recursion limit. Instead, the first Value reached writes a *prelude*: every node it
-depends on, in an order where each comes after everything it refers to (its inputs and, after
-``backward(create_graph=True)``, its grad). Each of those is then written while its inputs are
-already in the pickle (or in deepcopy's memo), one frame deep. Sharing is kept: a node used
-twice is one node in the copy, and ops are the engine's own objects again.
+exceed the recursion limit. Instead, the first Value reached writes a *prelude* in two passes:
+first every node it refers to, directly or not, as an empty shell (no references, so nothing
+to follow), then each of those nodes' fields, which refer only to shells already written.
+After ``backward(create_graph=True)`` a node's grad refers back into the graph, so the nodes
+form loops and no order would put each after everything it refers to; shells need none.
+Sharing is kept: a node used twice is one node in the copy, and ops are the engine's own
+objects again.
 
 This module knows nodes only by their slots (``data``, ``grad``, ``label``, ``_op``,
 ``inputs``); ``Value`` calls it from ``__reduce_ex__`` and ``__setstate__``.
@@ -23,17 +25,35 @@ _writing = threading.local()
 
 
 def reduce_node(node: Any) -> tuple[Any, ...]:
-    """``node.__reduce_ex__``: a new node of its class, then its state (prelude first)."""
+    """``node.__reduce_ex__``: a new node of its class, then its state (prelude first).
+
+    Inside a prelude, a node is written as a shell only: the prelude writes its fields later.
+    """
+    if getattr(_writing, "depth", 0) > 0:
+        return _new_node, (type(node),)
     prelude: _Prelude | None = None
-    if getattr(_writing, "depth", 0) == 0 and _references(node):
-        prelude = _Prelude(_dependencies_first(node))
-    state = (prelude, node.data, node.grad, node.label, node._op, node.inputs)
+    if _references(node):
+        prelude = _Prelude(_reachable(node))
+    state = (prelude, *_fields(node))
     return _new_node, (type(node),), state
 
 
 def set_state(node: Any, state: tuple[Any, ...]) -> None:
-    """``node.__setstate__``: the prelude has done its work (it made the nodes); skip it."""
-    _, node.data, node.grad, node.label, node._op, node.inputs = state
+    """``node.__setstate__``: fill in the shells the prelude made, then ``node`` itself."""
+    prelude, *fields = state
+    if isinstance(prelude, list):  # [shell, ..., shell, fields, ..., fields]
+        half = len(prelude) // 2
+        for shell, shell_fields in zip(prelude[:half], prelude[half:], strict=True):
+            _fill(shell, shell_fields)
+    _fill(node, fields)
+
+
+def _fields(node: Any) -> tuple[Any, ...]:
+    return node.data, node.grad, node.label, node._op, node.inputs
+
+
+def _fill(node: Any, fields: Any) -> None:
+    node.data, node.grad, node.label, node._op, node.inputs = fields
 
 
 def _new_node(cls: type) -> Any:
@@ -41,7 +61,7 @@ def _new_node(cls: type) -> Any:
 
 
 class _Prelude:
-    """The nodes a Value depends on, written one after another (read back as a list)."""
+    """The nodes a Value depends on, as shells and then their fields (read back as a list)."""
 
     __slots__ = ("nodes",)
 
@@ -50,14 +70,16 @@ class _Prelude:
 
     def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
         # a list, filled item by item from an iterator that pickle and deepcopy consume lazily
-        return list, (), None, _one_by_one(self.nodes)
+        return list, (), None, _shells_then_fields(self.nodes)
 
 
-def _one_by_one(nodes: list[Any]) -> Iterator[Any]:
-    """Yield ``nodes``, telling each one, while it is written, that it needs no prelude."""
+def _shells_then_fields(nodes: list[Any]) -> Iterator[Any]:
+    """Yield ``nodes`` (written as shells while this runs), then each one's fields."""
     _writing.depth = getattr(_writing, "depth", 0) + 1
     try:
         yield from nodes
+        for node in nodes:
+            yield _fields(node)
     finally:
         _writing.depth -= 1
 
@@ -70,25 +92,20 @@ def _references(node: Any) -> tuple[Any, ...]:
     return (*node.inputs, grad)
 
 
-def _dependencies_first(root: Any) -> list[Any]:
-    """Every node ``root`` refers to, directly or not, each after those it refers to.
+def _reachable(root: Any) -> list[Any]:
+    """Every node ``root`` refers to, directly or not, each once, in a fixed order.
 
-    An iterative depth-first search in post-order; ``root`` itself is left out. (A grad
-    recorded by ``create_graph=True`` can refer back to its own node; such a loop is cut
-    where it closes, and pickle's memo handles that reference as usual.)
+    An iterative depth-first search; ``root`` itself is left out (pickle has already
+    remembered it when its prelude is written).
     """
     order: list[Any] = []
     seen = {id(root)}
-    stack: list[tuple[Any, Iterator[Any]]] = [(root, iter(_references(root)))]
+    stack = list(reversed(_references(root)))
     while stack:
-        node, remaining = stack[-1]
-        for child in remaining:
-            if id(child) not in seen:
-                seen.add(id(child))
-                stack.append((child, iter(_references(child))))
-                break
-        else:
-            stack.pop()
-            order.append(node)
-    order.pop()  # root, which comes last
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        stack.extend(reversed(_references(node)))
     return order

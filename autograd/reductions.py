@@ -7,7 +7,7 @@ faster. The derivatives are the same either way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from .op import Op
@@ -62,14 +62,16 @@ _SUM = Op("sum", "sum", _sum_derivatives)
 
 # ---- dot(w, x) = w1 x1 + ... + wn xn ----------------------------------------------------------
 
-def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
-    """w . x = w1 x1 + ... + wn xn as one node ``dot`` whose inputs are (w1..wn, x1..xn)."""
-    if len(weights) != len(inputs):
-        raise ValueError(
-            f"dot: weights and inputs differ in length ({len(weights)} and {len(inputs)})"
-        )
+def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
+    """w . x = w1 x1 + ... + wn xn as one node ``dot`` whose inputs are (w1..wn, x1..xn).
+
+    ``weights`` and ``inputs`` are lists, tuples or other iterables (a generator too) of
+    Values or numbers, of the same length.
+    """
     w = _as_values(weights, "dot")
     x = _as_values(inputs, "dot")
+    if len(w) != len(x):
+        raise ValueError(f"dot: weights and inputs differ in length ({len(w)} and {len(x)})")
     if not w:
         return _constant(0.0)
     data = 0.0

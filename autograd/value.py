@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from typing import Any, Union
 
 from . import backprop, pickling
 from . import op as rules
-from .grad_mode import _open_no_grad_blocks, is_recording
+from .grad_mode import _open_no_grad_blocks, enable_grad, is_recording
 from .op import Op, PowerOf
 
 # What may stand on the other side of an operator: a Value or a real number.
@@ -16,11 +17,27 @@ Operand = Union["Value", float, int]
 
 
 def is_real_number(x: object) -> bool:
-    """True for int, float, NumPy real scalars and other ``numbers.Real``; False for bool."""
+    """True for int, float, NumPy real scalars and other ``numbers.Real``, and for a 0-d array
+    holding one (``np.array(2.0)``, which is no ``numbers.Real``); False for bool."""
     kind = type(x)
     if kind is float or kind is int:
         return True
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+    if isinstance(x, numbers.Real):
+        return not isinstance(x, bool)
+    return _is_real_0d_array(x)
+
+
+def _is_real_0d_array(x: object) -> bool:
+    """A 0-d array (NumPy's, or any with ``ndim == 0`` and ``item()``) of a real number,
+    recognised without importing NumPy."""
+    ndim = getattr(x, "ndim", None)
+    if type(ndim) is not int or ndim != 0 or not callable(getattr(x, "item", None)):
+        return False
+    try:
+        number = x.item()  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return False
+    return isinstance(number, numbers.Real) and not isinstance(number, bool)
 
 
 def as_float(x: object, where: str) -> float:
@@ -29,7 +46,7 @@ def as_float(x: object, where: str) -> float:
         return x
     if is_real_number(x):
         try:
-            return float(x)  # type: ignore[arg-type]
+            return float(x.item() if _is_real_0d_array(x) else x)  # type: ignore[attr-defined, arg-type]
         except OverflowError:
             raise OverflowError(
                 f"{where}: {describe_number(x)} is too large for a float (at most about 1.8e308)"
@@ -129,16 +146,16 @@ class Value:
     # ---- comparisons: on .data, recording nothing ----------------------------------------
 
     def __lt__(self, other: Operand) -> bool:
-        return _compared(other, self.data.__lt__)
+        return _compared(self.data, other, operator.lt)
 
     def __le__(self, other: Operand) -> bool:
-        return _compared(other, self.data.__le__)
+        return _compared(self.data, other, operator.le)
 
     def __gt__(self, other: Operand) -> bool:
-        return _compared(other, self.data.__gt__)
+        return _compared(self.data, other, operator.gt)
 
     def __ge__(self, other: Operand) -> bool:
-        return _compared(other, self.data.__ge__)
+        return _compared(self.data, other, operator.ge)
 
     # ``==`` and ``hash`` stay object identity (see the class docstring): graphs key dicts by node.
 
@@ -169,9 +186,14 @@ class Value:
         With ``create_graph=True`` the gradients are themselves Values in the graph, so they can
         be differentiated again (second derivatives). They refer back to the graph, which then
         holds a reference cycle until the garbage collector runs; ``autograd.grad`` avoids that.
+        As in PyTorch, they are recorded inside ``no_grad()`` too.
         """
         seed = as_float(grad, "backward: grad")
-        backprop.backward(self, Value(seed) if create_graph else seed, create_graph)
+        if create_graph:
+            with enable_grad():  # asked for a graph: record it, inside no_grad() too
+                backprop.backward(self, Value(seed), create_graph)
+        else:
+            backprop.backward(self, seed, create_graph)
 
     def _pole(self, data: float, inputs: tuple[Value, ...]) -> Value:
         """A node for an infinite or undefined result (a pole, an overflow): its slope is nan.
@@ -290,13 +312,14 @@ class Value:
     def _pow_derivatives(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
         # d(a^b)/da = b a^(b-1), and 0 for b = 0 (a^0 = 1 is flat, also at a = 0)
         d_base = 0.0 if float(b) == 0 else b * rules.power(a, b - 1.0)
-        # d(a^b)/db = a^b ln(a), real for a > 0; at a = 0 its limit is 0 (as in PyTorch)
+        # d(a^b)/db = a^b ln(a), real for a > 0; at a = 0 its limit is 0 (as in PyTorch);
+        # for a < 0 it does not exist: nan, and so are its own derivatives
         if float(a) > 0:
             d_exponent = out * rules.log(a)
         elif float(a) == 0:
             d_exponent = 0.0
         else:
-            d_exponent = math.nan
+            d_exponent = rules.undefined(a, b)
         return d_base, d_exponent
 
     _POW = Op("**", "pow", _pow_derivatives)
@@ -464,13 +487,19 @@ class Parameter(Value):
 _new = object.__new__
 
 
-def _compared(other: object, comparison: Any) -> Any:
-    """``comparison`` (a bound float comparison) applied to ``other``'s number; no graph."""
+def _compared(data: float, other: object, comparison: Any) -> Any:
+    """``comparison`` (``operator.lt``, ...) of ``data`` with ``other``'s number, as a bool.
+
+    The number is not turned into a float first: Python compares a float with an int (or a
+    Fraction) exactly, so ``Value(1.0) < 10**400`` is True, not an OverflowError.
+    """
     if isinstance(other, Value):
-        return comparison(other.data)
-    if is_real_number(other):
-        return comparison(float(other))  # type: ignore[arg-type]
-    return NotImplemented
+        return comparison(data, other.data)
+    if not is_real_number(other):
+        return NotImplemented
+    if _is_real_0d_array(other):
+        other = other.item()  # type: ignore[attr-defined]
+    return bool(comparison(data, other))
 
 
 def _result(data: float, inputs: tuple[Value, ...], op: Any) -> Value:

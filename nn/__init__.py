@@ -3,7 +3,9 @@
 The lecture's models: a layer h(x) = σ(W x + b) (``Layer``), stacks of them
 f(x) = h2(h1(x)) (``MLP``), and linear models on features f_θ(x) = θᵀβ(x) (``FeatureModel``);
 the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the penalty β‖θ‖²
-(``l2_penalty``); seeded data sets; saving and loading parameters; and ``Playground``, a
+(``l2_penalty``); seeded data sets; saving and loading parameters. For reinforcement learning:
+a policy π_θ(a|s) as a ``softmax`` over logits (``log_softmax`` for log π_θ), the returns G_t
+(``discounted_returns``) and ε-greedy action choice (``epsilon_greedy``). ``Playground`` is a
 notebook app that trains a network step by step in front of the student.
 """
 
@@ -15,6 +17,8 @@ from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
 from .playground import Playground
+from .probabilities import log_softmax, softmax
+from .reinforcement import discounted_returns, epsilon_greedy
 from .serialization import ModelFileError, load, save
 from .training import History, TrainingDiverged, fit
 
@@ -35,15 +39,19 @@ __all__ = [
     "accuracy",
     "bce_loss",
     "cross_entropy",
+    "discounted_returns",
+    "epsilon_greedy",
     "fit",
     "fourier",
     "hinge_loss",
     "l2_penalty",
     "load",
+    "log_softmax",
     "make_moons",
     "mse_loss",
     "noisy_sine",
     "polynomial",
     "save",
+    "softmax",
     "sse_loss",
 ]

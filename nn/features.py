@@ -1,7 +1,9 @@
 """Linear models on features, f_θ(x) = θᵀβ(x), with Fourier and polynomial feature maps.
 
 A feature map β turns an input x into n numbers β_1(x), ..., β_n(x); the model learns one
-weight θ_i per feature. ``fourier(n)`` is the lecture's β_i(x) = sin(iπx).
+weight θ_i per feature. ``fourier(n)`` is the lecture's β_i(x) = sin(iπx);
+``fourier(n, nin=d)`` extends it to d variables (a state with d components) as the products
+β_c(x) = sin(c_1 π x_1) ··· sin(c_d π x_d), one for each c in {1, ..., n}^d.
 
 A saved ``FeatureModel`` file records which feature map it was trained with, so that loading
 refuses a model with other features. The built-in maps are identified exactly, by kind and
@@ -15,6 +17,7 @@ to keep their files apart.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Callable, Sequence
@@ -27,7 +30,7 @@ from optim.checks import whole_number
 
 from .layers import random_source
 from .module import Module
-from .sequences import as_list, is_sequence
+from .sequences import as_example, as_list, is_sequence
 
 
 @dataclass(frozen=True)
@@ -82,15 +85,66 @@ def _scalar_input(x: Any, where: str) -> Value:
     raise TypeError(f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}")
 
 
-def fourier(n: int) -> FeatureMap:
-    """The lecture's Fourier features β_i(x) = sin(iπx) for i = 1, ..., n (no constant)."""
+def _vector_input(x: Any, nin: int, where: str) -> list[Value]:
+    """x as ``nin`` Values: a list, a tuple or a NumPy array of numbers or Values."""
+    inputs = []
+    for k, x_k in enumerate(as_example(x, nin, where), start=1):
+        if isinstance(x_k, Value):
+            inputs.append(x_k)
+        elif is_real_number(x_k):
+            inputs.append(Value(x_k, label=f"x{k}"))
+        else:
+            raise TypeError(
+                f"{where}: input {k} must be a number or a Value, got {type(x_k).__name__} {x_k!r}"
+            )
+    return inputs
+
+
+def fourier(n: int, nin: int = 1) -> FeatureMap:
+    """The lecture's Fourier features β_i(x) = sin(iπx) for i = 1, ..., n (no constant).
+
+    With ``nin`` = d > 1 input variables x = (x_1, ..., x_d), the features are the products of
+    the one-variable sines, one per frequency vector c = (c_1, ..., c_d) in {1, ..., n}^d::
+
+        β_c(x) = sin(c_1 π x_1) · sin(c_2 π x_2) ··· sin(c_d π x_d)
+
+    n^d features, c in lexicographic order: for d = 2, n = 2 they are β_(1,1), β_(1,2),
+    β_(2,1), β_(2,2). As for one variable they are orthogonal on [0, 1]^d, so scale each input
+    to [0, 1] first (a reinforcement-learning state, say, by its observation bounds). Each
+    feature is 0 wherever some x_k is 0 or 1, the edge of the box. The input is a list of d
+    numbers or Values; with d = 1 the map is exactly ``fourier(n)``.
+
+    >>> beta = fourier(2, nin=2)
+    >>> beta.n
+    4
+    >>> [round(b.data, 6) for b in beta([0.5, 0.25])]  # sin(π/2) sin(π/4), ...
+    [0.707107, 1.0, 0.0, 0.0]
+    """
     n = whole_number(n, "fourier", "n")
+    nin = whole_number(nin, "fourier", "nin")
+    if nin == 1:
 
-    def sines(x: Any) -> list[Operand]:
-        x = _scalar_input(x, "fourier")
-        return [(i * math.pi * x).sin() for i in range(1, n + 1)]
+        def sines(x: Any) -> list[Operand]:
+            x = _scalar_input(x, "fourier")
+            return [(i * math.pi * x).sin() for i in range(1, n + 1)]
 
-    return FeatureMap(f"fourier({n})", n, sines, kind="fourier")
+        return FeatureMap(f"fourier({n})", n, sines, kind="fourier")
+
+    frequencies = list(itertools.product(range(1, n + 1), repeat=nin))
+
+    def products_of_sines(x: Any) -> list[Operand]:
+        inputs = _vector_input(x, nin, "fourier")
+        # sin(i π x_k) for each variable k and frequency i, each computed once and shared
+        sines = [[(i * math.pi * x_k).sin() for i in range(1, n + 1)] for x_k in inputs]
+        features: list[Operand] = []
+        for c in frequencies:
+            feature = sines[0][c[0] - 1]
+            for k in range(1, nin):
+                feature = feature * sines[k][c[k] - 1]
+            features.append(feature)
+        return features
+
+    return FeatureMap(f"fourier({n}, nin={nin})", n**nin, products_of_sines, kind="fourier")
 
 
 def polynomial(degree: int) -> FeatureMap:

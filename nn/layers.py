@@ -91,7 +91,10 @@ class Neuron(Module):
         self._label_parameters()
 
     def __call__(self, x: Example) -> Value:
-        inputs = _as_inputs(x, self.nin, "Neuron")
+        return self._output(_as_inputs(x, self.nin, "Neuron"))
+
+    def _output(self, inputs: Sequence[Operand]) -> Value:
+        """σ(w · x + b) for inputs already checked (by the model that was called)."""
         return self._sigma(dot(self.w, inputs) + self.b)
 
     def architecture(self) -> dict[str, Any]:
@@ -121,8 +124,11 @@ class Layer(Module):
         self._label_parameters()
 
     def __call__(self, x: Example) -> list[Value]:
-        inputs = _as_inputs(x, self.nin, "Layer")
-        return [neuron(inputs) for neuron in self.neurons]
+        return self._output(_as_inputs(x, self.nin, "Layer"))
+
+    def _output(self, inputs: Sequence[Operand]) -> list[Value]:
+        """Each neuron's output for inputs already checked (by the model that was called)."""
+        return [neuron._output(inputs) for neuron in self.neurons]
 
     def architecture(self) -> dict[str, Any]:
         return {
@@ -190,9 +196,9 @@ class MLP(Module):
         self._label_parameters()
 
     def __call__(self, x: Example) -> Value | list[Value]:
-        values = self.layers[0](_as_inputs(x, self.nin, "MLP"))
+        values = self.layers[0]._output(_as_inputs(x, self.nin, "MLP"))
         for layer in self.layers[1:]:
-            values = layer(values)
+            values = layer._output(values)
         return values[0] if len(values) == 1 else values
 
     def architecture(self) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from os import PathLike
 from typing import Any
 
 from autograd import Parameter, Value, no_grad
-from autograd.value import is_real_number
+from autograd.value import describe_number, is_real_number
 
 from . import serialization
 from .errors import StateDictError
@@ -224,16 +224,19 @@ def checked_state(module: Module, state: Mapping[str, Any]) -> list[float]:
         value = state[name]
         if not is_real_number(value):
             raise StateDictError(
-                f"load_state_dict: {name!r} must be a number, got {type(value).__name__} {value!r}"
+                f"load_state_dict: {name!r} must be a number, got {type(value).__name__} "
+                f"{describe_number(value)}"
             )
         try:
             number = float(value)
         except OverflowError:
             raise StateDictError(
-                f"load_state_dict: {name!r} is too large for a float: {value!r}"
+                f"load_state_dict: {name!r} is too large for a float: {describe_number(value)}"
             ) from None
         if not math.isfinite(number):
-            raise StateDictError(f"load_state_dict: {name!r} must be finite, got {value!r}")
+            raise StateDictError(
+                f"load_state_dict: {name!r} must be finite, got {describe_number(value)}"
+            )
         values.append(number)
     return values
 
@@ -248,6 +251,6 @@ def _as_numbers(output: Any) -> Any:
 
 
 def _listing(names: list[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(name) for name in names[:limit])
+    shown = ", ".join(describe_number(name) for name in names[:limit])
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
     return shown + more

@@ -81,12 +81,29 @@ def as_example(x: Any, nin: int, where: str) -> Sequence[Operand]:
                 )
             expected = "1 input" if nin == 1 else f"{nin} inputs"
             raise ValueError(f"{where}: expected {expected}, got {len(inputs)}{hint}")
+        for position, item in enumerate(inputs, start=1):  # x_1 ... x_n, as the lecture
+            if type(item) is not float and not isinstance(item, Value) and not is_real_number(item):
+                raise TypeError(
+                    f"{where}: input {position} must be a number or a Value, got "
+                    f"{type(item).__name__} {_short(item)}"
+                )
         return inputs
     if isinstance(x, Value) or is_real_number(x):
         if nin == 1:
-            return (x,)
+            return (_as_number(x),)
         raise ValueError(f"{where}: expected {nin} inputs, got a single number")
     raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {_short(x)}")
+
+
+def _as_number(x: Any) -> Operand:
+    """A lone input as the engine takes it: a 0-d array (``np.array(2.0)``) as its number."""
+    if isinstance(x, Value) or type(x) is float or type(x) is int:
+        return x
+    ndim = getattr(x, "ndim", None)
+    if type(ndim) is int and ndim == 0 and callable(getattr(x, "item", None)):
+        number: Operand = x.item()
+        return number
+    return x
 
 
 def _short(x: object, longest: int = 60) -> str:

@@ -120,18 +120,20 @@ def _check_document(document: Any, model: Model, path: str) -> dict[str, Any]:
     unknown = [key for key in document if key not in KEYS]
     if unknown:
         raise ModelFileError(
-            f"{path}: unknown key {unknown[0]!r} in a model file (it has only {', '.join(KEYS)})"
+            f"{path}: unknown key {_quoted(unknown[0])} in a model file "
+            f"(it has only {', '.join(KEYS)})"
         )
     version = document.get("version")
     if type(version) is not int or version != VERSION:
         raise ModelFileError(
-            f"{path}: unsupported format version {version!r} (this backprop-lab reads {VERSION})"
+            f"{path}: unsupported format version {_quoted(version)} "
+            f"(this backprop-lab reads {VERSION})"
         )
     architecture = document.get("architecture")
     expected = model.architecture()
     if architecture != expected:
         raise ModelFileError(
-            f"{path}: saved from another architecture: the file has {architecture!r}, "
+            f"{path}: saved from another architecture: the file has {_quoted(architecture)}, "
             f"this model is {expected!r}"
         )
     parameters = document.get("parameters")
@@ -141,3 +143,11 @@ def _check_document(document: Any, model: Model, path: str) -> dict[str, Any]:
             f"got {type(parameters).__name__}"
         )
     return parameters
+
+
+def _quoted(thing: object, limit: int = 300) -> str:
+    """``repr(thing)`` for a message, cut at ``limit`` characters: a file can hold anything."""
+    text = repr(thing)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters in all)"

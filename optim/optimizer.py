@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from autograd import Value
-from autograd.value import as_float, is_real_number
+from autograd.value import as_float, describe_number, is_real_number
 
 
 class NonFiniteStep(ValueError, ArithmeticError):
@@ -164,11 +164,13 @@ class Optimizer:
             raise ValueError(f"{where}: this state is for {saved_for!r}, not {name!r}")
         count = state_dict["num_parameters"]
         if isinstance(count, bool) or not isinstance(count, numbers.Integral):
-            raise ValueError(f"{where}: 'num_parameters' must be an int, got {count!r}")
+            raise ValueError(
+                f"{where}: 'num_parameters' must be an int, got {describe_number(count)}"
+            )
         if count != len(self.params):
             raise ValueError(
-                f"{where}: the state is for {count!r} parameters, this optimizer has "
-                f"{len(self.params)}"
+                f"{where}: the state is for {describe_number(count)} parameters, this optimizer "
+                f"has {len(self.params)}"
             )
         if not isinstance(state_dict["hyperparameters"], Mapping):
             raise ValueError(f"{where}: 'hyperparameters' must be a dict")
@@ -320,7 +322,9 @@ def _plain_hyperparameters(
         try:
             plain[name] = float(value)
         except OverflowError:
-            raise ValueError(f"{where}: Invalid {name} value: {value!r} (too large)") from None
+            raise ValueError(
+                f"{where}: Invalid {name} value: {describe_number(value)} (too large for a float)"
+            ) from None
     return plain
 
 
@@ -334,7 +338,8 @@ def _finite_entry(value: object, where: str, index: int, name: str) -> float:
         number = math.inf
     if not math.isfinite(number):
         raise ValueError(
-            f"{where}: state of parameter {index}: entry {name!r} must be finite, got {value!r}"
+            f"{where}: state of parameter {index}: entry {name!r} must be finite, got "
+            f"{describe_number(value)}"
         )
     return number
 
@@ -349,26 +354,33 @@ def state_error(where: str, index: int, name: str, value: float, rule: str) -> V
 def check_lr(lr: float) -> None:
     """α: a number >= 0 (0 is allowed, it freezes the parameters, as in PyTorch)."""
     if not is_real_number(lr) or not 0.0 <= lr < math.inf:
-        raise ValueError(f"Invalid learning rate: {lr!r} (lr must be a finite number >= 0)")
+        raise ValueError(
+            f"Invalid learning rate: {describe_number(lr)} (lr must be a finite number >= 0)"
+        )
 
 
 def check_gamma(name: str, gamma: float) -> None:
     """A decay rate γ: a number in [0, 1)."""
     if not is_real_number(gamma) or not 0.0 <= gamma < 1.0:
-        raise ValueError(f"Invalid {name} value: {gamma!r} ({name} must be in [0, 1))")
+        raise ValueError(
+            f"Invalid {name} value: {describe_number(gamma)} ({name} must be in [0, 1))"
+        )
 
 
 def check_eps(eps: float) -> None:
     """ε: a finite number > 0 (it keeps the division by √s finite)."""
     if not is_real_number(eps) or not 0.0 < eps < math.inf:
-        raise ValueError(f"Invalid epsilon value: {eps!r} (eps must be a finite number > 0)")
+        raise ValueError(
+            f"Invalid epsilon value: {describe_number(eps)} (eps must be a finite number > 0)"
+        )
 
 
 def check_momentum(momentum: float) -> None:
     """μ: a finite number >= 0."""
     if not is_real_number(momentum) or not 0.0 <= momentum < math.inf:
         raise ValueError(
-            f"Invalid momentum value: {momentum!r} (momentum must be a finite number >= 0)"
+            f"Invalid momentum value: {describe_number(momentum)} "
+            f"(momentum must be a finite number >= 0)"
         )
 
 

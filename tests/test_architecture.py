@@ -7,6 +7,7 @@ too), relative imports resolved, so this checks what ARCHITECTURE.md promises.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -152,3 +153,13 @@ def test_the_core_never_imports_the_pictures_or_the_command_line() -> None:
     for name in CORE:
         above = [t for t in graph[name] if t.startswith(("autograd.viz", "autograd.cli"))]
         assert not above, f"{name} imports {above}"
+
+
+def test_architecture_md_names_the_arrows_out_of_value() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text("utf-8")
+    match = re.search(r"the arrows are `value → ([\w, ]+)`", text)
+    assert match is not None
+    named = {f"autograd.{module.strip()}" for module in match.group(1).split(",")}
+    assert named == import_graph()["autograd.value"]
+    for below in ("autograd.backprop", "autograd.pickling"):  # "import nothing of the engine"
+        assert not import_graph()[below], f"{below} imports {import_graph()[below]}"

@@ -111,6 +111,25 @@ def test_too_many_paths_is_refused_at_once() -> None:
     assert len(chain_rule(z, x, max_paths=1024).paths) == 1024
 
 
+def test_the_total_adds_path_by_path_and_matches_backward_up_to_rounding() -> None:
+    x = Value(1.0, label="x")
+    y = x * 0.1 + x * 0.2 + x * 0.3
+    rule = chain_rule(y, x)
+    assert rule.total == (0.1 + 0.2) + 0.3  # the paths, left to right: 0.6000000000000001
+    assert rule.total == pytest.approx(0.6, rel=1e-15)  # dy/dx = 0.1 + 0.2 + 0.3, by hand
+    y.backward()
+    assert rule.total == pytest.approx(x.grad, rel=1e-15)  # as the docs say: up to rounding
+
+
+def test_a_doubling_chain_is_refused_with_the_max_paths_message() -> None:
+    x = Value(1.0, label="x")
+    v = x
+    for _ in range(15_000):  # 2**15000 paths: an exact count would have 4,516 digits
+        v = v * v
+    with pytest.raises(ValueError, match=r"more than 10\^308 paths .*max_paths=1,000"):
+        chain_rule(v, x)
+
+
 def test_bad_arguments_are_named() -> None:
     house = house_price()
     with pytest.raises(TypeError) as caught:

@@ -118,6 +118,24 @@ def test_an_input_used_twice_gets_both_paths(capsys: pytest.CaptureFixture[str])
     assert lines == ["∂f/∂x = ∂f/∂x + ∂f/∂x", "= 3 + 3", "= 6"]  # d(x*x)/dx = x + x
 
 
+def test_the_result_is_named_after_no_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "backprop.html"
+    argv = ["graph", "f*output", "f=2", "output=3", "--steps", "-o", str(output)]
+    status, out, _ = run(argv, capsys)
+    assert status == 0
+    name = out.splitlines()[0].split(" = ")[0]
+    assert name not in ("f", "output")
+    # d(f*output)/df = output = 3 and d(f*output)/doutput = f = 2, by hand
+    assert out.splitlines()[1:3] == [
+        f"∂{name}/∂f = ∂{name}/∂f = 3 = 3",
+        f"∂{name}/∂output = ∂{name}/∂output = 2 = 2",
+    ]
+    nodes = re.findall(r'data-node="([^"]*)"', output.read_text("utf-8"))
+    assert sorted(nodes) == sorted({*nodes}) and {"f", "output", name} <= {*nodes}
+
+
 def test_steps_writes_the_stepping_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     output = tmp_path / "backprop.html"
     status, out, err = run(["graph", *NEURON, "--steps", "-o", str(output)], capsys)

@@ -82,3 +82,27 @@ def test_pole_nodes_and_powers_copy() -> None:
     assert twin.op == "**2" and twin.inputs[0].op == "sqrt"
     assert copy.deepcopy(SINGULAR) is SINGULAR
     assert pickle.loads(pickle.dumps(SINGULAR)) is SINGULAR
+
+
+@pytest.mark.parametrize("copied", COPIES, ids=COPY_IDS)
+def test_a_deep_graph_copies_after_create_graph(copied: Callable[[Any], Any]) -> None:
+    # each grad recorded by create_graph refers back into the graph: the nodes form loops
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(5000):
+        y = y.tanh()
+    y.backward(create_graph=True)
+    y_twin = copied(y)
+    x_twin = copied(x)  # a second copy, starting from the other end
+    leaf = y_twin
+    while leaf.inputs:
+        leaf = leaf.inputs[0]
+    assert leaf.label == "x" and isinstance(leaf.grad, Value)
+    # by hand: dy/dx = prod over the chain of 1 - tanh(t_i)^2, t_0 = x, t_(i+1) = tanh(t_i)
+    t, slope = 0.5, 1.0
+    for _ in range(5000):
+        t = math.tanh(t)
+        slope *= 1.0 - t * t
+    assert leaf.grad.data == pytest.approx(slope, rel=1e-9)
+    assert isinstance(x_twin.grad, Value) and x_twin.grad.data == pytest.approx(slope, rel=1e-9)
+    assert leaf is not x and x_twin is not x and x.grad.data == pytest.approx(slope, rel=1e-9)

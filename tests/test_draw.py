@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import re
@@ -541,3 +542,12 @@ def test_graphviz_is_stopped_at_its_time_limit_and_nothing_is_written(tmp_path: 
     assert "write the DOT text instead" in message
     assert existing.read_text() == "the old picture"
     assert [p.name for p in tmp_path.iterdir()] == ["slow.svg"]
+
+
+@pytest.mark.parametrize("label", ["  x", "x  ", "a   b", "  a  b  ", "é 0"])
+def test_a_label_keeps_its_spaces_in_the_drawing(label: str) -> None:
+    # Graphviz's record labels trim the spaces at the ends and merge runs of them
+    x = Value(2.0, label=label)
+    svg = draw_graph(x * 2.0).pipe(format="svg").decode("utf-8")
+    shown = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert label in [text.replace("\xa0", " ") for text in shown]

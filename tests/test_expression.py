@@ -288,3 +288,14 @@ def test_long_or_repeated_formulas_fall_back_to_the_stable_name() -> None:
     assert names[second] == "mul3"  # the same formula again: named as chain_rule names it
     long = parse_expression(" * ".join(["x"] * 20), {"x": 1.0})
     assert formula_names(topological_order(long))[long] == "mul19"
+
+
+@pytest.mark.parametrize(
+    ("number", "digits"), [(10**400, 401), (-(10**5000), 5001)], ids=["1e400", "-1e5000"]
+)
+def test_a_value_too_large_for_a_float_is_an_expression_error(number: int, digits: int) -> None:
+    with pytest.raises(ExpressionError) as raised:
+        parse_expression("x", {"x": number})
+    assert str(raised.value).startswith(
+        f"the value of 'x' is too large for a float: an int of about {digits} digits"
+    )

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -50,13 +51,22 @@ def test_literals_that_look_like_a_number_and_a_name_are_not_called_products() -
 
 
 @pytest.mark.parametrize(
-    ("text", "power"), [("x^2", "x**2"), ("(x+1)^2", "(x+1)**2"), ("θ ^ 3", "θ ** 3")]
+    ("text", "column", "power"),
+    [
+        ("x^2", 2, "x**2"),
+        ("(x+1)^2", 6, "(x+1)**2"),
+        ("θ ^ 3", 3, "θ ** 3"),
+        ("x^2 + y^2", 2, "x**2 + y**2"),  # Python reads it as (x ^ (2 + y)) ^ 2: one piece
+        ("sin(x)^2", 7, "sin(x)**2"),
+    ],
 )
-def test_a_caret_suggests_the_power_operator(text: str, power: str) -> None:
+def test_a_caret_points_at_itself_and_suggests_the_power_operator(
+    text: str, column: int, power: str
+) -> None:
     with pytest.raises(ExpressionError) as raised:
-        parse_expression(text, {"x": 1.0, "θ": 2.0})
+        parse_expression(text, {"x": 1.0, "y": 2.0, "θ": 2.0})
     message = str(raised.value)
-    assert "operator '^' is not supported" in message and "at column 1" in message
+    assert "operator '^' is not supported" in message and f"at column {column};" in message
     assert message.endswith(f"write '**' for a power: {power!r}")
 
 
@@ -195,3 +205,11 @@ def test_other_habits_from_paper_and_python_get_a_hint(text: str, message: str) 
     with pytest.raises(ExpressionError) as raised:
         parse_expression(text, {"x": 1.0})
     assert str(raised.value) == message
+
+
+def test_a_refusal_comes_without_a_syntax_warning() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ExpressionError, match="boolean operator '2or x' is not allowed"):
+            parse_expression("2or x", {"x": 1.0})
+    assert [str(warning.message) for warning in caught] == []

@@ -115,3 +115,21 @@ def test_grad_differentiates_inside_no_grad_too() -> None:
         return Value(grad(lambda v: v**3)(x.data))
 
     assert math.isclose(numerical_gradient(f, [2.0], 0), 12.0, rel_tol=1e-6)  # 6 x
+
+
+def test_a_power_of_a_negative_base_has_no_derivatives_in_its_exponent() -> None:
+    # (hand derivation) d/db (-2)^b = (-2)^b ln(-2): no real value, and neither have the
+    # derivatives of that; PyTorch gives nan for both. In the base they exist:
+    # d2/da2 a^b = b (b - 1) a^(b - 2) = 3 * 2 * (-2) = -12 at a = -2, b = 3.
+    def f(b: Value) -> Value:
+        return Value(-2.0) ** b
+
+    assert math.isnan(grad(f)(3.0))
+    assert math.isnan(grad(grad(f))(3.0))
+    assert math.isnan(grad(grad(grad(f)))(3.0))
+
+    def g(a: Value, b: Value) -> Value:
+        return a**b
+
+    assert math.isnan(grad(grad(g, 0), 1)(-2.0, 3.0))  # d/db (b a^(b-1)) has ln(a) in it
+    assert grad(grad(g, 0), 0)(-2.0, 3.0) == -12.0

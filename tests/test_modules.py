@@ -114,6 +114,15 @@ def test_wrong_input_length_names_expected_and_actual() -> None:
         Neuron(2, seed=0)([1.0, 2.0, 3.0])
 
 
+def test_an_input_that_is_not_a_number_is_named_by_the_model() -> None:
+    with pytest.raises(TypeError, match=r"^MLP: input 1 must be a number or a Value, got bool"):
+        MLP(2, [1], seed=0)([True, False])
+    with pytest.raises(TypeError, match=r"^Layer: input 2 must be a number or a Value, got str"):
+        Layer(2, 3, seed=0)([1.0, "2"])
+    with pytest.raises(TypeError, match=r"^Neuron: input 1 must be a number or a Value"):
+        Neuron(1, seed=0)([None])
+
+
 # ---- parameters ------------------------------------------------------------------------------
 
 architectures = st.tuples(
@@ -380,6 +389,7 @@ def test_numpy_integers_and_floats_are_accepted_where_numbers_are() -> None:
     assert from_numpy.state_dict() == plain.state_dict()
     one_input = MLP(1, [1], seed=0)
     assert one_input(np.float32(0.5)).data == one_input(0.5).data  # 0.5 is exact in float32
+    assert one_input(np.array(0.5)).data == one_input(0.5).data  # a 0-d array is a number too
     assert fourier(np.int64(3)).identity() == {"kind": "fourier", "name": "fourier(3)", "n": 3}
     assert [float(f) for f in polynomial(np.int64(2))(np.float32(2.0))] == [1.0, 2.0, 4.0]
     assert Dropout(np.float32(0.5)).p == 0.5

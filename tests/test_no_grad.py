@@ -163,3 +163,37 @@ def test_the_thread_a_closed_generator_was_suspended_in_records_again() -> None:
         finish.set()
         holder.join()
     assert is_recording()
+
+
+def test_backward_with_create_graph_records_inside_no_grad() -> None:
+    x = Value(3.0)
+    y = x * x * x
+    with no_grad():
+        y.backward(create_graph=True)
+        assert not is_recording()  # only the backward pass records
+    assert isinstance(x.grad, Value) and x.grad.data == 27.0  # dy/dx = 3 x^2, by hand
+    first = x.grad
+    x.grad = 0.0
+    first.backward()
+    assert x.grad == 18.0  # d(3 x^2)/dx = 6 x, by hand
+
+
+def test_gradients_with_create_graph_records_inside_no_grad() -> None:
+    from autograd import gradients
+
+    x = Value(3.0)
+    y = x * x * x
+    with no_grad():
+        (first,) = gradients(y, (x,), create_graph=True)
+    assert isinstance(first, Value) and first.data == 27.0
+    (second,) = gradients(first, (x,))
+    assert second == 18.0  # d(3 x^2)/dx = 6 x, by hand
+
+
+def test_gradcheck_inside_no_grad_still_checks() -> None:
+    from autograd import GradcheckError, gradcheck
+
+    with no_grad():
+        assert gradcheck(lambda x: x * x, 3.0)
+        with pytest.raises(GradcheckError):  # still a check: a wrong derivative is caught
+            gradcheck(lambda x: x * x + Value(x.data), 3.0)

@@ -19,7 +19,7 @@ nbconvert = pytest.importorskip("nbconvert")
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 Runner = Callable[[str], Any]  # notebook name -> the executed notebook
-CELL_TIMEOUT = 300  # seconds per cell; the slowest cell (training on two moons) takes ~15 s
+CELL_TIMEOUT = 300  # seconds per cell; the slowest (two Q-learning runs) takes ~40 s when busy
 
 # Each notebook, with the fewest graphs (SVG) and plots (PNG) its exported page must show.
 NOTEBOOKS = {
@@ -28,6 +28,8 @@ NOTEBOOKS = {
     "03_optimizers_and_regularization.ipynb": {"graphs": 0, "plots": 3},  # optimizers, L2, dropout
     "04_classifier.ipynb": {"graphs": 0, "plots": 2},  # loss and accuracy; decision boundary
     "05_checking_gradients.ipynb": {"graphs": 0, "plots": 1},  # Newton's iterates
+    # Q_θ on MountainCar, π_θ on CartPole, exploration; the policy's graph (~70 s on two cores)
+    "08_reinforcement_learning.ipynb": {"graphs": 1, "plots": 3},
     # The playground's apps: with the widget state saved, the page draws them with the widget
     # manager's script; without it, each leaves its last picture (see the tests below).
     "09_playground.ipynb": {"graphs": 0, "plots": 0},
@@ -134,6 +136,22 @@ def test_newton_iterates_converge_to_a_stationary_point(executed: Runner) -> Non
     assert abs(derivatives[-1]) < 1e-5 < abs(derivatives[0])
     assert "GradcheckError" not in printed  # the wrong derivative's table is printed, not raised
     assert "<-- mismatch" in printed
+
+
+def test_reinforcement_learning_reaches_its_targets(executed: Runner) -> None:
+    printed = text_outputs(executed("08_reinforcement_learning.ipynb"))
+    # MountainCar: the flag within 200 steps on average over the last 20 episodes, greedy
+    mountain_car = re.search(
+        r"average length, first 20 episodes: (\S+) steps; last 20: (\S+)", printed
+    )
+    assert mountain_car is not None
+    assert float(mountain_car[2]) < 200 and float(mountain_car[2]) < float(mountain_car[1])
+    # CartPole: an average return of at least 195 over the last 20 episodes
+    cart_pole = re.search(r"average return, first 20 episodes: (\S+); last 20: (\S+)", printed)
+    assert cart_pole is not None
+    assert float(cart_pole[2]) >= 195
+    # gathering data: random actions never reach the flag
+    assert re.search(r"ε = 1\.0: flag reached in +0 of 100 episodes", printed)
 
 
 def pictures_shown(page: str) -> dict[str, int]:

@@ -175,6 +175,18 @@ def test_dot_refuses_different_lengths_naming_them() -> None:
 
     with pytest.raises(ValueError, match=r"dot: .*\(2 and 3\)"):
         dot([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"dot: .*\(1 and 2\)"):
+        dot((w for w in [Value(1.0)]), iter([1.0, 2.0]))
+
+
+def test_dot_takes_generators() -> None:
+    from autograd import dot
+
+    x = Value(2.0)
+    out = dot((v for v in [x, Value(3.0)]), (c for c in [1.5, -4.0]))
+    assert out.op == "dot" and out.data == 2.0 * 1.5 + 3.0 * -4.0
+    out.backward()
+    assert x.grad == 1.5  # d(1.5 x - 4 y)/dx, by hand
 
 
 @pytest.mark.parametrize("op", [Value.tanh, Value.sigmoid, Value.sin, Value.exp, Value.log])

@@ -231,6 +231,10 @@ def test_maximize_is_descent_on_the_negated_objective() -> None:
         (lambda p: Adam(p, gamma_s=1.5), "Invalid gamma_s value: 1.5"),
         (lambda p: Adam(p, eps=-1e-8), "Invalid epsilon value: -1e-08"),
         (lambda p: Adam(p, lr="0.1"), "Invalid learning rate: '0.1'"),
+        (lambda p: SGD(p, lr=10**5000), "SGD: Invalid lr value: an int of about 5001 digits"),
+        (lambda p: SGD(p, lr=-(10**5000)), "Invalid learning rate: an int of about 5001 digits"),
+        (lambda p: SGD(p, lr=0.1, momentum=10**400), "Invalid momentum value: an int of about"),
+        (lambda p: Adam(p, eps=10**5000), "Adam: Invalid eps value: an int of about 5001 digits"),
     ],
 )
 def test_invalid_hyperparameters_are_named(make: object, message: str) -> None:
@@ -405,14 +409,20 @@ def test_a_step_that_fails_for_one_parameter_changes_none(make: object) -> None:
                                r"a number >= 0, got -1\.0"),
         (Adam, "0", "v", math.nan, "state of parameter 0: entry 'v' must be finite, got nan"),
         (Adam, "1", "k", math.inf, "state of parameter 1: entry 'k' must be finite, got inf"),
-        (Adam, "1", "k", 10**400, "state of parameter 1: entry 'k' must be finite, got 1000"),
+        (Adam, "1", "k", 10**400,
+         r"state of parameter 1: entry 'k' must be finite, got an int of about 401 digits"),
+        (Adam, "1", "k", 10**5000,
+         r"state of parameter 1: entry 'k' must be finite, got an int of about 5001 digits"),
         (Adam, "0", "k", -1, "state of parameter 0: entry 'k' must be a whole number >= 0"),
         (lambda p: RMSProp(p, lr=0.1), "0", "s", -0.5,
          r"RMSProp\.load_state_dict: state of parameter 0: entry 's' must be a number >= 0"),
         (lambda p: SGD(p, lr=0.1, momentum=0.9), "1", "momentum_buffer", -math.inf,
          r"SGD\.load_state_dict: state of parameter 1: entry 'momentum_buffer' must be finite"),
     ],
-    ids=["negative s", "NaN v", "infinite k", "huge k", "negative k", "RMSProp s", "SGD buffer"],
+    ids=[
+        "negative s", "NaN v", "infinite k", "huge k", "enormous k", "negative k", "RMSProp s",
+        "SGD buffer",
+    ],
 )
 def test_loading_a_bad_state_entry_names_it_and_changes_nothing(
     make: object, position: str, entry: str, bad: float, message: str
@@ -428,6 +438,16 @@ def test_loading_a_bad_state_entry_names_it_and_changes_nothing(
     assert data(theta) == before
     assert json.dumps(optimizer.state_dict()) == state_before
     run(optimizer, theta, steps=1)  # and the optimizer still works
+
+
+def test_a_huge_saved_learning_rate_is_named() -> None:
+    theta = [Parameter(1.0)]
+    optimizer = SGD(theta, lr=0.1)
+    saved = optimizer.state_dict()
+    saved["hyperparameters"]["lr"] = 10**5000
+    with pytest.raises(ValueError, match=r"SGD\.load_state_dict: Invalid lr value: an int of"):
+        optimizer.load_state_dict(saved)
+    assert optimizer.lr == 0.1
 
 
 def test_num_parameters_must_be_a_count_not_a_bool() -> None:

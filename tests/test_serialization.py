@@ -151,6 +151,23 @@ def test_a_wrong_header_is_refused(saved: tuple[Path, dict], change, match: str)
     assert_refused(MLP(2, [2, 1], seed=9), path, match)
 
 
+@pytest.mark.parametrize("where", ["architecture", "version", "key"])
+def test_a_huge_header_is_quoted_only_in_part(saved: tuple[Path, dict], where: str) -> None:
+    path, document = saved
+    huge = "A" * 3_000_000
+    if where == "key":
+        document[huge] = 1
+    else:
+        document[where] = {"type": huge} if where == "architecture" else huge
+    rewrite(path, document)
+    model = MLP(2, [2, 1], seed=9)
+    before = snapshot(model)
+    with pytest.raises(ModelFileError) as error:
+        model.load(path)
+    assert len(str(error.value)) < 1000 and "AAAA" in str(error.value)
+    assert snapshot(model) == before
+
+
 def test_a_top_level_that_is_not_an_object_is_refused(saved: tuple[Path, dict]) -> None:
     path, _ = saved
     path.write_text("[1, 2, 3]")
@@ -207,6 +224,16 @@ def test_load_state_dict_checks_everything_before_assigning() -> None:
         model.load_state_dict({})
     with pytest.raises(StateDictError, match="expected a mapping"):
         model.load_state_dict([1.0] * len(good))  # type: ignore[arg-type]
+    last = list(good)[-1]
+    for huge, digits in ((10**5000, 5001), (10**400, 401)):
+        with pytest.raises(StateDictError) as error:
+            model.load_state_dict({**good, last: huge})
+        assert str(error.value) == (
+            f"load_state_dict: {last!r} is too large for a float: an int of about {digits} "
+            f"digits (1e{digits - 1})"
+        )
+    with pytest.raises(StateDictError, match=r"got str 'xxxxx.*\.\.\.$"):  # quoted in part
+        model.load_state_dict({**good, last: "x" * 1_000_000})
     assert snapshot(model) == before
 
 

@@ -75,6 +75,43 @@ def test_numpy_scalars_work_on_both_sides() -> None:
     assert isinstance(np.int64(8) / Value(2), Value)
 
 
+class ZeroDimensional:
+    """A 0-d array as NumPy and PyTorch shape one, NumPy not needed: ``ndim`` 0 and ``item()``."""
+
+    ndim = 0
+
+    def __init__(self, number: object) -> None:
+        self.number = number
+
+    def item(self) -> object:
+        return self.number
+
+
+def test_a_0d_array_is_a_number() -> None:
+    assert Value(np.array(2.0)).data == 2.0 and Value(ZeroDimensional(3)).data == 3.0
+    for left, right in [(Value(3.0), np.array(2.0)), (np.array(2.0), Value(3.0))]:
+        product = left * right
+        assert isinstance(product, Value) and product.data == 6.0
+    total = Value(1.0) + ZeroDimensional(2.5)
+    assert total.data == 3.5
+    assert Value(1.0) < np.array(2.0) and Value(3.0) >= ZeroDimensional(3)
+    for bad in (np.array(True), np.array("2"), np.array(1 + 2j), np.array([2.0])):
+        with pytest.raises(TypeError, match="Value: expected a real number"):
+            Value(bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Value: expected a real number"):
+        Value(ZeroDimensional(True))  # type: ignore[arg-type]
+
+
+def test_comparisons_with_ints_are_exact_as_python_s() -> None:
+    huge = 10**400  # too large for a float: Python still compares 1.0 < huge (True)
+    assert Value(1.0) < huge and Value(1.0) <= huge and not Value(1.0) > huge
+    assert Value(-1e308) > -huge and Value(math.inf) > huge and not Value(math.nan) < huge
+    # 2**53 + 1 has no float: float(2**53 + 1) == 2.0**53, yet 2.0**53 < 2**53 + 1 in Python
+    assert Value(2.0**53) < 2**53 + 1 and not Value(2.0**53) >= 2**53 + 1
+    assert Value(1.0) < Fraction(huge) and Value(3.0) > np.int64(2)
+    assert type(Value(3.0) > np.int64(2)) is bool
+
+
 def test_unsupported_operands_raise_type_error_naming_the_op() -> None:
     with pytest.raises(TypeError, match=r"unsupported operand type\(s\) for \+: 'Value' and 'str'"):
         Value(1.0) + "x"  # type: ignore[operator]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import math
 import sys
 import tokenize
@@ -241,7 +242,7 @@ def _expression_graph(args: argparse.Namespace) -> Graph:
             f"(it uses: {', '.join(inputs) or 'no names'})"
         )
     if not root.label:
-        root.label = "f" if "f" not in values else "output"
+        root.label = _unused_name(values)
     root.backward()
     wrt = tuple(inputs.values())
     if args.wrt:
@@ -254,6 +255,12 @@ def _expression_graph(args: argparse.Namespace) -> Graph:
         wrt = tuple(inputs[name] for name in dict.fromkeys(args.wrt))
     title = f"Backprop through {root.label} = {' '.join(args.expression.split())}"
     return Graph(root, wrt, title)
+
+
+def _unused_name(values: dict[str, float]) -> str:
+    """A name for the expression's result that no input has: ``f``, ``output``, ``output2``..."""
+    candidates = itertools.chain(["f", "output"], (f"output{n}" for n in itertools.count(2)))
+    return next(name for name in candidates if name not in values)
 
 
 def _check_size(expression: str) -> None:

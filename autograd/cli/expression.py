@@ -17,10 +17,11 @@ import math
 import numbers
 import operator
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import TypeAlias
 
-from ..value import Value
+from ..value import Value, describe_number
 
 # One step of evaluation either side of an operator: a Value, or a number not yet in the graph.
 # Numbers stay plain until they meet a Value, so ``x ** 2`` is one ``**2`` node, as written.
@@ -149,9 +150,14 @@ def _checked_values(values: Mapping[str, float]) -> dict[str, float]:
         if not isinstance(number, numbers.Real) or isinstance(number, bool):
             raise ExpressionError(
                 f"the value of {name!r} must be a real number, got {type(number).__name__} "
-                f"{number!r}"
+                f"{describe_number(number)}"
             )
-        checked[name] = float(number)
+        try:
+            checked[name] = float(number)
+        except OverflowError:
+            raise ExpressionError(
+                f"the value of {name!r} is too large for a float: {describe_number(number)}"
+            ) from None
     return checked
 
 
@@ -160,7 +166,9 @@ def _parse(text: str) -> ast.Expression:
     if not source:
         raise ExpressionError("the expression is empty")
     try:
-        return ast.parse(source, mode="eval")
+        with warnings.catch_warnings():  # "2or x" warns of an invalid decimal literal: the
+            warnings.simplefilter("ignore", SyntaxWarning)  # refusal below says what is wrong
+            return ast.parse(source, mode="eval")
     except SyntaxError as error:
         line, offset = error.lineno or 1, error.offset or 0
         lines = source.splitlines()
@@ -252,7 +260,7 @@ def _refuse_anything_outside_whitelist(
             continue  # operators, keywords and the like are judged with the expression they are in
         problem = _problem(node, text, values)
         if problem is not None:
-            problems.append((node.lineno, node.col_offset, order, problem))
+            problems.append((node.lineno, _offset_of_problem(node, text), order, problem))
     if problems:
         line, byte_offset, _, problem = min(problems)
         source_line = text.strip().splitlines()[line - 1]
@@ -262,6 +270,18 @@ def _refuse_anything_outside_whitelist(
         raise ExpressionError(f"{problem} at {_position(text, line, column)}{fix}")
 
 
+def _offset_of_problem(node: ast.expr, text: str) -> int:
+    """Where to point for ``node`` (a byte offset in its line): its start, or for ``x^2`` the
+    first ``^`` in it, the operator that is refused."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor):
+        line = text.strip().splitlines()[node.lineno - 1].encode("utf-8")
+        end = node.end_col_offset if node.end_lineno == node.lineno else None
+        caret = line.find(b"^", node.col_offset, end)
+        if caret >= 0:
+            return caret
+    return node.col_offset
+
+
 def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | None:
     """Why ``node`` is refused, or None if it is allowed (its text is quoted only if refused)."""
     if isinstance(node, ast.BinOp):
@@ -269,7 +289,7 @@ def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | No
             symbol = _UNSUPPORTED_OPERATORS.get(type(node.op), type(node.op).__name__)
             problem = f"operator {symbol!r} is not supported, in {_piece(text, node)!r}"
             if isinstance(node.op, ast.BitXor):
-                power = _with_operator_replaced(text, node, "^", "**")
+                power = _as_power(text, node)
                 problem += f"; write '**' for a power{f': {power!r}' if power else ''}"
             return problem
         return None
@@ -350,6 +370,20 @@ def _as_product(text: str, node: ast.Call) -> str | None:
     return _with_operator_replaced(text, node, "(", "*(", between=(node.func, None))
 
 
+def _as_power(text: str, node: ast.BinOp) -> str | None:
+    """``x^2 + y^2`` written with powers, ``x**2 + y**2``, as meant (one-line pieces only).
+
+    Every ``^`` in it: Python reads ``x^2 + y^2`` as ``(x ^ (2 + y)) ^ 2``, one piece.
+    """
+    if node.lineno != node.end_lineno:
+        return None
+    source = ast.get_source_segment(text.strip(), node)
+    if source is None:
+        return None
+    power = source.replace("^", "**")
+    return None if len(power) > _LONGEST_PIECE else power
+
+
 def _with_operator_replaced(
     text: str,
     node: ast.expr,
@@ -358,8 +392,8 @@ def _with_operator_replaced(
     between: tuple[ast.expr, ast.expr | None] | None = None,
 ) -> str | None:
     """The source of ``node`` with the first ``old`` after its left part (``node.left``, or
-    ``between[0]``) replaced by ``new``: ``x^2`` as ``x**2``. None for a node over several lines
-    or a piece too long to quote."""
+    ``between[0]``) replaced by ``new``: ``2(x+1)`` as ``2*(x+1)``. None for a node over
+    several lines or a piece too long to quote."""
     if node.lineno != node.end_lineno:
         return None
     left = between[0] if between else node.left  # type: ignore[attr-defined]

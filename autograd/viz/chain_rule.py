@@ -33,8 +33,9 @@ class ChainRule:
 
     ``paths`` holds one tuple of ``Factor`` per path from ``root`` down to ``wrt`` (root's
     factor first); ``total`` is the sum over paths of each path's product, which is the
-    gradient ``backward()`` computes. ``str()`` gives the lecture's line; in Jupyter the
-    object shows as LaTeX.
+    gradient ``backward()`` computes up to rounding: backward adds the same terms grouped node
+    by node, in another order, so the last digit can differ. ``str()`` gives the lecture's
+    line; in Jupyter the object shows as LaTeX.
     """
 
     root: Value
@@ -147,10 +148,11 @@ def chain_rule(
     check_precision(precision, "chain_rule")
     order = topological_order(root)
     names = {**stable_names(order), **(names or {})}
-    count = _count_paths(order, wrt)
+    count = _count_paths(order, wrt, limit=max_paths + 1)
     if count[root] > max_paths:
+        how_many = _describe_count(_paths_roughly(order, wrt)[root])
         raise ValueError(
-            f"chain_rule: {_describe_count(count[root])} paths lead from {names[root]} to "
+            f"chain_rule: {how_many} paths lead from {names[root]} to "
             f"{names.get(wrt, wrt.label or 'wrt')}, more than max_paths={max_paths:,}; raise "
             f"max_paths, or use autograd.gradients(root, (wrt,)), which sums them without "
             f"listing them"
@@ -210,14 +212,28 @@ def _check_value(argument: object, where: str, name: str) -> None:
         )
 
 
-def _count_paths(order: list[Value], wrt: Value) -> dict[Value, int]:
-    """For each node, how many paths lead from it down to ``wrt`` (inputs counted per edge)."""
+def _count_paths(order: list[Value], wrt: Value, limit: int) -> dict[Value, int]:
+    """For each node, how many paths lead from it down to ``wrt`` (inputs counted per edge),
+    or ``limit`` if there are at least that many.
+
+    Stopping at ``limit`` keeps every count a small int, so counting stays linear in the size
+    of the graph (exact counts double with each ``v = v * v`` and grow thousands of digits).
+    """
     count: dict[Value, int] = {}
     for node in order:  # inputs come before the nodes that use them
         if node is wrt:
             count[node] = 1
         else:
-            count[node] = sum(count[child] for child in node.inputs)
+            count[node] = min(sum(count[child] for child in node.inputs), limit)
+    return count
+
+
+def _paths_roughly(order: list[Value], wrt: Value) -> dict[Value, float]:
+    """As ``_count_paths`` without a limit, in floats: exact up to 2^53, then about right, and
+    inf past about 1.8e308 (for the message saying how many there are)."""
+    count: dict[Value, float] = {}
+    for node in order:
+        count[node] = 1.0 if node is wrt else sum((count[c] for c in node.inputs), 0.0)
     return count
 
 
@@ -254,9 +270,13 @@ def _paths(root: Value, wrt: Value, count: Mapping[Value, int]) -> tuple[tuple[F
     return tuple(found)
 
 
-def _describe_count(count: int) -> str:
-    digits = len(str(count))
-    return f"{count:,}" if digits <= 18 else f"about 10^{digits - 1}"
+def _describe_count(count: float) -> str:
+    """``1,024``, ``about 10^60``, or ``more than 10^308`` paths."""
+    if count <= 2**53:  # a float holds every integer up to here exactly
+        return f"{int(count):,}"
+    if math.isinf(count):
+        return "more than 10^308"
+    return f"about 10^{math.floor(math.log10(count))}"
 
 
 def _latex_name(name: str) -> str:

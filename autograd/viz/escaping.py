@@ -45,6 +45,8 @@ _CONTROL_PICTURES[0x7F] = 0x2421
 # The characters that give a Graphviz record label its structure (fields, ports, rows).
 _RECORD_SPECIALS = "{}|<>"
 _SPACE_AFTER_NON_ASCII = re.compile(r"(?<=[^\x00-\x7f]) ")
+# A space that a record label trims or merges: at the start or end of a line, or in a run.
+_SPACE_IN_A_RUN_OR_AT_AN_END = re.compile(r"(?<![^ \n]) | (?![^ \n])")
 
 
 def html_text(text: str) -> str:
@@ -144,10 +146,16 @@ def dot_tooltip(text: str, where: str) -> str:
 
 
 def dot_record_field(text: str, where: str) -> str:
-    """``text`` as one field of a Graphviz record label (where ``{ } | < >`` are structure)."""
+    """``text`` as one field of a Graphviz record label (where ``{ } | < >`` are structure).
+
+    Its spaces are kept: Graphviz's record parser trims the spaces at each end of a line and
+    merges a run of spaces into one, so those are written as no-break spaces, which look
+    the same and are kept.
+    """
     text = dot_text(text, where)
     for special in _RECORD_SPECIALS:
         text = text.replace(special, "\\" + special)
+    text = _SPACE_IN_A_RUN_OR_AT_AN_END.sub("\u00a0", text)
     # Graphviz's record parser drops a space that follows a non-ASCII character ("é 0" shows
     # as "é0"); a no-break space there looks the same and is kept.
     text = _SPACE_AFTER_NON_ASCII.sub("\u00a0", text)
