@@ -71,6 +71,29 @@ class PowerOf:
         return (n * power(x, n - 1.0),)
 
 
+@dataclass(frozen=True, slots=True)
+class WithConstant:
+    """An op with a fixed number beside its input, such as leaky_relu's slope or elu's alpha.
+
+    ``op``'s rule receives the constant after the inputs and the output:
+    ``derivatives(x, out, constant)``. A picture shows ``op``'s symbol.
+    """
+
+    op: Op
+    constant: float
+
+    @property
+    def symbol(self) -> str:
+        return self.op.symbol
+
+    @property
+    def name(self) -> str:
+        return self.op.name
+
+    def derivatives(self, *inputs_and_out: Scalar) -> tuple[Scalar, ...]:
+        return self.op.derivatives(*inputs_and_out, self.constant)
+
+
 # ---- functions for rules that must work on floats and on Values ------------------------------
 
 def cos(x: Scalar) -> Scalar:
@@ -83,6 +106,24 @@ def sin(x: Scalar) -> Scalar:
 
 def log(x: Scalar) -> Scalar:
     return math.log(x) if type(x) is float else x.log()
+
+
+def exp(x: Scalar) -> Scalar:
+    return math.exp(x) if type(x) is float else x.exp()
+
+
+def erf(x: Scalar) -> Scalar:
+    return math.erf(x) if type(x) is float else x.erf()
+
+
+def sigmoid(x: Scalar) -> Scalar:
+    """σ(x) = 1 / (1 + e^-x), computed so that e^(...) never overflows."""
+    if type(x) is not float:
+        return x.sigmoid()
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 def divide(a: Scalar, b: Scalar) -> Scalar:
@@ -150,9 +191,10 @@ def sign(x: Scalar) -> float:
     return 0.0 if x == 0 else math.nan
 
 
-def step(x: Scalar) -> float:
-    """1 for x > 0, else 0: the derivative of relu, taken as 0 at the kink x = 0."""
+def step(x: Scalar, below: float = 0.0) -> float:
+    """1 for x > 0, else ``below``: the derivative of relu (``below`` = 0) and leaky_relu
+    (``below`` = its slope), taken as ``below`` at the kink x = 0."""
     x = float(x)
     if x > 0:
         return 1.0
-    return 0.0 if x <= 0 else math.nan
+    return below if x <= 0 else math.nan

@@ -10,10 +10,14 @@ from typing import Any, Union
 from . import backprop, pickling
 from . import op as rules
 from .grad_mode import _open_no_grad_blocks, enable_grad, is_recording
-from .op import Op, PowerOf
+from .op import Op, PowerOf, WithConstant
 
 # What may stand on the other side of an operator: a Value or a real number.
 Operand = Union["Value", float, int]
+
+_SQRT_HALF = math.sqrt(0.5)  # 1/√2, in gelu's Φ(x) = (1 + erf(x/√2)) / 2
+_INV_SQRT_TWO_PI = 1.0 / math.sqrt(2.0 * math.pi)  # the normal density's 1/√(2π)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)  # erf's 2/√π
 
 
 def is_real_number(x: object) -> bool:
@@ -52,6 +56,14 @@ def as_float(x: object, where: str) -> float:
                 f"{where}: {describe_number(x)} is too large for a float (at most about 1.8e308)"
             ) from None
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
+
+
+def _finite_constant(x: object, op: str, name: str) -> float:
+    """An op's constant (leaky_relu's slope) as a float, or an error naming the op and ``x``."""
+    number = as_float(x, f"{op}: {name}")
+    if not math.isfinite(number):
+        raise ValueError(f"{op}: {name} must be finite, got {x!r}")
+    return number
 
 
 def describe_number(x: object) -> str:
@@ -445,6 +457,94 @@ class Value:
 
     _RELU = Op("relu", "relu", _relu_derivatives)
 
+    # ---- leaky_relu(x) -----------------------------------------------------------------------
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, else slope · x (PyTorch's ``negative_slope``); nan stays nan.
+
+        Its derivative at the kink x = 0 is taken to be ``slope``, as in PyTorch.
+        """
+        slope = _finite_constant(slope, "leaky_relu", "slope")
+        x = self.data
+        data = x if x > 0 else slope * x
+        return _result(data, (self,), _with_constant(Value._LEAKY_RELU, slope))
+
+    @staticmethod
+    def _leaky_relu_derivatives(x: Any, out: Any, slope: float) -> tuple[Any, ...]:
+        # d leaky_relu(x)/dx = 1 for x > 0, else slope (slope at x = 0)
+        return (rules.step(x, below=slope),)
+
+    _LEAKY_RELU = Op("leaky_relu", "leaky_relu", _leaky_relu_derivatives)
+
+    # ---- elu(x) ------------------------------------------------------------------------------
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        """x for x > 0, else alpha (e^x - 1); e^x is taken only for x <= 0, so it never overflows.
+
+        At x = 0 both pieces are 0; the derivative there is alpha (1 for the usual alpha = 1).
+        """
+        alpha = _finite_constant(alpha, "elu", "alpha")
+        x = self.data
+        data = x if x > 0 else alpha * math.expm1(x)
+        return _result(data, (self,), _with_constant(Value._ELU, alpha))
+
+    @staticmethod
+    def _elu_derivatives(x: Any, out: Any, alpha: float) -> tuple[Any, ...]:
+        # d elu(x)/dx = 1 for x > 0, else alpha e^x (alpha at x = 0)
+        if float(x) > 0:
+            return (1.0,)
+        return (alpha * rules.exp(x),)
+
+    _ELU = Op("elu", "elu", _elu_derivatives)
+
+    # ---- softplus(x) -------------------------------------------------------------------------
+
+    def softplus(self) -> Value:
+        """log(1 + e^x), a smooth relu, computed as max(x, 0) + log(1 + e^-|x|): never overflows."""
+        x = self.data
+        data = max(x, 0.0) + math.log1p(math.exp(-math.fabs(x)))
+        return _result(data, (self,), Value._SOFTPLUS)
+
+    @staticmethod
+    def _softplus_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d softplus(x)/dx = e^x / (1 + e^x) = sigma(x)
+        return (rules.sigmoid(x),)
+
+    _SOFTPLUS = Op("softplus", "softplus", _softplus_derivatives)
+
+    # ---- gelu(x) -----------------------------------------------------------------------------
+
+    def gelu(self) -> Value:
+        """x Φ(x), with Φ(x) = (1 + erf(x / √2)) / 2 the standard normal CDF (the exact GELU)."""
+        x = self.data
+        data = x * 0.5 * (1.0 + math.erf(x * _SQRT_HALF))
+        return _result(data, (self,), Value._GELU)
+
+    @staticmethod
+    def _gelu_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d gelu(x)/dx = Φ(x) + x φ(x), with the normal density φ(x) = e^(-x²/2) / √(2π)
+        cdf = 0.5 * (1.0 + rules.erf(x * _SQRT_HALF))
+        density = rules.exp(-0.5 * x * x) * _INV_SQRT_TWO_PI
+        return (cdf + x * density,)
+
+    _GELU = Op("gelu", "gelu", _gelu_derivatives)
+
+    # ---- silu(x) -----------------------------------------------------------------------------
+
+    def silu(self) -> Value:
+        """x σ(x) (also called swish), with σ computed so that e^(...) never overflows."""
+        x = self.data
+        data = x * rules.sigmoid(x)
+        return _result(data, (self,), Value._SILU)
+
+    @staticmethod
+    def _silu_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d silu(x)/dx = σ(x) + x σ(x) (1 - σ(x)) = σ(x) (1 + x (1 - σ(x)))
+        s = rules.sigmoid(x)
+        return (s * (1.0 + x * (1.0 - s)),)
+
+    _SILU = Op("silu", "silu", _silu_derivatives)
+
     # ---- sin(x) ------------------------------------------------------------------------------
 
     def sin(self) -> Value:
@@ -476,6 +576,19 @@ class Value:
         return (-rules.sin(x),)
 
     _COS = Op("cos", "cos", _cos_derivatives)
+
+    # ---- erf(x) ------------------------------------------------------------------------------
+
+    def erf(self) -> Value:
+        """The error function erf(x) = 2/√π ∫_0^x e^(-t²) dt, as ``math.erf``."""
+        return _result(math.erf(self.data), (self,), Value._ERF)
+
+    @staticmethod
+    def _erf_derivatives(x: Any, out: Any) -> tuple[Any, ...]:
+        # d erf(x)/dx = 2/√π e^(-x²)
+        return (_TWO_OVER_SQRT_PI * rules.exp(-(x * x)),)
+
+    _ERF = Op("erf", "erf", _erf_derivatives)
 
 
 class Parameter(Value):
@@ -542,3 +655,17 @@ def _power_of(exponent: float) -> PowerOf:
         if len(_powers) < 1024 and not math.isnan(exponent):  # a bounded cache
             _powers[exponent] = op
     return op
+
+
+_constants: dict[tuple[str, float], WithConstant] = {}
+
+
+def _with_constant(op: Op, constant: float) -> WithConstant:
+    """``op`` with its constant (leaky_relu's slope), one per constant so that nodes share it."""
+    key = (op.name, constant)
+    found = _constants.get(key)
+    if found is None:
+        found = WithConstant(op, constant)
+        if len(_constants) < 1024:  # a bounded cache
+            _constants[key] = found
+    return found

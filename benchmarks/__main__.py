@@ -19,6 +19,8 @@ from autograd.files import write_atomically
 
 from . import report
 from .chain import time_chain
+from .fit_overhead import section as fit_overhead_section
+from .fit_overhead import time_overhead
 from .memory import MEMORY_ENGINES, measure
 from .mlp_step import MICROGRAD, time_steps
 from .sizes import FULL, QUICK, Sizes
@@ -57,13 +59,13 @@ def _demo_section(sizes: Sizes) -> str:
 
 
 def _playground_section(sizes: Sizes) -> tuple[str, report.Target | None]:
-    """Workload 5, when NumPy (for the pictures) is importable."""
+    """Workload 6, when NumPy (for the pictures) is importable."""
     try:
         from .playground import TARGET_FPS, section, time_frames
 
         timings = time_frames(sizes.playground_frames)
     except ImportError as error:
-        return f"Not run: {error}.", None
+        return f"## 6. The training playground\n\nNot run: {error}.", None
     target = report.Target(
         f"playground: at least {TARGET_FPS:g} picture updates per second (2-8-8-1, 200 points)",
         f"{timings.fps:.3g} per second",
@@ -91,13 +93,17 @@ def run(sizes: Sizes) -> str:
     memory = [measure(engine, sizes.products) for engine in MEMORY_ENGINES]
     print("whole demo ...", file=sys.stderr)
     demo = _demo_section(sizes)
+    print("held-out data and monitoring in fit ...", file=sys.stderr)
+    overhead = fit_overhead_section(time_overhead(sizes.n_samples, sizes.repeats_on))
     print("playground ...", file=sys.stderr)
     playground, playground_target = _playground_section(sizes)
     found = report.targets(gc_off, gc_on, chain, memory)
     if playground_target is not None:
         found.append(playground_target)
     elapsed = time.perf_counter() - started
-    return report.render(sizes, gc_off, gc_on, chain, memory, demo, playground, found, elapsed)
+    text = report.render(sizes, gc_off, gc_on, chain, memory, demo, found, elapsed)
+    before_footer = text.rindex("\n\n---\n\n")  # workloads 5 and 6 go before the run time line
+    return text[:before_footer] + "\n\n" + overhead + "\n\n" + playground + text[before_footer:]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -192,7 +192,6 @@ def render(
     chain: ChainTimings,
     memory: list[MemoryResult],
     demo: str,
-    playground: str,
     found: list[Target],
     elapsed: float,
 ) -> str:
@@ -251,12 +250,6 @@ def render(
         f"micrograd keeps {memory_ratio(memory):.3g}x the bytes per node of backprop-lab.",
         f"## 4. The whole demo, {sizes.demo_steps} steps",
         demo,
-        "## 5. The training playground",
-        "`nn.Playground(data=\"moons\", hidden=[8, 8], activation=\"tanh\")`: 200 points, half "
-        "held out, batches of 10. A frame is one tick of the app's Play widget: one epoch of "
-        "training, then the picture (every unit's tile, the output over the plane, the loss "
-        "curves) and the diagnostics redrawn. Collector on, as in a notebook.",
-        playground,
         "---",
         f"Run time {elapsed:.0f} s. Chain depth measured up to {deepest:,}.",
     ]

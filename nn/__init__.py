@@ -3,13 +3,16 @@
 The lecture's models: a layer h(x) = σ(W x + b) (``Layer``), stacks of them
 f(x) = h2(h1(x)) (``MLP``), and linear models on features f_θ(x) = θᵀβ(x) (``FeatureModel``);
 the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the penalty β‖θ‖²
-(``l2_penalty``); seeded data sets; saving and loading parameters. For reinforcement learning:
+(``l2_penalty``); seeded data sets; saving and loading parameters; held-out data
+(``train_test_split``, ``fit(..., validation=...)``) and looking inside a network
+(``activation_stats``, ``plot_activations``, ``plot_gradients``). For reinforcement learning:
 a policy π_θ(a|s) as a ``softmax`` over logits (``log_softmax`` for log π_θ), the returns G_t
 (``discounted_returns``) and ε-greedy action choice (``epsilon_greedy``). ``Playground`` is a
 notebook app that trains a network step by step in front of the student.
 """
 
 from .data import accuracy, make_moons, noisy_sine
+from .diagnostics import activation_stats, gradient_stats, plot_activations, plot_gradients
 from .dropout import Dropout
 from .features import FeatureMap, FeatureModel, fourier, polynomial
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
@@ -20,6 +23,7 @@ from .playground import Playground
 from .probabilities import log_softmax, softmax
 from .reinforcement import discounted_returns, epsilon_greedy
 from .serialization import ModelFileError, load, save
+from .split import train_test_split
 from .training import History, TrainingDiverged, fit
 
 __all__ = [
@@ -37,12 +41,14 @@ __all__ = [
     "StateDictError",
     "TrainingDiverged",
     "accuracy",
+    "activation_stats",
     "bce_loss",
     "cross_entropy",
     "discounted_returns",
     "epsilon_greedy",
     "fit",
     "fourier",
+    "gradient_stats",
     "hinge_loss",
     "l2_penalty",
     "load",
@@ -50,8 +56,11 @@ __all__ = [
     "make_moons",
     "mse_loss",
     "noisy_sine",
+    "plot_activations",
+    "plot_gradients",
     "polynomial",
     "save",
     "softmax",
     "sse_loss",
+    "train_test_split",
 ]

@@ -3,11 +3,19 @@
 Initialisation (scaled by fan-in ``nin``, the number of inputs of a neuron):
 
 - ``"sigmoid"``, ``"tanh"``, ``"linear"``: weights uniform in [-1, 1] / sqrt(nin);
-- ``"relu"``: He initialisation, weights uniform in [-sqrt(6 / nin), sqrt(6 / nin)];
+- ``"relu"`` and its smooth or leaky relatives (``"leaky_relu"``, ``"elu"``, ``"softplus"``,
+  ``"gelu"``, ``"silu"``): He initialisation, weights uniform in [-sqrt(6 / nin), sqrt(6 / nin)];
 - biases start at 0 (as in micrograd); the random weights already make neurons differ.
 
 ``seed`` is an int (the same int gives the same model), a ``random.Random`` (drawn from in
 order, so one generator can seed a whole network), or None for a fresh random source.
+
+Names in pictures follow the lecture's W⁽ˡ⁾ and b⁽ˡ⁾: in an MLP, weight i of neuron j of layer
+l is labelled ``W{l}[j,i]`` and its bias ``b{l}[j]`` (``W1[0,1]``, ``b1[0]``; a lone Layer
+drops the layer number, a lone Neuron writes ``w[i]`` and ``b``). The dotted names of
+``named_parameters()`` and saved files (``layers.0.neurons.0.w.1``) are unchanged. A model call
+turns plain numbers into one input leaf each, labelled ``x1``, ``x2``, ..., shared by every
+neuron that reads it, so a picture shows each input once with its whole gradient.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Parameter, Value, dot
-from autograd.value import Operand
+from autograd.value import Operand, is_real_number
 from optim.checks import whole_number
 
 from .module import Module
@@ -34,8 +42,16 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "sigmoid": Value.sigmoid,  # the lecture's σ(z) = 1 / (1 + e^-z)
     "tanh": Value.tanh,
     "relu": Value.relu,
+    "leaky_relu": Value.leaky_relu,  # slope 0.01 for z < 0
+    "elu": Value.elu,  # alpha = 1
+    "softplus": Value.softplus,
+    "gelu": Value.gelu,
+    "silu": Value.silu,
     "linear": _identity,
 }
+
+# Activations that pass z > 0 on about as relu does: they get He initialisation.
+RELU_LIKE = frozenset({"relu", "leaky_relu", "elu", "softplus", "gelu", "silu"})
 
 
 def activation_function(name: str, where: str) -> Callable[[Value], Value]:
@@ -63,6 +79,18 @@ def _as_inputs(x: Example, nin: int, where: str) -> Sequence[Operand]:
     return as_example(x, nin, where)
 
 
+def input_leaves(inputs: Sequence[Operand]) -> list[Operand]:
+    """Each plain number of ``inputs`` as a leaf Value labelled ``x1``, ``x2``, ...; Values as is.
+
+    One leaf per input, shared by every neuron that reads it: the graph then has one input
+    node holding the whole gradient d loss/d x_i, instead of a constant per neuron.
+    """
+    return [
+        Value(x, label=f"x{i}") if not isinstance(x, Value) and is_real_number(x) else x
+        for i, x in enumerate(inputs, start=1)
+    ]
+
+
 class Neuron(Module):
     """One neuron: h(x) = σ(w · x + b), with weights ``w`` (a list) and bias ``b``.
 
@@ -84,18 +112,25 @@ class Neuron(Module):
         self.activation = activation
         self._sigma = activation_function(activation, "Neuron")
         rng = random_source(seed)
-        # He initialisation for relu; uniform(-1, 1) / sqrt(nin) otherwise
-        bound = math.sqrt(6.0 / self.nin) if activation == "relu" else 1.0 / math.sqrt(self.nin)
+        # He initialisation for relu and its relatives; uniform(-1, 1) / sqrt(nin) otherwise
+        he = activation in RELU_LIKE
+        bound = math.sqrt(6.0 / self.nin) if he else 1.0 / math.sqrt(self.nin)
         self.w = [Parameter(rng.uniform(-bound, bound)) for _ in range(self.nin)]
         self.b = Parameter(0.0)
         self._label_parameters()
 
     def __call__(self, x: Example) -> Value:
-        return self._output(_as_inputs(x, self.nin, "Neuron"))
+        return self._output(input_leaves(_as_inputs(x, self.nin, "Neuron")))
 
     def _output(self, inputs: Sequence[Operand]) -> Value:
         """σ(w · x + b) for inputs already checked (by the model that was called)."""
         return self._sigma(dot(self.w, inputs) + self.b)
+
+    def _label_parameters(self, layer: str = "", unit: int | None = None) -> None:
+        """``w[i]`` and ``b`` alone; ``W{layer}[unit,i]`` and ``b{layer}[unit]`` in a layer."""
+        for i, weight in enumerate(self.w):
+            weight.label = f"w[{i}]" if unit is None else f"W{layer}[{unit},{i}]"
+        self.b.label = "b" if unit is None else f"b{layer}[{unit}]"
 
     def architecture(self) -> dict[str, Any]:
         return {"type": "Neuron", "nin": self.nin, "activation": self.activation}
@@ -124,11 +159,16 @@ class Layer(Module):
         self._label_parameters()
 
     def __call__(self, x: Example) -> list[Value]:
-        return self._output(_as_inputs(x, self.nin, "Layer"))
+        return self._output(input_leaves(_as_inputs(x, self.nin, "Layer")))
 
     def _output(self, inputs: Sequence[Operand]) -> list[Value]:
         """Each neuron's output for inputs already checked (by the model that was called)."""
         return [neuron._output(inputs) for neuron in self.neurons]
+
+    def _label_parameters(self, layer: str = "") -> None:
+        """``W{layer}[j,i]`` and ``b{layer}[j]`` for weight i and bias of neuron j."""
+        for unit, neuron in enumerate(self.neurons):
+            neuron._label_parameters(layer, unit)
 
     def architecture(self) -> dict[str, Any]:
         return {
@@ -196,10 +236,15 @@ class MLP(Module):
         self._label_parameters()
 
     def __call__(self, x: Example) -> Value | list[Value]:
-        values = self.layers[0]._output(_as_inputs(x, self.nin, "MLP"))
+        values = self.layers[0]._output(input_leaves(_as_inputs(x, self.nin, "MLP")))
         for layer in self.layers[1:]:
             values = layer._output(values)
         return values[0] if len(values) == 1 else values
+
+    def _label_parameters(self) -> None:
+        """Layer l (counting from 1, as the lecture's W⁽¹⁾) labels ``W{l}[j,i]``, ``b{l}[j]``."""
+        for number, layer in enumerate(self.layers, start=1):
+            layer._label_parameters(str(number))
 
     def architecture(self) -> dict[str, Any]:
         return {

@@ -136,7 +136,10 @@ class Module:
         return [parameter for _, parameter in self.named_parameters()]
 
     def _label_parameters(self) -> None:
-        """Label each Parameter with its name, so graph pictures show ``layers.0.neurons.1.b``."""
+        """Label each Parameter with its dotted name, so pictures name it (``encoder.b``).
+
+        Layers override this with shorter labels in the lecture's notation (``W1[0,1]``).
+        """
         for name, parameter in self.named_parameters():
             parameter.label = name
 

@@ -19,8 +19,10 @@ from optim.optimizer import check_lr
 
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
+from .monitor import Monitor, plot_diagnostics
 from .penalty import l2_penalty
 from .sequences import ListLike, as_list
+from .validation import EarlyStopping, checked_validation, evaluate
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -50,16 +52,32 @@ class History:
     batch, the loss before that epoch's step), L2 penalty included. ``accuracies[e]`` is the
     fraction of training samples classified correctly by the same forward passes, for the
     classification losses ("hinge", "bce", "cross_entropy"); None for the others.
+
+    With ``fit(..., validation=(xs_val, ys_val))``: ``val_losses[e]`` is the loss on the
+    held-out samples at the end of epoch e (after its steps), in eval mode (dropout off), with
+    no graph recorded and without the L2 penalty; ``val_accuracies[e]`` likewise, for the
+    classification losses (else None). With ``early_stopping``, ``best_epoch`` is the index e
+    of the lowest validation loss, whose parameters the model ends with.
+
+    With ``fit(..., monitor=True)``: ``grad_norms[layer][e]`` is ‖∇θ ℓ‖ over that layer's
+    parameters at the last step of epoch e, and ``update_ratios[layer][e]`` that step's
+    ‖Δθ‖ / ‖θ‖; layers are named as in ``named_parameters()`` (``"layers.0"``).
     """
 
     losses: list[float] = field(default_factory=list)
     accuracies: list[float] | None = None
+    val_losses: list[float] = field(default_factory=list)
+    val_accuracies: list[float] | None = None
+    best_epoch: int | None = None
+    grad_norms: dict[str, list[float]] = field(default_factory=dict)
+    update_ratios: dict[str, list[float]] = field(default_factory=dict)
 
     def plot(self, ax: Axes | None = None) -> Axes:
-        """Draw the loss curve (loss against epoch) with matplotlib; returns the Axes.
+        """Draw the loss curves against the epoch with matplotlib; returns the Axes.
 
-        Needs matplotlib (the ``notebooks`` extra). Draws on ``ax`` if given, else on a new
-        figure.
+        The training loss, and the validation loss when there is one (with the best epoch
+        marked when early stopping chose it). Needs matplotlib (the ``notebooks`` extra).
+        Draws on ``ax`` if given, else on a new figure.
         """
         import matplotlib.pyplot as plt
 
@@ -67,10 +85,27 @@ class History:
             _, ax = plt.subplots()
         epochs = range(1, len(self.losses) + 1)
         ax.plot(epochs, self.losses, label="training loss")
+        if self.val_losses:
+            ax.plot(range(1, len(self.val_losses) + 1), self.val_losses, label="validation loss")
+            if self.best_epoch is not None:
+                ax.axvline(self.best_epoch + 1, color="grey", linestyle=":",
+                           label=f"best epoch ({self.best_epoch + 1})")
+            ax.legend()
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
-        ax.set_title("Training loss")
+        ax.set_title("Training and validation loss" if self.val_losses else "Training loss")
         return ax
+
+    def plot_diagnostics(self, axes: tuple[Axes, Axes] | None = None) -> tuple[Axes, Axes]:
+        """Draw ``grad_norms`` and ``update_ratios`` per layer against the epoch, with CS231n's
+        1e-3 guide line for the ratios; returns the two Axes. Needs ``fit(..., monitor=True)``.
+        """
+        if not self.grad_norms:
+            raise ValueError(
+                "History.plot_diagnostics: nothing was monitored; train with fit(..., "
+                "monitor=True)"
+            )
+        return plot_diagnostics(self.grad_norms, self.update_ratios, axes)
 
 
 # ---- the losses fit knows by name -----------------------------------------------------------
@@ -130,6 +165,9 @@ def fit(
     seed: int | None = None,
     progress: bool = True,
     lr_schedule: Schedule | Callable[[int], float] | None = None,
+    validation: tuple[ListLike, ListLike] | None = None,
+    early_stopping: int | None = None,
+    monitor: bool = False,
     lr: float | None = None,
 ) -> History:
     """Train ``model`` on the samples (xs[i], ys[i]) and return the ``History`` of the loss.
@@ -155,13 +193,27 @@ def fit(
             samples per step; the samples are then shuffled each epoch with ``seed``.
         l2: β >= 0 of the penalty ``nn.l2_penalty(model.parameters(), β)``.
         seed: seeds the shuffling (same seed, same model start: same losses).
-        progress: show a tqdm progress bar with the current loss (needs tqdm, from the
-            ``notebooks`` extra); False prints nothing.
+        progress: show a tqdm text progress bar with the current loss on stderr (needs
+            tqdm, from the ``notebooks`` extra; text also in notebooks, so exported notebooks
+            keep it); False prints nothing.
         lr_schedule: an ``optim`` schedule made on the optimizer (stepped after each epoch),
             or a function of the epoch k = 0, 1, ... giving α for that epoch, e.g.
             micrograd's ``lambda k: 1.0 - 0.9 * k / 100``.
+        validation: held-out samples ``(xs_val, ys_val)``, measured at the end of each epoch
+            into ``History.val_losses`` (and ``val_accuracies``); see ``History``.
+        early_stopping: a patience: stop after that many epochs in a row without a lower
+            validation loss, and end with the parameters of the best epoch
+            (``History.best_epoch``), also when all ``epochs`` ran. Needs ``validation``.
+            The optimizer's state (Adam's moments) is not rewound.
+        monitor: record each layer's gradient norm and update ratio per epoch
+            (``History.grad_norms``, ``History.update_ratios``, ``History.plot_diagnostics()``).
         lr: the learning rate α of the default optimizer, plain SGD (default 0.1):
             ``fit(model, xs, ys, lr=0.01)``. Give either ``lr`` or ``optimizer``, not both.
+
+    Gradients: each step starts from zero (``optimizer.zero_grad()``), and when ``fit`` returns
+    or raises ``TrainingDiverged`` every parameter's ``.grad`` is 0 again. The last step's
+    gradients are cleared, so a later ``model(x).backward()`` (or a drawing of it) shows that
+    pass's gradients alone, not a mix with training's.
 
     Raises ``TrainingDiverged`` if the loss or a gradient becomes NaN or infinite (or the
     forward pass overflows): it names the epoch and the loss, and no step is taken from it, so
@@ -196,12 +248,20 @@ def fit(
             raise ValueError("fit: lr_schedule was made on a different optimizer than fit's")
     elif lr_schedule is not None and not callable(lr_schedule):
         raise TypeError(f"fit: lr_schedule must be a Schedule or a function, got {lr_schedule!r}")
+    held_out = checked_validation(validation)
+    stopper = _checked_early_stopping(early_stopping, held_out, model, optimizer)
+    if not isinstance(monitor, bool):
+        raise TypeError(f"fit: monitor must be True or False, got {monitor!r}")
+    watcher = Monitor(model, optimizer.params) if monitor else None
 
     if isinstance(model, Module):
         model.train()
     rng = random.Random(seed)
     parameters = model.parameters() if l2 > 0 else []
-    history = History(accuracies=[] if hits is not None else None)
+    history = History(
+        accuracies=[] if hits is not None else None,
+        val_accuracies=[] if hits is not None and held_out is not None else None,
+    )
     bar = _progress_bar(epochs) if progress else None
     try:
         for epoch in range(1, epochs + 1):
@@ -234,25 +294,99 @@ def fit(
                 optimizer.zero_grad()
                 objective.backward()
                 _check_gradients(optimizer, epoch, epochs, value, history)
+                if watcher is not None:
+                    watcher.before_step()
                 try:
                     optimizer.step()
                 except NonFiniteStep as error:  # refused as a whole: nothing changed
                     raise _diverged(epoch, epochs, value, str(error), history) from error
+                if watcher is not None:
+                    watcher.after_step()
                 batch_losses.append(value)
                 if hits is not None:
                     correct += hits(predictions, targets)
             history.losses.append(math.fsum(batch_losses) / len(batch_losses))
             if history.accuracies is not None:
                 history.accuracies.append(correct / n)
+            if watcher is not None:
+                _record_monitor(history, watcher)
+            stop = held_out is not None and _validate(
+                history, model, held_out, loss_function, hits, stopper, (epoch, epochs)
+            )
             if isinstance(lr_schedule, Schedule):
                 lr_schedule.step()
             if bar is not None:
-                bar.set_postfix(loss=f"{history.losses[-1]:.4g}")
+                bar.set_postfix(_progress_numbers(history), refresh=False)
                 bar.update(1)
+            if stop:
+                break
+        if stopper is not None:
+            stopper.restore()
     finally:
+        _clear_gradients(model, optimizer)
         if bar is not None:
             bar.close()
     return history
+
+
+def _clear_gradients(model: Module, optimizer: Optimizer) -> None:
+    """Every gradient fit computed back to 0: the model's and the optimizer's parameters."""
+    optimizer.zero_grad()
+    if isinstance(model, Module):
+        model.zero_grad()
+
+
+# ---- held-out data and monitoring, at the end of each epoch ---------------------------------
+
+def _checked_early_stopping(
+    patience: int | None,
+    held_out: tuple[list[Any], list[Any]] | None,
+    model: Any,
+    optimizer: Optimizer,
+) -> EarlyStopping | None:
+    if patience is None:
+        return None
+    if held_out is None:
+        raise ValueError(
+            f"fit: early_stopping={patience!r} watches the validation loss; "
+            f"give validation=(xs_val, ys_val) too"
+        )
+    return EarlyStopping(patience, model, optimizer)
+
+
+def _validate(
+    history: History,
+    model: Any,
+    held_out: tuple[list[Any], list[Any]],
+    loss_function: LossFunction,
+    hits: Callable[[list[Any], list[Any]], int] | None,
+    stopper: EarlyStopping | None,
+    epoch_of: tuple[int, int],
+) -> bool:
+    """Measure the held-out loss (and accuracy) into ``history``; True if it is time to stop.
+
+    ``epoch_of`` is (this epoch, all epochs), for the error if the forward pass overflows.
+    """
+    try:
+        loss, accuracy = evaluate(model, held_out, loss_function, hits)
+    except OverflowError as error:
+        what = f"the validation forward pass overflowed ({error})"
+        raise _diverged(*epoch_of, math.inf, what, history) from error
+    history.val_losses.append(loss)
+    if history.val_accuracies is not None and accuracy is not None:
+        history.val_accuracies.append(accuracy)
+    if stopper is None:
+        return False
+    stop = stopper.update(len(history.val_losses) - 1, loss)
+    history.best_epoch = stopper.best_epoch
+    return stop
+
+
+def _record_monitor(history: History, watcher: Monitor) -> None:
+    for name, value in watcher.grad_norms.items():
+        history.grad_norms.setdefault(name, []).append(value)
+    for name, value in watcher.update_ratios.items():
+        history.update_ratios.setdefault(name, []).append(value)
 
 
 # ---- checks ----------------------------------------------------------------------------------
@@ -366,10 +500,22 @@ def _diverged(
     return TrainingDiverged(message, epoch, loss, history)
 
 
+def _progress_numbers(history: History) -> dict[str, str]:
+    """The latest loss (and validation loss) for the progress bar."""
+    numbers = {"loss": f"{history.losses[-1]:.4g}"}
+    if history.val_losses:
+        numbers["val_loss"] = f"{history.val_losses[-1]:.4g}"
+    return numbers
+
+
 def _progress_bar(epochs: int) -> Any:
-    """A tqdm bar over the epochs (in a notebook, the widget version), or None without tqdm."""
+    """A tqdm text bar over the epochs, or None without tqdm.
+
+    Text, not tqdm's notebook widget, also in Jupyter: the bar's last state stays in the
+    notebook's output, so an exported or GitHub-rendered notebook still shows it.
+    """
     try:
-        from tqdm.auto import tqdm
+        from tqdm.std import tqdm
     except ImportError:
         warnings.warn(
             "fit: progress=True needs tqdm (pip install 'backprop-lab[notebooks]'); "

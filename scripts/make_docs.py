@@ -4,11 +4,17 @@ Every picture comes from the library, with fixed seeds, so running this again gi
 pictures (for the same versions of Graphviz, matplotlib and Chromium):
 
 - worked_example.svg     the lecture's worked example after backward(), with local derivatives
+- neuron_view.svg        a 2-2-1 MLP and its loss, one box per neuron (draw_graph group="neuron")
 - stepping_page.png      a frame of the stepping page, three steps into backprop (Chromium)
 - function_fits.png      notebook 2: Fourier features against a two-layer network
 - optimizers.png         notebook 3: SGD, RMSProp and Adam from the same start
 - decision_boundary.png  notebook 4: micrograd's two-moons MLP trained with nn.fit
 - newton.png             notebook 5: Newton's method with grad(grad(f))
+
+Every picture is readable where the README shows it, at most 700 px wide: its smallest text is
+at least 10 px there (tests/test_docs_images.py measures it). Plots use no font smaller than
+``SMALLEST_FONT_PT`` and are at most ``PLOT_WIDTH_IN`` wide; graphs are drawn top to bottom; the
+page is photographed in a window ``SCREENSHOT_WIDTH`` px wide.
 
 Usage: ``python scripts/make_docs.py [output directory]`` (default docs/images). Each file is
 written atomically (a temporary file in the same directory, then os.replace).
@@ -49,7 +55,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 STEPS_SHOWN = 3  # the stepping page's frame after this many presses of Next
+SCREENSHOT_WIDTH = 760  # px: the page's 12 px graph text is 11 px when shown 700 px wide
 PNG_DPI = 110
+SMALLEST_FONT_PT = 9  # no text in a plot is smaller (ticks and legends included)
+PLOT_WIDTH_IN = 8.5  # at PNG_DPI, 935 px: shown 700 px wide, 9 pt text is still 10.3 px
+matplotlib.rcParams.update({
+    "font.size": 10,
+    "legend.fontsize": SMALLEST_FONT_PT,
+    "xtick.labelsize": SMALLEST_FONT_PT,
+    "ytick.labelsize": SMALLEST_FONT_PT,
+})
 
 
 # ---- writing files -----------------------------------------------------------------------------
@@ -86,6 +101,16 @@ def worked_example(images: Path) -> Path:
     return render(draw_graph(house.loss, local_derivatives=True), images / "worked_example.svg")
 
 
+def neuron_view(images: Path) -> Path:
+    """A 2-2-1 MLP and its squared error after backward(), each neuron one box, top to bottom."""
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+    loss = (model([1.0, 2.0]) - 0.5) ** 2
+    loss.label = "loss"
+    loss.backward()
+    graph = draw_graph(loss, group="neuron", local_derivatives=True, rankdir="TB")
+    return render(graph, images / "neuron_view.svg")
+
+
 def stepping_page_frame(images: Path) -> Path:
     """The stepping page in headless Chromium after pressing Next ``STEPS_SHOWN`` times."""
     from playwright.sync_api import sync_playwright
@@ -101,7 +126,7 @@ def stepping_page_frame(images: Path) -> Path:
                 executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
             )
             try:
-                page = browser.new_page(viewport={"width": 1100, "height": 760})
+                page = browser.new_page(viewport={"width": SCREENSHOT_WIDTH, "height": 720})
                 page.goto(page_path.resolve().as_uri())
                 for _ in range(STEPS_SHOWN):
                     page.click("#next")
@@ -135,14 +160,14 @@ def function_fits(images: Path) -> Path:
     network_history = nn.fit(network, xs, ys, loss="mse", epochs=300, progress=False,
                              optimizer=optim.Adam(network.parameters(), lr=0.03))
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    figure, (left, right) = plt.subplots(1, 2, figsize=(PLOT_WIDTH_IN, 3.4))
     left.scatter(xs, ys, color="black", s=12, label="data", zorder=3)
     left.plot(GRID, TRUTH, color="grey", linestyle=":", label="sin(2πx)")
     left.plot(GRID, curve(linear), label="θᵀβ(x), β_i(x) = sin(iπx), i ≤ 6")
     left.plot(GRID, curve(network), label="MLP 1-16-1, tanh")
     left.set_xlabel("x")
     left.set_title("y ≈ f_θ(x)")
-    left.legend(fontsize=8)
+    left.legend()
     right.plot(linear_history.losses, label="features, SGD")
     right.plot(network_history.losses, label="MLP, Adam")
     right.set_yscale("log")
@@ -233,7 +258,7 @@ def newton(images: Path) -> Path:
         iterates.append(x - f_prime(x) / f_second(x))
 
     xs = [-2.0 + i / 100 for i in range(451)]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    figure, (left, right) = plt.subplots(1, 2, figsize=(PLOT_WIDTH_IN, 3.4))
     left.plot(xs, [f(x) for x in xs], color="grey", label="f(x) = x⁴ − 3x² + x")
     left.plot(iterates, [f(x) for x in iterates], marker="o", color="#c0392b",
               label="Newton iterates")
@@ -263,6 +288,7 @@ def playground(images: Path) -> Path:
 
 PICTURES: tuple[Callable[[Path], Path], ...] = (
     worked_example,
+    neuron_view,
     stepping_page_frame,
     function_fits,
     optimizers,

@@ -21,7 +21,9 @@ MARGIN = 0.2  # distance kept from poles, domain edges and kinks
 LIMIT = 50.0  # values larger than this are squashed with tanh, to keep differences accurate
 
 UNARY = ("neg", "abs", "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "square",
-         "cube", "inverse_sqrt")
+         "cube", "inverse_sqrt", "erf", "softplus", "gelu", "silu", "leaky_relu", "elu")
+# ops that take the step's constant as their parameter (leaky_relu's slope, elu's alpha)
+WITH_CONSTANT = ("leaky_relu", "elu")
 BINARY = ("+", "-", "*", "/", "**", "rsub", "rdiv", "radd", "rmul")
 
 
@@ -42,7 +44,11 @@ def apply_step(step: Step, nodes: Sequence[Any]) -> Any:
         return -a
     if step.op == "abs":
         return abs(a)
-    if step.op in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos"):
+    if step.op in WITH_CONSTANT:
+        if isinstance(a, Value):
+            return getattr(a, step.op)(c)
+        return _FLOAT_FUNCTIONS[step.op](a, c)
+    if step.op in _FLOAT_FUNCTIONS:
         if isinstance(a, Value):
             return getattr(a, step.op)()
         return _FLOAT_FUNCTIONS[step.op](a)
@@ -73,7 +79,7 @@ def apply_step(step: Step, nodes: Sequence[Any]) -> Any:
     raise AssertionError(step.op)
 
 
-_FLOAT_FUNCTIONS: dict[str, Callable[[float], float]] = {
+_FLOAT_FUNCTIONS: dict[str, Callable[..., float]] = {
     "exp": math.exp,
     "log": math.log,
     "sqrt": math.sqrt,
@@ -82,12 +88,18 @@ _FLOAT_FUNCTIONS: dict[str, Callable[[float], float]] = {
     "relu": lambda x: max(0.0, x),
     "sin": math.sin,
     "cos": math.cos,
+    "erf": math.erf,
+    "softplus": lambda x: math.log1p(math.exp(x)),
+    "gelu": lambda x: x * (1 + math.erf(x / math.sqrt(2))) / 2,
+    "silu": lambda x: x / (1 + math.exp(-x)),
+    "leaky_relu": lambda x, slope: x if x > 0 else slope * x,
+    "elu": lambda x, alpha: x if x > 0 else alpha * (math.exp(x) - 1),
 }
 
 
 def _allowed(op: str, a: float, b: float, constant: float) -> bool:
     """True when ``op`` is far enough inside its domain (and from kinks) at these values."""
-    if op in ("abs", "relu"):
+    if op in ("abs", "relu", "leaky_relu", "elu"):
         return abs(a) > MARGIN
     if op == "exp":
         return a < 4

@@ -183,7 +183,7 @@ def test_quick_run_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert output.stat().st_mode & 0o777 == 0o640  # replaced, keeping its permissions
     text = output.read_text(encoding="utf-8")
     assert text.startswith("# backprop-lab benchmarks")
-    for heading in ("## Machine", "## Targets", "## 1.", "## 2.", "## 3.", "## 4."):
+    for heading in ("## Machine", "## Targets", "## 1.", "## 2.", "## 3.", "## 4.", "## 5."):
         assert heading in text
     assert "RecursionError" in text  # micrograd's chain of 1,000
     assert "Not run" not in text  # nn and optim exist: the whole demo ran
@@ -219,3 +219,17 @@ def test_the_chain_rule_benchmark_runs_and_reports_a_ratio_per_size(
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")][1:]
     assert [row.split(" | ")[0].lstrip("| ") for row in rows] == [f"{n:,}" for n in QUICK_SIZES]
     assert all(row.rstrip(" |").endswith("x") for row in rows)
+
+
+# ---- workload 5: held-out data and monitoring in fit ----------------------------------------
+
+def test_fit_overhead_times_every_variant_against_the_plain_epoch() -> None:
+    from benchmarks.fit_overhead import PLAIN, VARIANTS, section, time_overhead
+
+    timings = time_overhead(n_samples=TINY, repeats=2)
+    assert list(timings.samples) == list(VARIANTS)
+    assert all(len(times) == 2 and min(times) > 0 for times in timings.samples.values())
+    assert timings.ratio(PLAIN) == 1.0
+    text = section(timings)
+    assert text.startswith(f"## 5. Held-out data and monitoring in `nn.fit`, {TINY} points")
+    assert text.count("\n| ") == 1 + len(VARIANTS)  # the header and one row per variant

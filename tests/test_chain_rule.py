@@ -67,8 +67,11 @@ def test_several_paths_sum_to_the_central_difference_gradient() -> None:
     products = [math.prod(f.local_derivative for f in path) for path in rule.paths]
     assert rule.total == sum(products)
     first, second, third = rule.lines()
-    assert first.count(" + ") == 4 and first.startswith("∂add")
+    root_name = "(a*b + sin(a)*sin(a) + tanh(a*a))"
+    assert first.startswith(f"∂{root_name}/∂a = ∂{root_name}/∂(a*b + sin(a)*sin(a)) · ")
+    assert first.count(f"∂{root_name}/") == 1 + 5  # the total once, then one per path
     assert second.strip().startswith("=") and third.strip().startswith("=")
+    assert second.count(" + ") == 4
 
 
 def test_a_path_per_input_so_a_times_a_has_two() -> None:
@@ -78,12 +81,26 @@ def test_a_path_per_input_so_a_times_a_has_two() -> None:
     assert rule.total == 2 * 3.0  # d a^2/da = 2a
 
 
-def test_unlabelled_nodes_get_stable_names() -> None:
+def test_unlabelled_nodes_are_named_by_their_formula_as_in_the_picture() -> None:
     a = Value(2.0, label="a")
-    rule = chain_rule((a * 3.0).tanh(), a)
-    # topological order: a (0), the constant 3 (1), a*3 (2), tanh (3)
-    assert str(rule).startswith("∂tanh3/∂a = ∂tanh3/∂mul2 · ∂mul2/∂a = ")
+    root = (a * 3.0).tanh()
+    rule = chain_rule(root, a)
+    assert str(rule).startswith("∂(tanh(a*3))/∂a = ∂(tanh(a*3))/∂(a*3) · ∂(a*3)/∂a = ")
     assert str(chain_rule((a * 3.0).tanh(), a)) == str(rule)
+    picture = autograd.draw_graph(root).source
+    assert "tanh(a*3)" in picture and "a*3 |" in picture
+
+
+def test_a_long_formula_is_named_by_its_stable_name_in_text_and_picture() -> None:
+    x = Value(1.5, label="x")
+    root = x
+    for _ in range(20):
+        root = root * x
+    line = str(chain_rule(root, x))
+    # x (0), then x*x (1), x*x*x (2), ...: the product of 21 x's is too long to be a name
+    assert line.startswith("∂mul20/∂x = ∂mul20/∂mul19 · ")
+    picture = autograd.draw_graph(root).source
+    assert 'v20 [label="mul20 | data' in picture and 'v19 [label="mul19 | data' in picture
 
 
 def test_no_path_and_root_itself() -> None:
@@ -175,7 +192,8 @@ def test_explain_step_refuses_a_step_of_another_graph() -> None:
 
 def test_precision_controls_the_numbers() -> None:
     a = Value(1.0, label="a")
-    assert str(chain_rule(a.exp(), a, precision=3)).endswith("= 2.72 = 2.72")
+    assert str(chain_rule(a.exp(), a, precision=3)) == "∂(exp(a))/∂a = 2.72"
+    assert str(chain_rule(a.exp() * 2, a, precision=3)).endswith("= 2 · 2.72 = 5.44")
 
 
 def test_explain_step_writes_the_steps_arithmetic() -> None:

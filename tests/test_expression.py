@@ -102,14 +102,15 @@ def test_values_may_be_ints_or_numpy_scalars() -> None:
         ("exp(x=1)", "keyword arguments are not allowed, in 'exp(x=1)' at column 1"),
         ("y * exp(x, n=2)", "keyword arguments are not allowed, in 'exp(x, n=2)' at column 5"),
         ("x + z", "unknown name 'z' (it has no value) at column 5"),
-        ("foo(x)", "unknown function 'foo' (known: abs, cos, exp, log, relu, sigmoid, sin, "
-                   "sqrt, tanh) at column 1"),
+        ("foo(x)", "unknown function 'foo' (known: abs, cos, elu, erf, exp, gelu, leaky_relu, "
+                   "log, relu, sigmoid, silu, sin, softplus, sqrt, tanh) at column 1"),
         ("__import__('os')", "unknown function '__import__'"),
         ("x.foo()", "unknown function 'foo' in 'x.foo()' at column 1"),
         ("x.exp(2)", "method exp() takes no arguments, in 'x.exp(2)' at column 1"),
         ("exp(x, y)", "exp() takes exactly one argument, got 2 in 'exp(x, y)' at column 1"),
-        ("(x + y)(2)", "only the functions abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh "
-                       "can be called, not '(x + y)(2)' at column 1"),
+        ("(x + y)(2)", "only the functions abs, cos, elu, erf, exp, gelu, leaky_relu, log, relu, "
+                       "sigmoid, silu, sin, softplus, sqrt, tanh can be called, not '(x + y)(2)' "
+                       "at column 1"),
         ("x // y", "operator '//' is not supported, in 'x // y' at column 1"),
         ("x % y", "operator '%' is not supported"),
         ("~x", "operator in '~x' is not supported at column 1"),

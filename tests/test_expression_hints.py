@@ -112,7 +112,7 @@ def test_the_command_line_shows_the_hint_in_one_line(capsys: pytest.CaptureFixtu
 def test_the_readmes_syntax_list_is_what_the_parser_accepts() -> None:
     sentence = README.split("Expressions may use", 1)[1].split("They are parsed", 1)[0]
     sentence = " ".join(sentence.split())
-    listed = set(re.search(r"the functions ([a-z, ]+?), written", sentence)[1].split(", "))  # type: ignore[index]
+    listed = set(re.search(r"the functions ([a-z_, ]+?), written", sentence)[1].split(", "))  # type: ignore[index]
     assert listed == set(FUNCTIONS)
     assert "`tanh(x)` or `x.tanh()`" in sentence and "`pi` and `e`" in sentence
     for name in listed:

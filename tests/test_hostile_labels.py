@@ -195,5 +195,6 @@ def test_step_through_widget(a: str, b: str) -> None:
         assert_nothing_added(text, parse(plain_arithmetic.value))
         assert_nothing_added(parse(picture.value), parse(plain_picture.value))
         written = text.text("pre")
-        assert step == 0 or a in written or b in written  # the last step sends to x and w
+        # step 0 is the forward pass, step 1 tanh's; the last step sends to x and w
+        assert step <= 1 or a in written or b in written
     assert a in written and b in written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -23,11 +24,14 @@ CELL_TIMEOUT = 300  # seconds per cell; the slowest (two Q-learning runs) takes 
 
 # Each notebook, with the fewest graphs (SVG) and plots (PNG) its exported page must show.
 NOTEBOOKS = {
-    "01_backprop_by_hand.ipynb": {"graphs": 3, "plots": 1},  # graph, two still steps; alphas
+    # graph, the widget's static copy, two still steps, the network; alphas
+    "01_backprop_by_hand.ipynb": {"graphs": 5, "plots": 1},
     "02_function_approximation.ipynb": {"graphs": 0, "plots": 2},  # fits, losses; activations
     "03_optimizers_and_regularization.ipynb": {"graphs": 0, "plots": 3},  # optimizers, L2, dropout
     "04_classifier.ipynb": {"graphs": 0, "plots": 2},  # loss and accuracy; decision boundary
     "05_checking_gradients.ipynb": {"graphs": 0, "plots": 1},  # Newton's iterates
+    # error against features, β and data; early stopping; dropout; histograms, ratios (~40 s)
+    "07_generalization.ipynb": {"graphs": 0, "plots": 12},
     # Q_θ on MountainCar, π_θ on CartPole, exploration; the policy's graph (~70 s on two cores)
     "08_reinforcement_learning.ipynb": {"graphs": 1, "plots": 3},
     # The playground's apps: with the widget state saved, the page draws them with the widget
@@ -176,6 +180,39 @@ def test_exported_page_shows_every_graph_and_plot_without_a_kernel(
     shown = pictures_shown(page)
     for kind, fewest in NOTEBOOKS[name].items():
         assert shown[kind] >= fewest, f"{name}: the exported page shows {shown[kind]} {kind}"
+
+
+def test_exported_pages_keep_the_widgets_steps_and_the_progress_bar_as_text(
+    executed: Runner,
+) -> None:
+    """Widgets come out blank without a kernel: what they showed must stay behind as text."""
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(executed("01_backprop_by_hand.ipynb"))
+    visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
+    for number in range(1, 5):
+        assert f"Step {number} of 4: " in visible
+    assert "∂loss/∂theta2 += ∂loss/∂c1 · ∂c1/∂theta2 = -85,000 · 2,500 = -2.125e+08" in visible
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(executed("04_classifier.ipynb"))
+    visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
+    assert re.search(r"fit: 100%\|.*\| (\d+)/\1 ", visible)
+
+
+def test_the_graphs_an_exported_notebook_shows_are_readable_700_px_wide(executed: Runner) -> None:
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(executed("01_backprop_by_hand.ipynb"))
+    visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
+    graphs = re.findall(r"<svg\b[^>]*>.*?</svg>", visible, flags=re.DOTALL)
+    graphs += [
+        base64.b64decode(data).decode("utf-8")
+        for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', visible)
+    ]
+    assert len(graphs) >= 4  # the worked example, two still steps, the network; the widget's
+    for svg in graphs:
+        width = re.search(r'<svg\b[^>]*\bwidth="([0-9.]+)pt"', svg)
+        view = re.search(r'<svg\b[^>]*\bviewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+)', svg, re.IGNORECASE)
+        assert width is not None and view is not None
+        unit_px = float(width[1]) * 4 / 3 / float(view[1])  # Graphviz: 1 user unit = 1 pt
+        smallest = min(float(size) for size in re.findall(r'font-size="([0-9.]+)"', svg))
+        shown = smallest * unit_px * min(1.0, 700 / (float(width[1]) * 4 / 3))
+        assert shown >= 10, f"a graph {width[1]} pt wide shows {shown:.1f} px text at 700 px"
 
 
 def test_playground_tour_passes_its_four_checks(executed: Runner) -> None:

@@ -336,6 +336,110 @@ def test_a_new_page_gets_the_usual_permissions_without_touching_the_umask(
     assert written.stat().st_mode & 0o777 == 0o666 & ~0o027
 
 
+# ---- a real network: readable, and every step's node in view -----------------------------------
+
+MEASURE = """(highlight) => {
+  const pane = document.getElementById("frames").getBoundingClientRect();
+  const frame = [...document.querySelectorAll("#frames .frame")].filter(f => !f.hidden)[0];
+  const sizes = [...frame.querySelectorAll("g.node text")].map(text => {
+    const box = text.getBBox();
+    const shown = text.getBoundingClientRect();
+    const size = parseFloat(text.getAttribute("font-size"));
+    return box.height > 0 ? size * shown.height / box.height : Infinity;
+  });
+  const highlighted = [...frame.querySelectorAll("g.node, g.edge")]
+    .filter(g => [...g.querySelectorAll("polygon, ellipse, path")]
+      .some(shape => shape.getAttribute("stroke") === highlight))
+    .filter(g => g.classList.contains("node"))
+    .map(g => {
+      const r = g.getBoundingClientRect();
+      return { id: g.querySelector("title").textContent,
+               inside: r.left >= pane.left - 1 && r.right <= pane.right + 1 &&
+                       r.top >= pane.top - 1 && r.bottom <= pane.bottom + 1 };
+    });
+  const texts = new Set([...frame.querySelectorAll("g.node text")]
+    .map(t => t.textContent.trim()));
+  return { smallest: Math.min(...sizes), highlighted, texts: [...texts] };
+}"""
+
+
+def mlp_2_4_4_1_loss() -> Value:
+    import nn
+
+    model = nn.MLP(2, [4, 4, 1], activation="tanh", seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.label = "loss"
+    return loss
+
+
+@pytest.mark.parametrize("group", ["neuron", None])
+def test_a_2_4_4_1_mlp_is_readable_and_every_steps_node_is_in_view(
+    browser: Any, tmp_path: Path, group: str | None
+) -> None:
+    loss = mlp_2_4_4_1_loss()
+    path = write_stepping_page(loss, tmp_path / "mlp.html", group=group)
+    order = topological_order(loss)
+    steps = list(backprop_steps(loss, group=group))
+    page = Page(browser, path)
+    try:
+        fits = page.page.evaluate(
+            """() => [document.documentElement.scrollWidth <= innerWidth,
+                      document.documentElement.scrollHeight <= innerHeight]"""
+        )
+        assert fits == [True, True]  # the page fits the window: the graph pans inside its pane
+        for k in range(len(steps) + 1):
+            shown = page.page.evaluate(MEASURE, HIGHLIGHT)
+            # at the zoom the page opens with, in a 1280 x 800 window
+            assert shown["smallest"] >= 10, f"step {k}: node text {shown['smallest']:.1f} px"
+            if k:
+                current = f"v{order.index(steps[k - 1].node)}"
+                ids = [node["id"] for node in shown["highlighted"]]
+                assert current in ids, f"step {k}: {current} is not highlighted"
+                assert all(node["inside"] for node in shown["highlighted"]), f"step {k}: {ids}"
+                # the node the explanation names carries that name in the picture
+                name = page.page.evaluate(
+                    """() => document.querySelector(
+                         "#explanation .explain:not([hidden]) .lead .node-name").textContent"""
+                )
+                assert name in shown["texts"] or any(t.startswith(name + " = ")
+                                                     for t in shown["texts"])
+            page.page.keyboard.press("ArrowRight")
+        assert page.problems == [] and page.requests == [page.url]
+    finally:
+        page.close()
+
+
+def test_the_page_pans_and_zooms(browser: Any, tmp_path: Path) -> None:
+    path = write_stepping_page(mlp_2_4_4_1_loss(), tmp_path / "mlp.html", group="neuron")
+    page = Page(browser, path)
+    try:
+        def view() -> tuple[float, str]:
+            return page.page.evaluate(
+                """() => [Number(document.getElementById("stepper").dataset.zoom),
+                          document.querySelector("#frames .frame:not([hidden])").style.transform]"""
+            )
+
+        zoom, _ = view()
+        page.page.click("#zoom-in")
+        assert view()[0] == pytest.approx(zoom * 1.25, rel=1e-2)
+        page.page.click("#zoom-fit")
+        fitted, _ = view()
+        assert fitted < zoom  # the whole 2-4-4-1 graph is wider than the pane at a readable size
+        box = page.page.locator("#frames").bounding_box()
+        assert box is not None
+        before = view()[1]
+        page.page.mouse.move(box["x"] + 200, box["y"] + 200)
+        page.page.mouse.down()
+        page.page.mouse.move(box["x"] + 260, box["y"] + 230)
+        page.page.mouse.up()
+        assert view()[1] != before  # dragged
+        page.page.keyboard.press("1")
+        assert view()[0] == pytest.approx(zoom, rel=1e-3)  # back to readable, on the step
+        assert page.problems == []
+    finally:
+        page.close()
+
+
 # ---- hostile labels and titles -----------------------------------------------------------------
 
 def test_a_label_that_names_a_placeholder_or_an_attribute_stays_text(

@@ -28,7 +28,6 @@ from ..examples import house_price
 from ..value import Value
 from ..viz.chain_rule import chain_rule
 from ..viz.graphviz_program import GraphvizTimeout
-from ..viz.names import formula_names
 from ..viz.numbers_format import format_number
 from .expression import parse_expression
 
@@ -72,11 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parse_arguments(argv)
         output = _checked_output(args.output, args.steps)
         graph = _example() if args.command == "example" else _expression_graph(args)
-        names = {  # each node as the formula that made it, as the stepping page shows it
-            node: name if name.isidentifier() else f"({name})"
-            for node, name in formula_names(topological_order(graph.root)).items()
-        }
-        lines = [str(chain_rule(graph.root, node, names=names)) for node in graph.wrt]
+        # nodes are named as the pictures and the stepping page name them (node_names)
+        lines = [str(chain_rule(graph.root, node)) for node in graph.wrt]
         if output is not None:
             _write(graph, output, args)
     except SystemExit as done:  # --help prints and "exits" successfully
@@ -131,8 +127,8 @@ def _parser() -> argparse.ArgumentParser:
         help="an expression of your own, e.g. 'tanh(w1*x1 + w2*x2 + b)' x1=2 ...",
         description="Back-propagate an expression and draw it; print the chain rule for each "
         "input. Allowed: numbers, names, the constants pi and e, + - * / ** and parentheses, "
-        "and the functions abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, written tanh(x) "
-        "or x.tanh().",
+        "and the functions abs, cos, elu, erf, exp, gelu, leaky_relu, log, relu, sigmoid, silu, "
+        "sin, softplus, sqrt, tanh, written tanh(x) or x.tanh().",
         epilog="An expression that starts with '-' goes after '--': "
         f"{PROG} graph -o out.svg -- '-x**2' x=3",
     )

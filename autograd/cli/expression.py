@@ -37,11 +37,17 @@ class ExpressionError(ValueError):
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "abs": Value.__abs__,
     "cos": Value.cos,
+    "elu": Value.elu,
+    "erf": Value.erf,
     "exp": Value.exp,
+    "gelu": Value.gelu,
+    "leaky_relu": Value.leaky_relu,
     "log": Value.log,
     "relu": Value.relu,
     "sigmoid": Value.sigmoid,
+    "silu": Value.silu,
     "sin": Value.sin,
+    "softplus": Value.softplus,
     "sqrt": Value.sqrt,
     "tanh": Value.tanh,
 }

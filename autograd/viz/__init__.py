@@ -1,14 +1,17 @@
 """Seeing backprop: graph pictures, backprop step by step, chain-rule text, the stepping page.
 
+Every picture and text reads the graph through one of two views (``views.py``): every scalar
+node, or each neuron as one node (``group="neuron"``), and names nodes with ``names.node_names``.
+
 Everything here reads the graph the engine records and changes nothing in it. It imports the
 engine core; the core never imports it. Graphviz and ipywidgets are imported only by the
 functions that need them.
 """
 
 from .chain_rule import ChainRule, Factor, chain_rule, explain_step
-from .draw import draw_graph, render
+from .draw import StaleGradientWarning, draw_graph, render
 from .graphviz_program import GraphvizTimeout
-from .names import formula_names, stable_names
+from .names import formula_names, node_names, stable_names
 from .numbers_format import format_number
 from .stepping_page import stepping_page, write_stepping_page
 from .steps import BackpropStep, Contribution, backprop_steps
@@ -20,12 +23,14 @@ __all__ = [
     "Contribution",
     "Factor",
     "GraphvizTimeout",
+    "StaleGradientWarning",
     "backprop_steps",
     "chain_rule",
     "draw_graph",
     "explain_step",
     "format_number",
     "formula_names",
+    "node_names",
     "render",
     "stable_names",
     "step_through",

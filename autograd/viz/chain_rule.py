@@ -7,15 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from ..backprop import local_derivatives, topological_order
+from ..backprop import topological_order
 from ..value import Value
 from .escaping import latex_text
-from .names import stable_names
+from .names import in_fraction, node_names
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep
+from .views import View, graph_view
 
 PARTIAL = "∂"
 TIMES = " · "
+DIRECT = "|direct"  # marks a local derivative written like the total it is part of
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,11 @@ class ChainRule:
         return self.names.get(node) or node.label or "?"
 
     def _fraction(self, top: Value, bottom: Value) -> str:
-        return f"{PARTIAL}{self._name(top)}/{PARTIAL}{self._name(bottom)}"
+        fraction = (f"{PARTIAL}{in_fraction(self._name(top))}/"
+                    f"{PARTIAL}{in_fraction(self._name(bottom))}")
+        if top is self.root and bottom is self.wrt:  # the direct edge, not the total
+            fraction += DIRECT
+        return fraction
 
     def _number(self, x: float) -> str:
         return format_number(x, self.precision)
@@ -64,25 +70,34 @@ class ChainRule:
         """The chain rule, one line for a single path, else one line per stage of the sum.
 
         One path:      ``∂l/∂a = ∂l/∂b · ∂b/∂a = 2 · 3 = 6``
-        Several paths: ``∂l/∂a = ∂l/∂b · ∂b/∂a + ∂l/∂c · ∂c/∂a``, then
-        ``= 2 · 3 + 1 · 1`` and ``= 7`` on the lines below.
+        Several paths: ``∂l/∂a = ∂l/∂b · ∂b/∂a + ∂l/∂a|direct``, then
+        ``= 2 · 3 + 1`` and ``= 7`` on the lines below.
+
+        Factors follow the lecture's order, from the output down to ``wrt``. A path that is
+        one edge from ``root`` straight to ``wrt`` is a local derivative, written
+        ``∂l/∂a|direct`` so that the total never appears as one of its own terms; a gradient
+        that is one such edge is just its number (``∂f/∂x = 12``), and a stage that would
+        only repeat the one before is left out.
         """
-        lhs = self._fraction(self.root, self.wrt)
+        lhs = f"{PARTIAL}{in_fraction(self._name(self.root))}/{PARTIAL}" \
+              f"{in_fraction(self._name(self.wrt))}"
         total = self._number(self.total)
         if not self.paths:
             return [f"{lhs} = 0 (no path leads from {self._name(self.root)} "
                     f"to {self._name(self.wrt)})"]
         if self.paths == ((),):  # wrt is root itself
             return [f"{lhs} = 1"]
+        symbols = " + ".join(self._symbols(path) for path in self.paths)
+        numbers = " + ".join(self._numbers(path) for path in self.paths)
+        stages = [symbols] if any(len(path) > 1 for path in self.paths) or \
+            len(self.paths) > 1 else []
+        for stage in (numbers, total):
+            if stage not in stages:
+                stages.append(stage)
         if len(self.paths) == 1:
-            (path,) = self.paths
-            return [f"{lhs} = {self._symbols(path)} = {self._numbers(path)} = {total}"]
+            return [f"{lhs} = " + " = ".join(stages)]
         indent = " " * len(lhs)
-        return [
-            f"{lhs} = " + " + ".join(self._symbols(path) for path in self.paths),
-            f"{indent} = " + " + ".join(self._numbers(path) for path in self.paths),
-            f"{indent} = {total}",
-        ]
+        return [f"{lhs} = {stages[0]}", *(f"{indent} = {stage}" for stage in stages[1:])]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -91,8 +106,11 @@ class ChainRule:
         """The same lines in LaTeX, for Jupyter: ∂ as fractions, numbers as ``a × 10^b``."""
 
         def fraction(top: Value, bottom: Value) -> str:
-            return (rf"\frac{{\partial {_latex_name(self._name(top))}}}"
+            text = (rf"\frac{{\partial {_latex_name(self._name(top))}}}"
                     rf"{{\partial {_latex_name(self._name(bottom))}}}")
+            if top is self.root and bottom is self.wrt:  # the direct edge, not the total
+                text = rf"\left.{text}\right|_{{\mathrm{{direct}}}}"
+            return text
 
         def product(path: tuple[Factor, ...]) -> str:
             return r" \cdot ".join(fraction(f.node, f.input) for f in path)
@@ -100,18 +118,21 @@ class ChainRule:
         def numbers(path: tuple[Factor, ...]) -> str:
             return r" \cdot ".join(_latex_number(self._number(f.local_derivative)) for f in path)
 
-        lhs = fraction(self.root, self.wrt)
+        lhs = (rf"\frac{{\partial {_latex_name(self._name(self.root))}}}"
+               rf"{{\partial {_latex_name(self._name(self.wrt))}}}")
         total = _latex_number(self._number(self.total))
         if not self.paths:
             rows = [f"{lhs} &= 0"]
         elif self.paths == ((),):
             rows = [f"{lhs} &= 1"]
         else:
-            rows = [
-                f"{lhs} &= " + " + ".join(product(path) for path in self.paths),
-                "&= " + " + ".join(numbers(path) for path in self.paths),
-                f"&= {total}",
-            ]
+            stages = []
+            if len(self.paths) > 1 or len(self.paths[0]) > 1:
+                stages.append(" + ".join(product(path) for path in self.paths))
+            for stage in (" + ".join(numbers(path) for path in self.paths), total):
+                if stage not in stages:
+                    stages.append(stage)
+            rows = [f"{lhs} &= {stages[0]}", *(f"&= {stage}" for stage in stages[1:])]
         return r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
 
 
@@ -122,6 +143,7 @@ def chain_rule(
     max_paths: int = 1000,
     precision: int = 4,
     names: Mapping[Value, str] | None = None,
+    group: str | None = None,
 ) -> ChainRule:
     """d root/d wrt written out: for each path from ``root`` to ``wrt``, the product of the
     local derivatives along it; the gradient is the sum over paths (the multivariate chain
@@ -132,32 +154,39 @@ def chain_rule(
     >>> print(chain_rule(house.loss, house.theta1))
     ∂loss/∂theta1 = ∂loss/∂c2 · ∂c2/∂y_pred · ∂y_pred/∂theta1 = -85,000 · 1 · 1 = -85,000
 
-    Nodes are named by their label; an unlabelled node by its operation's name and its index
-    in ``topological_order(root)`` (``mul3``, ``tanh5``), an unlabelled leaf ``v`` and its index
-    (``v0``), the same names ``draw_graph`` gives in its tooltips; ``names`` overrides them
-    (``autograd.viz.names.formula_names`` gives each node the formula that made it, as the
-    command line and the stepping page do). The number of paths can grow
-    exponentially with depth, so they are counted first (by dynamic programming, in linear
-    time) and more than ``max_paths`` raises ValueError at once; ``autograd.gradients`` gives
-    the same total without listing the paths.
+    Nodes are named by ``autograd.viz.names.node_names``, the names ``draw_graph`` writes on
+    them: the label; a neuron's ``h1[0]``, ``z1[0]``, ``W1[0]·x``; else the formula that made
+    the node (``w1*x1``), or a short name (``mul3``) for a long one. ``names`` overrides them.
+    With ``group="neuron"`` each neuron is one factor, as ``draw_graph(root,
+    group="neuron")`` draws it: ``∂h2[0]/∂h1[0]`` is σ'(z2[0]) · W2[0,0].
+
+    The number of paths can grow exponentially with depth, so they are counted first (by
+    dynamic programming, in linear time) and more than ``max_paths`` raises ValueError at
+    once; ``autograd.gradients`` gives the same total without listing the paths.
     """
     _check_value(root, "chain_rule", "root")
     _check_value(wrt, "chain_rule", "wrt")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
         raise ValueError(f"chain_rule: max_paths must be a positive int, got {max_paths!r}")
     check_precision(precision, "chain_rule")
-    order = topological_order(root)
-    names = {**stable_names(order), **(names or {})}
-    count = _count_paths(order, wrt, limit=max_paths + 1)
+    view = graph_view(root, group, "chain_rule")
+    names = {**node_names(topological_order(root)), **(names or {})}
+    if wrt in view.hidden:
+        raise ValueError(
+            f"chain_rule: {names.get(wrt, '?')} is inside neuron "
+            f"{names.get(view.hidden[wrt].output, '?')}, which the neuron view draws as one "
+            f"node; ask for group=None to see it"
+        )
+    count = _count_paths(view, wrt, limit=max_paths + 1)
     if count[root] > max_paths:
-        how_many = _describe_count(_paths_roughly(order, wrt)[root])
+        how_many = _describe_count(_paths_roughly(view, wrt)[root])
         raise ValueError(
             f"chain_rule: {how_many} paths lead from {names[root]} to "
             f"{names.get(wrt, wrt.label or 'wrt')}, more than max_paths={max_paths:,}; raise "
             f"max_paths, or use autograd.gradients(root, (wrt,)), which sums them without "
             f"listing them"
         )
-    paths = _paths(root, wrt, count)
+    paths = _paths(view, wrt, count)
     total = sum(math.prod(f.local_derivative for f in path) for path in paths)
     return ChainRule(root, wrt, paths, float(total), precision, names)
 
@@ -169,10 +198,17 @@ def explain_step(
 ) -> list[str]:
     """One backprop step as chain-rule arithmetic, one line per input it sends gradient to.
 
-    ``∂loss/∂c1 += ∂loss/∂y_pred · ∂y_pred/∂c1 = -85,000 · 1 = -85,000``: the gradient of the
-    step's node times the local derivative, added to what the input has received so far.
-    ``step`` must come from ``backprop_steps(root)``; ``names`` (default: ``stable_names``)
-    must name every node of root's graph.
+    The first line is the step's complete gradient, then for each input, in the lecture's
+    order (gradient from the output first, then the local derivative)::
+
+        ∂loss/∂y_pred = -85,000
+        ∂loss/∂c1 += ∂loss/∂y_pred · ∂y_pred/∂c1 = -85,000 · 1 = -85,000
+
+    At the output's own step the gradient is ∂loss/∂loss = 1, and the local derivative is
+    named as the direct edge, so no total appears as its own term:
+    ``∂loss/∂c2 += 1 · ∂loss/∂c2|direct = 1 · -85,000 = -85,000``.
+    ``step`` must come from ``backprop_steps(root)`` (either view); ``names`` (default:
+    ``node_names``, the names the pictures show) must name every node of root's graph.
     """
     if not isinstance(step, BackpropStep):
         raise TypeError(
@@ -181,7 +217,7 @@ def explain_step(
     _check_value(root, "explain_step", "root")
     check_precision(precision, "explain_step")
     if names is None:
-        names = stable_names(topological_order(root))
+        names = node_names(topological_order(root))
     if step.node not in names:  # names cover root's graph, which holds every node's inputs
         raise ValueError(
             f"explain_step: step {step.index} is not a step of this root: root does not depend "
@@ -189,17 +225,23 @@ def explain_step(
         )
 
     def d(top: Value, bottom: Value) -> str:
-        return f"{PARTIAL}{names[top]}/{PARTIAL}{names[bottom]}"
+        return f"{PARTIAL}{in_fraction(names[top])}/{PARTIAL}{in_fraction(names[bottom])}"
 
     grad = format_number(step.grad, precision)
-    lines = [f"{d(root, step.node)} = {grad}"]
+    lines = [f"{d(root, step.node)} = {grad}"]  # at the output's step: ∂loss/∂loss = 1
     for part in step.contributions:
         local = format_number(part.local_derivative, precision)
         contribution = format_number(part.contribution, precision)
-        lines.append(
-            f"{d(root, part.input)} += {d(root, step.node)}{TIMES}{d(step.node, part.input)}"
-            f" = {grad}{TIMES}{local} = {contribution}"
-        )
+        if step.node is root:  # ∂root/∂root = 1: the local derivative is the direct edge
+            lines.append(
+                f"{d(root, part.input)} += 1{TIMES}{d(root, part.input)}{DIRECT}"
+                f" = {grad}{TIMES}{local} = {contribution}"
+            )
+        else:
+            lines.append(
+                f"{d(root, part.input)} += {d(root, step.node)}{TIMES}{d(step.node, part.input)}"
+                f" = {grad}{TIMES}{local} = {contribution}"
+            )
     return lines
 
 
@@ -212,7 +254,7 @@ def _check_value(argument: object, where: str, name: str) -> None:
         )
 
 
-def _count_paths(order: list[Value], wrt: Value, limit: int) -> dict[Value, int]:
+def _count_paths(view: View, wrt: Value, limit: int) -> dict[Value, int]:
     """For each node, how many paths lead from it down to ``wrt`` (inputs counted per edge),
     or ``limit`` if there are at least that many.
 
@@ -220,20 +262,22 @@ def _count_paths(order: list[Value], wrt: Value, limit: int) -> dict[Value, int]
     of the graph (exact counts double with each ``v = v * v`` and grow thousands of digits).
     """
     count: dict[Value, int] = {}
-    for node in order:  # inputs come before the nodes that use them
+    for node in view.order:  # inputs come before the nodes that use them
         if node is wrt:
             count[node] = 1
         else:
-            count[node] = min(sum(count[child] for child in node.inputs), limit)
+            count[node] = min(sum(count.get(child, 0) for child in view.inputs(node)), limit)
     return count
 
 
-def _paths_roughly(order: list[Value], wrt: Value) -> dict[Value, float]:
+def _paths_roughly(view: View, wrt: Value) -> dict[Value, float]:
     """As ``_count_paths`` without a limit, in floats: exact up to 2^53, then about right, and
     inf past about 1.8e308 (for the message saying how many there are)."""
     count: dict[Value, float] = {}
-    for node in order:
-        count[node] = 1.0 if node is wrt else sum((count[c] for c in node.inputs), 0.0)
+    for node in view.order:
+        count[node] = 1.0 if node is wrt else sum(
+            (count.get(c, 0.0) for c in view.inputs(node)), 0.0
+        )
     return count
 
 
@@ -241,7 +285,7 @@ def _paths_roughly(order: list[Value], wrt: Value) -> dict[Value, float]:
 _Trail: TypeAlias = "tuple[Factor, _Trail] | None"
 
 
-def _paths(root: Value, wrt: Value, count: Mapping[Value, int]) -> tuple[tuple[Factor, ...], ...]:
+def _paths(view: View, wrt: Value, count: Mapping[Value, int]) -> tuple[tuple[Factor, ...], ...]:
     """Every path from ``root`` to ``wrt``, inputs explored left to right (iteratively).
 
     A partial path is a linked list ``(factor, rest)`` ending at root, so extending it costs
@@ -250,7 +294,7 @@ def _paths(root: Value, wrt: Value, count: Mapping[Value, int]) -> tuple[tuple[F
     would make a chain of n nodes cost n^2).
     """
     found: list[tuple[Factor, ...]] = []
-    pending: list[tuple[Value, _Trail]] = [(root, None)]
+    pending: list[tuple[Value, _Trail]] = [(view.root, None)]
     while pending:
         node, trail = pending.pop()
         if node is wrt:
@@ -260,11 +304,11 @@ def _paths(root: Value, wrt: Value, count: Mapping[Value, int]) -> tuple[tuple[F
                 factors.append(factor)
             found.append(tuple(reversed(factors)))
             continue
-        derivatives = local_derivatives(node)
+        derivatives = view.local_derivatives(node)
         branches = [
             (child, (Factor(node, child, float(derivatives[position])), trail))
-            for position, child in enumerate(node.inputs)
-            if count[child] > 0
+            for position, child in enumerate(view.inputs(node))
+            if count.get(child, 0) > 0
         ]
         pending.extend(reversed(branches))  # so the leftmost input is explored first
     return tuple(found)

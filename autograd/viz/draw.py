@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,24 +15,56 @@ from ..value import Parameter, Value
 from .escaping import dot_record_field, dot_text, dot_tooltip
 from .graphviz_program import ADVICE, DOT_TIMEOUT, run_dot
 from .graphviz_program import INSTALL_HINT as INSTALL_HINT  # where it was first defined
-from .names import stable_names
+from .names import node_names
+from .network import add_neuron_view
 from .numbers_format import check_precision, format_number
-from .steps import backprop_steps
+from .palette import (
+    HIGHLIGHT,
+    INTERIOR_FILL,
+    LEAF_FILL,
+    LOCAL_DERIVATIVE_COLOUR,
+    NEURON_FILL,
+    OUTPUT_FILL,
+    PARAMETER_FILL,
+    STALE_COLOUR,
+)
+from .steps import view_steps
+from .views import View, graph_view
 
 if TYPE_CHECKING:
     import graphviz
 
-# The legend (also in draw_graph's docstring).
-OUTPUT_FILL = "#b7e4c7"  # green: the output (root) of the graph, usually the loss
-PARAMETER_FILL = "#a9cce3"  # blue: a Parameter, something the model learns
-LEAF_FILL = "#e5e5e5"  # grey: any other leaf (an input, a target, a constant)
-INTERIOR_FILL = "#ffffff"  # white: an intermediate result
-HIGHLIGHT = "#f08c00"  # orange border / edge: highlighted, or the current backprop step
-LOCAL_DERIVATIVE_COLOUR = "red"  # edge labels: the lecture's red factors d(out)/d(in)
+__all__ = [
+    "HIGHLIGHT",
+    "INTERIOR_FILL",
+    "LEAF_FILL",
+    "LOCAL_DERIVATIVE_COLOUR",
+    "NEURON_FILL",
+    "OUTPUT_FILL",
+    "PARAMETER_FILL",
+    "STALE_COLOUR",
+    "StaleGradientWarning",
+    "draw_graph",
+    "render",
+]
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 RENDER_FORMATS = ("svg", "png", "pdf", "dot", "gv")
 UNKNOWN_GRAD = "?"
+STALE_NOTE = "grad ≠ one backward pass of this output"
+
+
+class StaleGradientWarning(UserWarning):
+    """A drawing shows ``.grad`` fields that one ``backward()`` of its root cannot have given.
+
+    Leaves accumulate gradients across passes (as in PyTorch): after a second ``backward()``,
+    or after ``backward()`` of another output that shares parameters, a leaf's gradient mixes
+    several passes. ``draw_graph`` then warns, writes a note on the picture and draws each such
+    node with a dashed red border. Call ``model.zero_grad()`` (or ``optimizer.zero_grad()``)
+    before ``backward()``, or draw ``step=`` frames, which never read ``.grad``.
+    """
+
+
 DEFAULT_MAX_EDGES = 2000  # Graphviz lays this out in about a second
 
 
@@ -40,18 +74,32 @@ def draw_graph(
     grads: bool = True,
     local_derivatives: bool = False,
     highlight: Iterable[Value] = (),
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     max_nodes: int = 500,
     max_edges: int = DEFAULT_MAX_EDGES,
     precision: int = 4,
     step: int | None = None,
+    group: str | None = None,
 ) -> graphviz.Digraph:
     """The graph ``root`` depends on, as a ``graphviz.Digraph`` (show it in Jupyter, or ``render``).
 
-    Each value is a box showing its label (if it has one), ``data`` and ``grad`` (the grad is
-    left out when ``grads=False``). Each operation is its own small ellipse with its symbol,
-    and edges run input -> operation -> result, one edge per input, so ``a + a`` shows two.
-    Numbers are written by ``format_number`` with ``precision`` significant digits.
+    Each value is a box showing its name, ``data`` and ``grad`` (the grad is left out when
+    ``grads=False``). Each operation is its own small ellipse with its symbol, and edges run
+    input -> operation -> result, one edge per input, so ``a + a`` shows two. Numbers are
+    written by ``format_number`` with ``precision`` significant digits.
+
+    Names are ``autograd.viz.names.node_names``, the same the chain-rule text, the stepping
+    page and the widget write: the label; for a neuron's parts ``h1[0]`` (its output),
+    ``z1[0]`` (w · x + b) and ``W1[0]·x``; else the formula that made the node (``w1*x1``), or
+    a short name (``mul3``) when the formula is long. A constant shows only its number.
+
+    ``group="neuron"`` draws the network view: each neuron σ(w · x + b) (its ``dot``, bias and
+    activation) is one box headed ``h1[0] = tanh(W1[0]·x + b1[0])``, listing its own weights
+    and bias with their values and gradients; its inputs come in as edges, so each input is
+    drawn once, and the neurons of a layer line up in one column (in one row with
+    ``rankdir="TB"``). Everything else (the loss and its inputs) is one box per value, named
+    as above.
+    ``group=None`` (the default) is the scalar view, every node of the engine.
 
     Legend (fill colours):
 
@@ -59,6 +107,9 @@ def draw_graph(
     - blue ``#a9cce3``: a ``Parameter`` (something the model learns);
     - grey ``#e5e5e5``: any other leaf (an input, a target, a constant);
     - white: an intermediate result, and every operation;
+    - cream ``#fff8e7``: a neuron (``group="neuron"``), its weights and bias on blue;
+    - a dashed red border and a note on top: a gradient that one ``backward()`` of ``root``
+      cannot have given (it mixes several passes); a ``StaleGradientWarning`` says the same.
     - a thick orange border or edge: highlighted (``highlight``, or the current ``step``);
     - red edge labels: local derivatives d(out)/d(in) (``local_derivatives=True``).
 
@@ -68,15 +119,18 @@ def draw_graph(
       the operation's result with respect to that input, at the current values (the lecture's
       red factors; multiplying them along a path gives the chain rule).
     - ``highlight``: Values (of this graph) to draw with an orange border.
-    - ``rankdir``: "LR" (left to right, default), "RL", "TB" or "BT".
+    - ``rankdir``: "TB" (top to bottom), "BT", "LR" (left to right) or "RL"; None (the
+      default) picks "TB" for the scalar view, which stays narrow enough to read at the
+      width of a notebook or a README, and "LR" for the neuron view, layers in columns.
     - ``max_nodes``: a graph with more values than this raises ValueError before anything is
       drawn (Graphviz is slow and the picture unreadable past a few hundred).
     - ``max_edges``: the same for edges, counted as Graphviz lays them out: an edge that
       crosses k ranks counts k times. A value used all along a long chain (``x + x + ... + x``)
       gives few nodes but quadratically many edge pieces, and Graphviz's work grows far faster
       than that (60 terms take seconds, 200 take minutes).
-    - ``step``: show the backward pass after step ``step`` of ``backprop_steps(root)`` (0 to
-      number of steps - 1), whatever the ``.grad`` fields hold: a gradient is shown once it is
+    - ``step``: show the backward pass after ``backprop_steps(root, group=group)[step]``
+      (``step`` is its ``index``, 0 to number of steps - 1; the page and the widget call it
+      "Step ``step + 1``"), whatever the ``.grad`` fields hold: a gradient is shown once it is
       complete (every node that uses the value has sent its contribution), others show
       ``grad ?``; the step's node and the edges it sends gradient along are highlighted, and
       those edges carry their local derivatives.
@@ -97,6 +151,9 @@ def draw_graph(
 
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__} {root!r}")
+    view = graph_view(root, group)
+    if rankdir is None:
+        rankdir = "TB" if group is None else "LR"
     _check_options(rankdir, max_nodes, max_edges, precision)
     order = backprop.topological_order(root)
     if len(order) > max_nodes:
@@ -114,28 +171,58 @@ def draw_graph(
             f"(draw_graph(root, max_edges={edges}))"
         )
     index = {node: i for i, node in enumerate(order)}
-    names = stable_names(order)  # label, else e.g. "mul3": the names chain_rule uses
+    names = node_names(order)  # the names the chain-rule text and the stepping page use
     highlighted = _highlighted(highlight, index)
 
     # The gradients to show: after ``step`` if given, else what the .grad fields hold.
     shown_grads: dict[Value, float] = {}
     current: Value | None = None
+    stale: list[Value] = []
     if step is not None:
-        shown_grads, current = _grads_after_step(root, order, step)
+        shown_grads, current = _grads_after_step(view, step)
     elif grads:
         shown_grads = {node: _grad_float(node.grad) for node in order}
+        stale = _stale(root, order, shown_grads)
+        if stale:
+            shown = ", ".join(names[node] for node in stale[:5])
+            more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
+            warnings.warn(
+                StaleGradientWarning(
+                    f"draw_graph: the gradients of {shown}{more} are not those of one "
+                    f"backward() of {names[root]}: they hold gradients from other passes "
+                    f"(call zero_grad() before backward(), or draw with step=)"
+                ),
+                stacklevel=2,
+            )
 
     graph = graphviz.Digraph(
         graph_attr={"rankdir": rankdir},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
+    if stale:
+        graph.attr(label=f"⚠ dashed red: {STALE_NOTE}", labelloc="t", fontcolor=STALE_COLOUR,
+                   fontname="Helvetica")
     show_grad_field = grads or step is not None
+    if group == "neuron":
+        add_neuron_view(
+            graph, view, index, names,
+            grads=shown_grads if show_grad_field else None,
+            current=current,
+            highlighted=highlighted,
+            stale=set(stale),
+            local_derivatives=local_derivatives,
+            precision=precision,
+        )
+        return graph
+    stale_nodes = set(stale)
     for i, node in enumerate(order):
         fields = []
-        if node.label:
-            fields.append(dot_record_field(node.label, "draw_graph"))
-        fields.append(f"data {format_number(node.data, precision)}")
+        if node.label or not node.is_leaf:
+            fields.append(dot_record_field(names[node], "draw_graph"))
+            fields.append(f"data {format_number(node.data, precision)}")
+        else:  # a constant: its name is its number
+            fields.append(dot_record_field(names[node], "draw_graph"))
         tooltip = f"{dot_tooltip(names[node], 'draw_graph')}: data={node.data!r}"
         if show_grad_field:
             if node in shown_grads:
@@ -147,6 +234,8 @@ def draw_graph(
         if rankdir in ("LR", "RL"):
             record = "{ " + record + " }"  # fields side by side, across the flow
         attrs = {"shape": "record", "style": "filled", "fillcolor": _fill(node, root)}
+        if node in stale_nodes:
+            attrs.update(color=STALE_COLOUR, style="filled,dashed", penwidth="2")
         if node in highlighted or node is current:
             attrs.update(color=HIGHLIGHT, penwidth="3")
         label, tip = graphviz.nohtml(record), graphviz.nohtml(tooltip)
@@ -247,28 +336,52 @@ def _highlighted(highlight: Iterable[Value], index: dict[Value, int]) -> set[Val
     return chosen
 
 
-def _grads_after_step(
-    root: Value, order: list[Value], step: int
-) -> tuple[dict[Value, float], Value]:
-    """The gradients complete after ``step`` (replaying ``backprop_steps``), and its node."""
+def _grads_after_step(view: View, step: int) -> tuple[dict[Value, float], Value]:
+    """The gradients complete after ``step`` (replaying the view's steps), and its node."""
     if isinstance(step, bool) or not isinstance(step, int):
         raise TypeError(f"draw_graph: step must be an int, got {type(step).__name__} {step!r}")
-    steps = list(backprop_steps(root))
+    steps = list(view_steps(view))
     if not 0 <= step < len(steps):
         if not steps:
             raise ValueError(f"draw_graph: step={step}, but root is a leaf: there are no steps")
         raise ValueError(f"draw_graph: step must be from 0 to {len(steps) - 1}, got {step}")
-    uses_left = {node: 0 for node in order}  # contributions each node is still waiting for
-    for node in order:
-        for child in node.inputs:
-            uses_left[child] += 1
-    totals: dict[Value, float] = {root: 1.0}
+    uses_left = {node: 0 for node in view.order}  # contributions each node is still waiting for
+    for node in view.order:
+        for child in view.inputs(node):
+            uses_left[child] = uses_left.get(child, 0) + 1
+    totals: dict[Value, float] = {view.root: 1.0}
     for done in steps[: step + 1]:
         for part in done.contributions:
             totals[part.input] = totals.get(part.input, 0.0) + part.contribution
             uses_left[part.input] -= 1
-    known = {node: totals.get(node, 0.0) for node in order if uses_left[node] == 0}
+    known = {node: totals.get(node, 0.0) for node in uses_left if uses_left[node] == 0}
     return known, steps[step].node
+
+
+def _stale(root: Value, order: list[Value], shown: dict[Value, float]) -> list[Value]:
+    """The nodes whose gradient one ``backward()`` of ``root`` would not have given.
+
+    After ``root.backward(g)`` every gradient is g times what replaying the steps gives; before
+    any backward of ``root`` (its grad 0), every gradient should still be 0.
+    """
+    seed = shown[root]
+    if seed == 0.0:
+        return [node for node in order if shown[node] != 0.0]
+    expected: dict[Value, float] = {root: seed}
+    for done in view_steps(View(root, None, order)):
+        for part in done.contributions:
+            expected[part.input] = expected.get(part.input, 0.0) + seed * part.contribution
+    return [
+        node
+        for node in order
+        if not _same(shown[node], expected.get(node, 0.0))
+    ]
+
+
+def _same(a: float, b: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def _fill(node: Value, root: Value) -> str:

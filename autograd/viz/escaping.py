@@ -12,6 +12,7 @@ written and never becomes markup, an attribute, a script or a template placehold
   one placeholder is never read again as another.
 - ``dot_text``, ``dot_record_field`` and ``dot_tooltip``: a label, a field of a record label
   or a tooltip for Graphviz, shown as written.
+- ``dot_html_text``: text inside a Graphviz HTML-like label (``<<TABLE>...</TABLE>>``).
 - ``latex_text``: a name inside LaTeX math (Jupyter shows ``ChainRule`` with MathJax), where a
   backslash would start a command.
 """
@@ -120,6 +121,13 @@ def dot_text(text: str, where: str) -> str:
     package, which escapes them. A NUL character, which DOT cannot hold, and text that is not
     valid Unicode (a lone surrogate) are a ValueError naming ``where``.
     """
+    text = _drawable(text, where)
+    text = text.replace("\\", "\\\\").replace("&", "&amp;")
+    return text
+
+
+def _drawable(text: str, where: str) -> str:
+    """``text`` with its control characters as symbols; NUL or invalid Unicode: ValueError."""
     if "\0" in text:
         raise ValueError(
             f"{where}: the label {text!r} contains a NUL character (\\0), which Graphviz "
@@ -132,7 +140,6 @@ def dot_text(text: str, where: str) -> str:
             f"{where}: the label {text!r} is not valid Unicode ({error.reason}); "
             f"remove the character at position {error.start}"
         ) from None
-    text = text.replace("\\", "\\\\").replace("&", "&amp;")
     return text.translate(_CONTROL_PICTURES)
 
 
@@ -160,3 +167,13 @@ def dot_record_field(text: str, where: str) -> str:
     # as "é0"); a no-break space there looks the same and is kept.
     text = _SPACE_AFTER_NON_ASCII.sub("\u00a0", text)
     return text.replace("\n", "\\n")  # a record drops a bare line break; DOT's \n keeps it
+
+
+def dot_html_text(text: str, where: str) -> str:
+    """``text`` inside a cell of a Graphviz HTML-like label, shown as written.
+
+    Graphviz reads such a label as XML, so ``& < > "`` become character references;
+    backslashes are plain characters there. Control characters, NUL and invalid Unicode are
+    handled as by ``dot_text``.
+    """
+    return html.escape(_drawable(text, where), quote=True)

@@ -1,10 +1,17 @@
 """``stepping_page``: one self-contained web page that steps through backprop, frame by frame.
 
-Frame 0 is the graph after the forward pass; frame k is the graph after step k of
-``backprop_steps(root)``, with its node and the edges it sends gradient along highlighted.
-Under the graph, each frame writes out the step's chain-rule arithmetic:
+Frame 0 is the graph after the forward pass ("Step 0 of n"); frame k is the graph after step k
+(``backprop_steps(root)``'s step with ``number`` k), with its node and the edges it sends
+gradient along highlighted. Beside the graph, each frame writes out the step's chain-rule
+arithmetic as ``explain_step`` does, in the lecture's order (gradient, then local derivative):
 
-    d root/d input  +=  d node/d input  x  d root/d node      (for each input of the node)
+    d root/d input  +=  d root/d node  x  d node/d input      (for each input of the node)
+
+The graph sits in a window-sized pane that pans (drag, or the scroll bars' keys) and zooms
+(wheel, the + / - / Fit buttons, or the + - 0 keys). It opens at a zoom where the smallest node
+text is at least 12 px, on the whole graph if that fits, else centred on the current step's
+node; each step pans to its node if it is out of view. ``group="neuron"`` draws each neuron as
+one box (``draw_graph(root, group="neuron")``), left to right, layer by layer.
 
 The page has no external resources at all (inline SVG, CSS and script), so it works offline,
 from a file, on a course site, or on a lecture-hall PC. Prev/Next and the Left/Right arrow keys
@@ -28,12 +35,15 @@ from typing import Any
 from ..backprop import topological_order
 from ..files import write_atomically
 from ..value import Value
+from .chain_rule import DIRECT
 from .draw import draw_graph
 from .escaping import fill_template, html_attribute, html_text, script_json
 from .graphviz_program import ADVICE, DOT_TIMEOUT, GraphvizTimeout, run_dot
-from .names import formula_names, stable_names
+from .names import in_fraction, node_names, stable_names
+from .network import neuron_formula
 from .numbers_format import check_precision, format_number
 from .steps import BackpropStep, backprop_steps
+from .views import graph_view
 
 DEFAULT_TITLE = "Backprop, step by step"
 
@@ -42,24 +52,33 @@ DEFAULT_TITLE = "Backprop, step by step"
 class _Names:
     """How the page names each node: ``shown`` to the reader, ``ids`` in data attributes.
 
-    ``shown`` is the label or the formula (``w1*x1``); ``ids`` are ``chain_rule``'s stable
-    names (label, else ``mul2``), the same as the drawing's tooltips and the chain-rule lines.
+    ``shown`` is ``node_names``: the name the picture writes on the node, the label, a
+    neuron's ``h1[0]``, or the formula (``w1*x1``); ``ids`` are ``stable_names`` (label, else
+    ``mul2``); ``pictures`` are the node ids of the drawing (``v7``).
     """
 
     shown: dict[Value, str]
     ids: dict[Value, str]
+    pictures: dict[Value, str]
 
 
 def stepping_page(
-    root: Value, *, title: str = DEFAULT_TITLE, precision: int = 4, timeout: float = DOT_TIMEOUT
+    root: Value,
+    *,
+    title: str = DEFAULT_TITLE,
+    precision: int = 4,
+    timeout: float = DOT_TIMEOUT,
+    group: str | None = None,
 ) -> str:
     """The HTML text of the stepping page for the graph ``root`` depends on.
 
-    Each frame is ``draw_graph(root, step=k, local_derivatives=True)`` as inline SVG; the
-    first frame, before any step, is drawn with ``grads=False``. The ``.grad`` fields are
-    neither read nor changed. Needs the Graphviz ``dot`` program, which gets ``timeout``
-    seconds for all the frames together (past that, ``GraphvizTimeout`` says what to do
-    instead); a graph too large to lay out is refused before, as by ``draw_graph``.
+    Each frame is ``draw_graph(root, step=k, local_derivatives=True, group=group)`` as inline
+    SVG; the first frame, before any step, is drawn with ``grads=False``. The scalar view is
+    drawn top to bottom, the neuron view (``group="neuron"``) left to right, layer by layer.
+    The ``.grad`` fields are neither read nor changed. Needs the Graphviz ``dot`` program,
+    which gets ``timeout`` seconds for all the frames together (past that, ``GraphvizTimeout``
+    says what to do instead); a graph too large to lay out is refused before, as by
+    ``draw_graph``.
 
     >>> from autograd.examples import house_price
     >>> page = stepping_page(house_price().loss)  # doctest: +SKIP
@@ -71,19 +90,30 @@ def stepping_page(
     check_precision(precision, "stepping_page")
     _check_title_and_timeout(title, timeout)
     order = topological_order(root)
-    names = _Names(formula_names(order), stable_names(order))
-    steps = list(backprop_steps(root))
+    names = _Names(
+        node_names(order),
+        stable_names(order),
+        {node: f"v{i}" for i, node in enumerate(order)},
+    )
+    view = graph_view(root, group, "stepping_page")
+    operations = {  # what the page writes beside a step's node: its op, or its neuron's formula
+        node: neuron_formula(neuron, names.shown) for node, neuron in view.neurons.items()
+    }
+    steps = list(backprop_steps(root, group=group))
     drawing: dict[str, Any] = {
         "local_derivatives": True,
         "precision": precision,
-        "rankdir": "TB",
+        "rankdir": "TB" if group is None else "LR",
+        "group": group,
     }
     deadline = time.monotonic() + timeout
     frames = [_svg(draw_graph(root, grads=False, **drawing), deadline)]
     frames += [_svg(draw_graph(root, step=step.index, **drawing), deadline) for step in steps]
-    frames = _same_scale(frames)
     explanations = [_before_backprop(root, names, len(steps), precision)]
-    explanations += [_explain(step, root, names, len(steps), precision) for step in steps]
+    explanations += [
+        _explain(step, root, names, len(steps), precision, operations.get(step.node, step.node.op))
+        for step in steps
+    ]
     if steps:
         explanations[-1] += _leaf_gradients(order, steps, root, names, precision)
     fields = {
@@ -99,7 +129,7 @@ def stepping_page(
             f"{text}\n    </div>"
             for k, text in enumerate(explanations)
         ),
-        "steps_json": script_json(_steps_data(steps, root, names, precision, title)),
+        "steps_json": script_json(_steps_data(steps, root, names, precision, title, group)),
     }
     template = resources.files(__package__).joinpath("stepping_page.html").read_text("utf-8")
     fields["script_hashes"] = _script_hashes(template)
@@ -114,12 +144,13 @@ def write_stepping_page(
     title: str = DEFAULT_TITLE,
     precision: int = 4,
     timeout: float = DOT_TIMEOUT,
+    group: str | None = None,
 ) -> Path:
     """Write ``stepping_page(root)`` to ``path`` atomically (temporary file + ``os.replace``).
 
     On any failure an existing file at ``path`` is left as it was.
     """
-    page = stepping_page(root, title=title, precision=precision, timeout=timeout)
+    page = stepping_page(root, title=title, precision=precision, timeout=timeout, group=group)
     return write_atomically(path, page)
 
 
@@ -138,13 +169,12 @@ def _check_title_and_timeout(title: str, timeout: float) -> None:
 
 # ---- what each frame says --------------------------------------------------------------------
 
-def _derivative(of: str, by: str, kind: str = "") -> str:
+def _derivative(of: str, by: str, kind: str = "", direct: bool = False) -> str:
     """∂of/∂by, with brackets around a formula so the fraction reads unambiguously."""
-    def wrapped(name: str) -> str:
-        return name if re.fullmatch(r"[\w.]+", name) else f"({name})"
-
     css = f"math {kind}".strip()
-    return f'<span class="{css}">∂{html_text(wrapped(of))}/∂{html_text(wrapped(by))}</span>'
+    mark = DIRECT if direct else ""
+    return (f'<span class="{css}">∂{html_text(in_fraction(of))}/'
+            f"∂{html_text(in_fraction(by))}{mark}</span>")
 
 
 def _name(node: Value, names: _Names) -> str:
@@ -170,17 +200,19 @@ def _before_backprop(root: Value, names: _Names, count: int, precision: int) -> 
 
 
 def _explain(
-    step: BackpropStep, root: Value, names: _Names, count: int, precision: int
+    step: BackpropStep, root: Value, names: _Names, count: int, precision: int, operation: str
 ) -> str:
+    """The step's arithmetic, line for line what ``explain_step`` writes, as HTML."""
     r, n = names.shown[root], names.shown[step.node]
     grad = html_text(format_number(step.grad, precision))
+    at_output = step.node is root
     lines = [
-        f'      <p class="lead">Step {step.index + 1} of {count}: node {_name(step.node, names)} '
-        f'<span class="op">{html_text(step.node.op)}</span> has its complete gradient</p>',
+        f'      <p class="lead">Step {step.number} of {count}: node {_name(step.node, names)} '
+        f'<span class="op">{html_text(operation)}</span> has its complete gradient</p>',
         f'      <p class="equation">{_derivative(r, n)} = '
         f'<span class="grad" data-node="{html_attribute(names.ids[step.node])}">{grad}</span></p>',
-        '      <p class="hint">and passes it to each input: '
-        '<span class="local-derivative">local derivative</span> × gradient = contribution</p>',
+        '      <p class="hint">and passes it to each input: gradient × '
+        '<span class="local-derivative">local derivative</span> = contribution</p>',
         '      <ol class="contributions">',
     ]
     for part in step.contributions:
@@ -188,14 +220,16 @@ def _explain(
         local = html_text(format_number(part.local_derivative, precision))
         share = html_text(format_number(part.contribution, precision))
         input_id = html_attribute(names.ids[part.input])
+        if at_output:  # ∂r/∂r = 1: the local derivative is the direct edge
+            product = f'1 · {_derivative(r, i, "local-derivative", direct=True)}'
+        else:
+            product = f'{_derivative(r, n)} · {_derivative(n, i, "local-derivative")}'
         lines += [
             f'        <li class="contribution" data-input="{input_id}">',
-            f'          <div class="formula">{_derivative(r, i)} += '
-            f'{_derivative(n, i, "local-derivative")} · '
-            f"{_derivative(r, n)}</div>",
-            f'          <div class="numbers">= <span class="local-derivative">{local}</span> × '
-            f'<span class="grad">{grad}</span> = <span class="contribution-value">{share}</span>'
-            "</div>",
+            f'          <div class="formula">{_derivative(r, i)} += {product}</div>',
+            f'          <div class="numbers">= <span class="grad">{grad}</span> · '
+            f'<span class="local-derivative">{local}</span> = '
+            f'<span class="contribution-value">{share}</span></div>',
             "        </li>",
         ]
     lines.append("      </ol>")
@@ -234,14 +268,19 @@ def _steps_data(
     names: _Names,
     precision: int,
     title: str,
+    group: str | None,
 ) -> dict[str, Any]:
     return {
         "title": title,
+        "group": group,
         "root": names.ids[root],
+        "root_picture": names.pictures[root],
         "steps": [
             {
                 "index": step.index,
+                "number": step.number,
                 "node": names.ids[step.node],
+                "picture": names.pictures[step.node],
                 "node_text": names.shown[step.node],
                 "op": step.node.op,
                 "data": _json_number(step.node.data),
@@ -290,39 +329,19 @@ def _script_hashes(template: str) -> str:
 def _svg(graph: Any, deadline: float) -> str:
     """The graph as an inline ``<svg>`` element (without the XML prolog and comments).
 
-    Larger type and tighter spacing than ``draw_graph``'s defaults, so that the numbers stay
-    readable when a whole graph is scaled to fit a projected page.
+    Larger type and tighter spacing than ``draw_graph``'s defaults; the page shows every frame
+    at the same zoom, so the graph does not jump while stepping.
     """
     graph.node_attr.update(fontsize="15")
     graph.edge_attr.update(fontsize="14")
-    graph.graph_attr.update(nodesep="0.2", ranksep="0.3")
+    graph.graph_attr.setdefault("nodesep", "0.2")
+    graph.graph_attr.setdefault("ranksep", "0.3")
     left = deadline - time.monotonic()
     if left <= 0:
         raise GraphvizTimeout(f"stepping_page: Graphviz ran out of time for the frames; {ADVICE}")
     text = run_dot(graph, "svg", timeout=left, where="stepping_page").decode("utf-8")
     text = text[text.index("<svg") :]
     return re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL).strip()
-
-
-def _same_scale(frames: list[str]) -> list[str]:
-    """Give each frame a width in proportion to its size, so no frame looks zoomed in or out.
-
-    A frame whose boxes hold longer numbers is wider; scaled to the full width it would
-    show everything smaller than its neighbours, and the graph would jump while stepping.
-    """
-    widths = [_width_in_points(svg) for svg in frames]
-    widest = max(widths)
-    return [
-        svg.replace("<svg ", f'<svg style="width: {100 * width / widest:.2f}%" ', 1)
-        for svg, width in zip(frames, widths, strict=True)
-    ]
-
-
-def _width_in_points(svg: str) -> float:
-    found = re.search(r'<svg[^>]*\bwidth="([0-9.]+)pt"', svg)
-    if found is None:
-        raise ValueError("stepping_page: Graphviz wrote an SVG without a width in points")
-    return float(found.group(1))
 
 
 def _unique_ids(svg: str, prefix: str) -> str:

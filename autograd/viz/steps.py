@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..backprop import local_derivatives, topological_order
 from ..value import Value
+from .views import View, graph_view
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,22 @@ class BackpropStep:
     grad: float
     contributions: tuple[Contribution, ...]
 
+    @property
+    def number(self) -> int:
+        """The step's number as people read it, counting from 1 (``index + 1``).
 
-def backprop_steps(root: Value) -> Iterator[BackpropStep]:
+        The stepping page and the notebook widget show "Step ``number`` of n", with step 0
+        the forward pass before backprop starts; ``draw_graph(root, step=index)`` draws it.
+        """
+        return self.index + 1
+
+
+def backprop_steps(root: Value, *, group: str | None = None) -> Iterator[BackpropStep]:
     """The steps ``root.backward()`` takes, in its order, computed on the side.
+
+    With ``group="neuron"`` each neuron σ(w · x + b) is one step that sends its gradient to
+    its weights, its inputs and its bias at once (see ``autograd.viz.views``); the gradients
+    that reach the leaves are the same.
 
     One step per interior node, in reverse topological order (leaves have nothing to pass on,
     so they get no step). At each step the node's gradient is complete: every node that uses
@@ -54,20 +67,20 @@ def backprop_steps(root: Value) -> Iterator[BackpropStep]:
         raise TypeError(
             f"backprop_steps: root must be a Value, got {type(root).__name__} {root!r}"
         )
-    return _steps(root)
+    return view_steps(graph_view(root, group, "backprop_steps"))
 
 
-def _steps(root: Value) -> Iterator[BackpropStep]:
+def view_steps(view: View) -> Iterator[BackpropStep]:
     """The generator behind ``backprop_steps``: one step per interior node, root first."""
-    order = topological_order(root)
-    gradient: dict[Value, float] = {root: 1.0}
+    gradient: dict[Value, float] = {view.root: 1.0}
     index = 0
-    for node in reversed(order):
+    for node in reversed(view.order):
         if node.is_leaf:
             continue
         grad = gradient.get(node, 0.0)
         contributions = []
-        for child, local in zip(node.inputs, local_derivatives(node), strict=True):
+        inputs = view.inputs(node)
+        for child, local in zip(inputs, view.local_derivatives(node), strict=True):
             contribution = local * grad
             gradient[child] = gradient.get(child, 0.0) + contribution
             contributions.append(Contribution(child, local, contribution))

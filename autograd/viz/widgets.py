@@ -10,17 +10,30 @@ from .chain_rule import explain_step
 from .draw import draw_graph
 from .escaping import html_text
 from .graphviz_program import INSTALL_HINT, GraphvizTimeout, run_dot
-from .names import stable_names
-from .steps import backprop_steps
+from .names import in_fraction, node_names
+from .numbers_format import format_number
+from .steps import BackpropStep, backprop_steps
 
 
-def step_through(root: Value, *, precision: int = 4, max_nodes: int = 500) -> Any:
-    """An ipywidgets box: Prev / slider / Next over the steps of ``backprop_steps(root)``.
+def step_through(
+    root: Value, *, precision: int = 4, max_nodes: int = 500, group: str | None = None
+) -> Any:
+    """An ipywidgets box: Prev / slider / Next over the frames of backprop, as the page shows them.
 
-    Below the controls it shows ``draw_graph(root, step=k)`` as SVG (gradients known so far,
-    the current node and the edges it sends gradient along in orange, their local derivatives
-    in red) and the step's chain-rule arithmetic from ``explain_step``. ipywidgets is an
-    optional extra (``pip install backprop-lab[notebooks]``); it is imported only here.
+    Frame 0 is the forward pass ("Step 0 of n"); frame k is step k of ``backprop_steps(root,
+    group=group)`` (its ``number``), the same numbering as the stepping page. Each frame shows
+    the step's chain-rule arithmetic from ``explain_step`` (gradient, then local derivative, the
+    lecture's order) and ``draw_graph(root, step=k - 1, group=group)`` as SVG at its natural
+    size, in a pane that scrolls: gradients known so far, the current node and the edges it
+    sends gradient along in orange, their local derivatives in red. The scalar view is drawn
+    top to bottom, the neuron view (``group="neuron"``) left to right.
+
+    Displayed in a notebook, the widget is followed by a static copy (every step's arithmetic
+    and the finished picture, folded under a summary line), so a notebook exported to HTML or
+    shown on GitHub, where widgets come out blank, still shows the steps; the widget's own
+    output also carries the frame it shows as ``text/html``, for renderers without widgets.
+    ipywidgets is an optional extra (``pip install backprop-lab[notebooks]``); it is imported
+    only here.
 
     >>> from autograd.examples import house_price
     >>> from autograd.viz import step_through
@@ -30,14 +43,54 @@ def step_through(root: Value, *, precision: int = 4, max_nodes: int = 500) -> An
 
     if not isinstance(root, Value):
         raise TypeError(f"step_through: root must be a Value, got {type(root).__name__} {root!r}")
-    steps = list(backprop_steps(root))
+    steps = list(backprop_steps(root, group=group))
     if not steps:
         raise ValueError(f"step_through: root {root!r} is a leaf, so backprop has no steps")
-    draw_graph(root, max_nodes=max_nodes, precision=precision)  # fail now on a graph too large
-    names = stable_names(topological_order(root))
+    rankdir = "TB" if group is None else "LR"
+    drawing: dict[str, Any] = {
+        "precision": precision, "max_nodes": max_nodes, "group": group, "rankdir": rankdir
+    }
+    draw_graph(root, grads=False, **drawing)  # fail now on a graph too large
+    names = node_names(topological_order(root))
+    count = len(steps)
+
+    def picture_of(k: int) -> str:
+        if k == 0:
+            return _svg_or_source(draw_graph(root, grads=False, **drawing))
+        return _svg_or_source(draw_graph(root, step=k - 1, **drawing))
+
+    def text_of(k: int) -> str:
+        if k == 0:
+            title = f"Step 0 of {count}: the forward pass has computed every value"
+            lines = [
+                f"{names[root]} = {format_number(root.data, precision)}",
+                f"∂{in_fraction(names[root])}/∂{in_fraction(names[root])} = 1: "
+                f"backprop starts at the output",
+            ]
+        else:
+            step = steps[k - 1]
+            title = _title(step, count, names)
+            lines = explain_step(step, root, precision=precision, names=names)
+        return f"<b>{html_text(title)}</b><pre>{html_text(chr(10).join(lines))}</pre>"
+
+    class Stepper(widgets.VBox):
+        """The widget, and a static copy of the steps for notebooks exported without widgets."""
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            """The widget, with the frame it shows as HTML for renderers without widgets."""
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if isinstance(bundle, dict):
+                bundle["text/html"] = arithmetic.value + picture.value
+            return bundle
+
+        def _ipython_display_(self, **kwargs: Any) -> None:
+            from IPython.display import HTML, display
+
+            display(self._repr_mimebundle_(**kwargs), raw=True)
+            display(HTML(_static_copy(steps, root, names, precision, picture_of(count))))
 
     slider = widgets.IntSlider(
-        value=0, min=0, max=len(steps) - 1, step=1, description="step", continuous_update=False
+        value=0, min=0, max=count, step=1, description="step", continuous_update=False
     )
     previous = widgets.Button(description="◀ Prev", tooltip="previous step")
     following = widgets.Button(description="Next ▶", tooltip="next step")
@@ -45,16 +98,10 @@ def step_through(root: Value, *, precision: int = 4, max_nodes: int = 500) -> An
     arithmetic = widgets.HTML()
 
     def show(k: int) -> None:
-        step = steps[k]
-        graph = draw_graph(root, step=k, precision=precision, max_nodes=max_nodes)
-        picture.value = _svg_or_source(graph)
-        lines = explain_step(step, root, precision=precision, names=names)
-        title = f"step {k + 1} of {len(steps)}: {names[step.node]} sends its gradient back"
-        arithmetic.value = (
-            f"<b>{html_text(title)}</b><pre>{html_text(chr(10).join(lines))}</pre>"
-        )
+        picture.value = picture_of(k)
+        arithmetic.value = text_of(k)
         previous.disabled = k == 0
-        following.disabled = k == len(steps) - 1
+        following.disabled = k == count
 
     def on_slider(change: dict[str, Any]) -> None:
         show(change["new"])
@@ -63,13 +110,41 @@ def step_through(root: Value, *, precision: int = 4, max_nodes: int = 500) -> An
         slider.value = max(slider.value - 1, 0)
 
     def on_next(_: Any) -> None:
-        slider.value = min(slider.value + 1, len(steps) - 1)
+        slider.value = min(slider.value + 1, count)
 
     slider.observe(on_slider, names="value")
     previous.on_click(on_previous)
     following.on_click(on_next)
     show(0)
-    return widgets.VBox([widgets.HBox([previous, slider, following]), arithmetic, picture])
+    return Stepper([widgets.HBox([previous, slider, following]), arithmetic, picture])
+
+
+def _title(step: BackpropStep, count: int, names: dict[Value, str]) -> str:
+    return f"Step {step.number} of {count}: {names[step.node]} sends its gradient back"
+
+
+def _static_copy(
+    steps: list[BackpropStep],
+    root: Value,
+    names: dict[Value, str],
+    precision: int,
+    finished_picture: str,
+) -> str:
+    """Every step's arithmetic and the finished picture, as HTML that needs no widget."""
+    parts = []
+    for step in steps:
+        lines = explain_step(step, root, precision=precision, names=names)
+        parts.append(
+            f"<b>{html_text(_title(step, len(steps), names))}</b>"
+            f"<pre>{html_text(chr(10).join(lines))}</pre>"
+        )
+    return (
+        f'<details class="backprop-steps"><summary>Backprop in {len(steps)} steps, as text '
+        f"(a static copy of the widget above, kept when the notebook is exported)</summary>"
+        + "".join(parts)
+        + finished_picture
+        + "</details>"
+    )
 
 
 def _svg_or_source(graph: Any) -> str:
@@ -89,4 +164,6 @@ def _svg_or_source(graph: Any) -> str:
             f"The graph in DOT:</p><pre>{html_text(graph.source)}</pre>"
         )
     start = svg.find("<svg")  # drop the XML prolog: the SVG goes inline into the page
-    return f'<div style="overflow-x: auto">{svg[start:]}</div>'
+    # natural size in a scrolling pane: the text stays readable however wide the graph is
+    svg = svg[start:].replace("<svg ", '<svg style="max-width: none" ', 1)
+    return f'<div style="overflow: auto; max-height: 640px">{svg}</div>'

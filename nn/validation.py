@@ -1,0 +1,126 @@
+"""Held-out data during training: the validation loss of each epoch, and early stopping on it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from autograd import Value, enable_grad, no_grad
+from optim import Optimizer
+from optim.checks import whole_number
+
+from .module import Module
+from .sequences import as_list
+
+LossFunction = Callable[[list[Any], list[Any]], Value]
+Hits = Callable[[list[Any], list[Any]], int]
+
+
+def checked_validation(validation: Any) -> tuple[list[Any], list[Any]] | None:
+    """``validation=(xs_val, ys_val)`` as two lists of equal, non-zero length, or None."""
+    if validation is None:
+        return None
+    if isinstance(validation, (str, bytes)) or not isinstance(validation, Sequence):
+        raise TypeError(
+            f"fit: validation must be a pair (xs_val, ys_val), got {type(validation).__name__}"
+        )
+    if len(validation) != 2:
+        raise ValueError(
+            f"fit: validation must be a pair (xs_val, ys_val), got {len(validation)} items"
+        )
+    xs_val = as_list(validation[0], "fit", "validation's xs_val")
+    ys_val = as_list(validation[1], "fit", "validation's ys_val")
+    if len(xs_val) != len(ys_val):
+        raise ValueError(
+            f"fit: validation's xs_val and ys_val differ in length ({len(xs_val)} and "
+            f"{len(ys_val)})"
+        )
+    if len(xs_val) == 0:
+        raise ValueError("fit: validation holds no samples (xs_val and ys_val are empty)")
+    return xs_val, ys_val
+
+
+@contextmanager
+def evaluation_mode(model: Any, record_graph: bool = False) -> Iterator[None]:
+    """Eval mode (dropout off), with no graph recorded unless asked; each module's own mode
+    restored after."""
+    modules = model.modules() if isinstance(model, Module) else []
+    modes = [module.training for module in modules]
+    for module in modules:
+        module.training = False
+    try:
+        with enable_grad() if record_graph else no_grad():
+            yield
+    finally:
+        for module, mode in zip(modules, modes, strict=True):
+            module.training = mode
+
+
+def predict(model: Any, xs: Sequence[Any]) -> list[Any]:
+    """The model's outputs for ``xs``: ``model.forward_batch(xs)`` where it has one."""
+    forward_batch = getattr(model, "forward_batch", None)
+    if callable(forward_batch):
+        return list(forward_batch(list(xs)))
+    return [model(x) for x in xs]
+
+
+def evaluate(
+    model: Any,
+    data: tuple[list[Any], list[Any]],
+    loss_function: LossFunction,
+    hits: Hits | None,
+) -> tuple[float, float | None]:
+    """The loss (no penalty) and accuracy (None without ``hits``) on ``data``, in eval mode."""
+    xs, ys = data
+    with evaluation_mode(model):
+        predictions = predict(model, xs)
+        loss = float(loss_function(predictions, ys))
+        accuracy = hits(predictions, ys) / len(xs) if hits is not None else None
+    return loss, accuracy
+
+
+class EarlyStopping:
+    """Stop after ``patience`` epochs without a lower validation loss; keep the best parameters.
+
+    ``update(epoch, loss)`` is called at the end of each epoch (counted from 0) and says whether
+    to stop; ``restore()`` puts back the parameters saved at the end of ``best_epoch``, exactly
+    (the floats themselves are copied). A Module's whole ``state_dict()`` is kept; for another
+    callable model, the optimizer's parameters.
+    """
+
+    def __init__(self, patience: int, model: Any, optimizer: Optimizer) -> None:
+        self.patience = whole_number(patience, "fit", "early_stopping")
+        self._model = model
+        self._optimizer = optimizer
+        self.best_loss = math.inf
+        self.best_epoch: int | None = None
+        self._best_state: Any = None
+        self._epochs_without_improvement = 0
+
+    def update(self, epoch: int, loss: float) -> bool:
+        """Record epoch ``epoch``'s validation loss; True once patience has run out."""
+        if loss < self.best_loss:  # a NaN loss is never an improvement
+            self.best_loss = loss
+            self.best_epoch = epoch
+            self._best_state = self._snapshot()
+            self._epochs_without_improvement = 0
+        else:
+            self._epochs_without_improvement += 1
+        return self._epochs_without_improvement >= self.patience
+
+    def restore(self) -> None:
+        """Put back the parameters of the best epoch (nothing, if no epoch was recorded)."""
+        if self._best_state is None:
+            return
+        if isinstance(self._model, Module):
+            self._model.load_state_dict(self._best_state)
+        else:
+            for parameter, value in zip(self._optimizer.params, self._best_state, strict=True):
+                parameter.data = value
+
+    def _snapshot(self) -> Any:
+        if isinstance(self._model, Module):
+            return self._model.state_dict()
+        return [parameter.data for parameter in self._optimizer.params]
