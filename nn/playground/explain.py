@@ -178,7 +178,7 @@ def _node_names(model: MLP, outputs: list[list[Value]], point_loss: Value) -> di
                     z = h.inputs[0]
                     names[z] = f"z{index + 1}[{j}]"  # z = w·x + b, before σ
             if z.inputs and z.inputs[0] not in names:
-                names[z.inputs[0]] = f"(W{index + 1}[{j}]·{below})"  # the weighted sum w·x
+                names[z.inputs[0]] = f"W{index + 1}[{j}]·{below}"  # the weighted sum w·x
     names[point_loss] = "ℓ"
     return {**_loss_formulas(point_loss, names), **names}
 
@@ -194,8 +194,7 @@ def _loss_formulas(point_loss: Value, names: dict[Value, str]) -> dict[Value, st
     try:
         for node in fresh:
             node.label = names[node]
-        formulas = formula_names(order)
-        return {node: _bracketed(formula) for node, formula in formulas.items()}
+        return formula_names(order)
     finally:
         for node in fresh:
             node.label = ""
@@ -216,12 +215,3 @@ def _training_gradient(
     (gradient,) = gradients(objective, (parameter,))
     return float(gradient) if math.isfinite(float(gradient)) else math.nan
 
-
-def _bracketed(formula: str) -> str:
-    """A formula with an operator outside brackets gets brackets, so ∂(1 - ŷ) reads right."""
-    depth = 0
-    for character in formula:
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if depth == 0 and character in " +*/":
-            return f"({formula})"
-    return formula
