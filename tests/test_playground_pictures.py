@@ -231,6 +231,16 @@ def test_a_relu_unit_forced_dead_and_a_saturated_tanh_unit_are_reported() -> Non
     assert units[0]["mean"] == pytest.approx(1.0, abs=0.03)
 
 
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_the_layer_numbers_agree_with_nn_activation_stats(activation: str) -> None:
+    pg = Playground("moons", hidden=[4, 3], activation=activation, lr=1.0, seed=0, n_samples=40)
+    pg.step(3)
+    expected = nn.activation_stats(pg.model, pg.xs_train)  # the engine's Values, layer by layer
+    for mine, theirs in zip(pg.diagnostics(), expected, strict=True):
+        for key in ("mean", "std", "dead_fraction", "saturated_fraction"):
+            assert mine[key] == pytest.approx(theirs[key], rel=1e-9, abs=1e-12), key
+
+
 def test_the_update_ratio_is_the_steps_norm_over_the_weights_norm() -> None:
     pg = Playground("moons", hidden=[3], seed=0, n_samples=20, batch_size=None)
     before = pg.model.state_dict()

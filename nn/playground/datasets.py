@@ -204,24 +204,3 @@ def _target(y: object, i: int) -> float:
 def _short(value: object) -> str:
     text = repr(value)
     return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
-
-
-# ---- held-out data ----------------------------------------------------------------------------
-
-def split(
-    xs: Points, ys: list[float], test_fraction: float, seed: int
-) -> tuple[Points, Points, list[float], list[float]]:
-    """(xs_train, xs_test, ys_train, ys_test): a seeded shuffle, the last fraction held out.
-
-    At least one sample lands on each side.
-    """
-    order = list(range(len(xs)))
-    random.Random(seed).shuffle(order)
-    n_test = min(max(round(test_fraction * len(xs)), 1), len(xs) - 1)
-    train, test = order[: len(xs) - n_test], order[len(xs) - n_test:]
-    return (
-        [xs[i] for i in train],
-        [xs[i] for i in test],
-        [ys[i] for i in train],
-        [ys[i] for i in test],
-    )

@@ -19,10 +19,11 @@ from optim import SGD, Adam, NonFiniteStep, Optimizer, RMSProp
 from optim.checks import whole_number
 
 from ..penalty import l2_penalty
+from ..split import train_test_split
 from ..training import History, TrainingDiverged
 from . import diagnostics, explain, pictures
 from .choices import LOSSES, MOMENTUM, OPTIMIZERS
-from .datasets import CLASSIFICATION, DataSet, make_dataset, own_dataset, split
+from .datasets import CLASSIFICATION, DataSet, make_dataset, own_dataset
 from .inputs import InputFeatures
 from .network import PlaygroundNet
 from .settings import CHECKS, REBUILDING, STEPPING
@@ -181,8 +182,12 @@ class Playground:
                 f"Playground: loss {self.loss!r} needs classes, but the data is regression; "
                 f"use 'mse'"
             )
-        (self.xs_train, self.xs_test, self.ys_train, self.ys_test) = split(
-            self.dataset.xs, self.dataset.ys, self.test_fraction, self.seed
+        (self.xs_train, self.xs_test, self.ys_train, self.ys_test) = train_test_split(
+            self.dataset.xs,
+            self.dataset.ys,
+            test_fraction=self.test_fraction,
+            seed=self.seed,
+            stratify=self.dataset.task == CLASSIFICATION,  # both classes in both sets
         )
         self.input_features = InputFeatures(self.features, self.dataset.dimension, self.degree)
         fresh = PlaygroundNet(
