@@ -161,7 +161,7 @@ def playground_svg(
                 )
             parts.append(
                 f'<text x="{x + TILE / 2:.1f}" y="{y + TILE + 10:.1f}" text-anchor="middle" '
-                f'font-size="9">{_escape(label)}<title>{_escape(tooltip)}</title></text>'
+                f'font-size="10">{_escape(label)}<title>{_escape(tooltip)}</title></text>'
             )
     # per-layer diagnostics under each column of units
     for c, layer_report in enumerate(report[:-1], start=1):
@@ -170,11 +170,11 @@ def playground_svg(
         dead, saturated = layer_report["dead_fraction"], layer_report["saturated_fraction"]
         text = f"dead {dead:.0%} · sat {saturated:.0%}"
         parts.append(
-            f'<text x="{x:.1f}" y="{net_height + 6:.1f}" font-size="9">{_escape(text)}</text>'
+            f'<text x="{x:.1f}" y="{net_height + 6:.1f}" font-size="10">{_escape(text)}</text>'
         )
         if ratio is not None:
             parts.append(
-                f'<text x="{x:.1f}" y="{net_height + 18:.1f}" font-size="9">'
+                f'<text x="{x:.1f}" y="{net_height + 18:.1f}" font-size="10">'
                 f"{_escape(f'Δθ/θ {ratio:.1e}')}</text>"
             )
     parts.append(_output_panel(playground, output, right, 40, plane))
@@ -284,7 +284,7 @@ def _loss_panel(playground: Playground, x: float, y: float) -> str:
                 f'stroke-width="1.5"{dash}/>'
             )
         parts.append(
-            f'<text x="{x + 4}" y="{y + 12}" font-size="9">{_escape(f"{top:.3g}")}</text>'
+            f'<text x="{x + 4}" y="{y + 12}" font-size="10">{_escape(f"{top:.3g}")}</text>'
         )
     parts.append(
         f'<text x="{x}" y="{y + CURVE_HEIGHT + 14}" font-size="10">'
