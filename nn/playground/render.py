@@ -108,7 +108,7 @@ def playground_svg(
     net_width = (len(columns) - 1) * COLUMN_GAP + TILE + 20
     right = net_width + 40
     width = right + OUTPUT + 60
-    height = max(net_height + 40, OUTPUT + CURVE_HEIGHT + 110)
+    height = max(net_height + 45, OUTPUT + CURVE_HEIGHT + 110)
 
     def position(c: int, r: int) -> tuple[float, float]:
         count = len(columns[c])
@@ -170,11 +170,11 @@ def playground_svg(
         dead, saturated = layer_report["dead_fraction"], layer_report["saturated_fraction"]
         text = f"dead {dead:.0%} · sat {saturated:.0%}"
         parts.append(
-            f'<text x="{x:.1f}" y="{net_height + 6:.1f}" font-size="10">{_escape(text)}</text>'
+            f'<text x="{x:.1f}" y="{net_height + 12:.1f}" font-size="10">{_escape(text)}</text>'
         )
         if ratio is not None:
             parts.append(
-                f'<text x="{x:.1f}" y="{net_height + 18:.1f}" font-size="10">'
+                f'<text x="{x:.1f}" y="{net_height + 25:.1f}" font-size="10">'
                 f"{_escape(f'Δθ/θ {ratio:.1e}')}</text>"
             )
     parts.append(_output_panel(playground, output, right, 40, plane))
