@@ -1,8 +1,9 @@
 # backprop-lab: `make demo` and `make test` set everything up on a fresh Debian machine.
 # Each target installs only what it needs into .venv: `make demo` the engine and Graphviz,
-# `make bench` micrograd too, `make test` and `make docs` the development, notebook,
-# benchmark and reinforcement-learning (Gymnasium) extras. pip's output goes to .venv/pip.log
-# and is shown only if it fails; a target prints its own output and real problems, nothing else.
+# `make bench` micrograd, scikit-learn's digits and PyTorch too (its anchors), `make test`
+# and `make docs` the development, notebook, benchmark, digits, PyTorch and
+# reinforcement-learning (Gymnasium) extras. pip's output goes to .venv/pip.log and is
+# shown only if it fails; a target prints its own output and real problems, nothing else.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -19,11 +20,11 @@ $(CORE): pyproject.toml
 
 $(BENCH): pyproject.toml
 	@bash scripts/system-deps.sh
-	@bash scripts/install.sh $(VENV) $@ bench
+	@bash scripts/install.sh $(VENV) $@ bench,torch
 
 $(EVERYTHING): pyproject.toml
 	@bash scripts/system-deps.sh
-	@bash scripts/install.sh $(VENV) $@ dev,notebooks,bench,rl
+	@bash scripts/install.sh $(VENV) $@ dev,notebooks,bench,digits,torch,rl
 
 system-deps:
 	@bash scripts/system-deps.sh

@@ -15,7 +15,7 @@ from .cli.expression import ExpressionError, parse_expression
 from .functional import grad, gradients
 from .grad_mode import enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient
-from .reductions import dot, sum
+from .reductions import dot, max, sum
 from .value import Parameter, Value
 from .viz import (
     BackpropStep,
@@ -55,6 +55,7 @@ __all__ = [
     "gradients",
     "is_recording",
     "local_derivatives",
+    "max",
     "no_grad",
     "numerical_gradient",
     "parse_expression",

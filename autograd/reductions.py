@@ -1,4 +1,4 @@
-"""Many-input operations: ``sum`` and ``dot``, each one node however many inputs it has.
+"""Many-input operations: ``sum``, ``dot`` and ``max``, each one node however many inputs it has.
 
 A neuron's weighted sum w . x + b written with ``+`` and ``*`` is 2n nodes; as ``dot(w, x) + b``
 it is two, which draws as the lecture writes it (W x + b) and back-propagates several times
@@ -87,3 +87,40 @@ def _dot_derivatives(*args: Any) -> tuple[Any, ...]:
 
 
 _DOT = Op("dot", "dot", _dot_derivatives)
+
+
+# ---- max(v1, ..., vn) ------------------------------------------------------------------------
+
+def max(values: Iterable[Operand]) -> Value:
+    """The largest of v1..vn as one node ``max``: max-pooling's operation.
+
+    The gradient flows only to the winner: the first input holding the largest value (the
+    first NaN, if any input is NaN, as PyTorch's max-pooling does).
+    """
+    inputs = _as_values(values, "max")
+    if not inputs:
+        raise ValueError("max: no values given (the max of an empty list is undefined)")
+    winner = _winner(inputs)
+    return _result(inputs[winner].data, inputs, _MAX)
+
+
+def _winner(inputs: tuple[Any, ...]) -> int:
+    """The position of the first largest value, or of the first NaN."""
+    best = 0
+    for position in range(len(inputs)):
+        x = float(inputs[position])
+        if x != x:  # NaN wins, as in PyTorch
+            return position
+        if x > float(inputs[best]):
+            best = position
+    return best
+
+
+def _max_derivatives(*args: Any) -> tuple[Any, ...]:
+    # d max(v)/dvi = 1 for the winner i, 0 for every other input; args are v1..vn, then the output
+    inputs = args[:-1]
+    winner = _winner(inputs)
+    return tuple(1.0 if position == winner else 0.0 for position in range(len(inputs)))
+
+
+_MAX = Op("max", "max", _max_derivatives)

@@ -1,4 +1,4 @@
-"""Workload 6: the training playground's frame rate, a 2-8-8-1 tanh network on 200 moons points.
+"""Workload 7: the training playground's frame rate, a 2-8-8-1 tanh network on 200 moons points.
 
 The app, playing, runs frame after frame on the event loop: train one epoch, redraw everything
 (the SVG picture with every unit's tile, the output over the plane, the loss curves and the
@@ -104,7 +104,7 @@ def section(timings: FrameTimings) -> str:
     ]
     what = "the app playing" if timings.with_widgets else "epoch + SVG picture (no ipywidgets)"
     return (
-        "## 6. The training playground\n\n"
+        "## 7. The training playground\n\n"
         "`nn.Playground(data=\"moons\", hidden=[8, 8], activation=\"tanh\")`: 200 points, half "
         "held out, batches of 10. Playing, the app trains one epoch, redraws the picture (every "
         "unit's tile, the output over the plane, the loss curves) and the diagnostics, and gives "

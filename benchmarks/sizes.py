@@ -18,7 +18,8 @@ class Sizes:
     chain_repeats: int
     products: int  # in the memory workload
     demo_steps: int  # workload 4, the whole demo
-    playground_frames: int = 30  # workload 5, frames of the training playground
+    digits_examples: int | None  # workload 5: training digits in the epoch (None: all 1,348)
+    playground_frames: int = 30  # workload 7, frames of the training playground
 
 
 FULL = Sizes(
@@ -31,6 +32,7 @@ FULL = Sizes(
     chain_repeats=3,
     products=10**5,
     demo_steps=100,
+    digits_examples=None,
 )
 QUICK = Sizes(
     n_samples=8,
@@ -42,5 +44,6 @@ QUICK = Sizes(
     chain_repeats=1,
     products=1000,
     demo_steps=2,
+    digits_examples=16,
     playground_frames=2,
 )

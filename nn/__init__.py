@@ -7,38 +7,64 @@ the loss l(y, ŷ) = 1/n Σ (y_i − ŷ_i)² (``mse_loss``) and friends; the pena
 (``train_test_split``, ``fit(..., validation=...)``) and looking inside a network
 (``activation_stats``, ``plot_activations``, ``plot_gradients``). For reinforcement learning:
 a policy π_θ(a|s) as a ``softmax`` over logits (``log_softmax`` for log π_θ), the returns G_t
-(``discounted_returns``) and ε-greedy action choice (``epsilon_greedy``). ``Playground`` is a
-notebook app that trains a network step by step in front of the student.
+(``discounted_returns``) and ε-greedy action choice (``epsilon_greedy``).
+
+ConvNets with PyTorch's names: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``Flatten``, ``Linear``,
+``ReLU``/``Tanh``/``Sigmoid``, ``BatchNorm1d``/``BatchNorm2d`` and ``Sequential``; the
+handwritten digits (``load_digits``) and the way on to PyTorch (``to_torch``).
+
+``Playground`` is a notebook app that trains a network step by step in front of the student.
 """
 
+from .activations import ReLU, Sigmoid, Tanh
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchRequired
+from .conv import Conv2d
 from .data import accuracy, make_moons, noisy_sine
 from .diagnostics import activation_stats, gradient_stats, plot_activations, plot_gradients
+from .digits import load_digits
 from .dropout import Dropout
 from .features import FeatureMap, FeatureModel, fourier, polynomial
+from .flatten import Flatten
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
+from .linear import Linear
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
 from .playground import Playground
+from .pooling import AvgPool2d, MaxPool2d
 from .probabilities import log_softmax, softmax
 from .reinforcement import discounted_returns, epsilon_greedy
+from .sequential import Sequential
 from .serialization import ModelFileError, load, save
 from .split import train_test_split
+from .torch_bridge import to_torch
 from .training import History, TrainingDiverged, fit
 
 __all__ = [
     "ACTIVATIONS",
     "MLP",
+    "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchRequired",
+    "Conv2d",
     "Dropout",
     "FeatureMap",
     "FeatureModel",
+    "Flatten",
     "History",
     "Layer",
+    "Linear",
+    "MaxPool2d",
     "ModelFileError",
     "Module",
     "Neuron",
     "Playground",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
     "StateDictError",
+    "Tanh",
     "TrainingDiverged",
     "accuracy",
     "activation_stats",
@@ -52,6 +78,7 @@ __all__ = [
     "hinge_loss",
     "l2_penalty",
     "load",
+    "load_digits",
     "log_softmax",
     "make_moons",
     "mse_loss",
@@ -62,5 +89,6 @@ __all__ = [
     "save",
     "softmax",
     "sse_loss",
+    "to_torch",
     "train_test_split",
 ]

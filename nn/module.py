@@ -5,17 +5,23 @@ its attributes in the order they were set in ``__init__`` (so the order is deter
 
 - an attribute holding a Parameter is named after the attribute: ``b``;
 - a list or tuple of Parameters is named by position, counting from 0: ``w.0``, ``w.1``;
+  a nested list by each position in turn: ``weight.2.0.1.1`` is ``weight[2][0][1][1]``;
 - a sub-Module (or a list of them) adds its own names after a dot:
   ``layers.0.neurons.3.w.1`` is weight 1 of neuron 3 of layer 0 of an MLP.
 
 Attributes whose names start with ``_`` are private and never searched. A Parameter stored
 twice (shared weights) is listed once, under the first name it is found by.
+
+Buffers are numbers a module keeps and saves but does not learn, such as batch norm's running
+statistics: a subclass lists their attribute names in ``buffer_names``, each holding a number
+or a list of numbers, and ``state_dict()`` holds them after the parameters
+(``1.running_mean.0``).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from os import PathLike
 from typing import Any
 
@@ -40,6 +46,18 @@ class Module:
     """
 
     training: bool = True
+    buffer_names: tuple[str, ...] = ()  # attributes saved with the parameters, never learned
+
+    # ---- the forward pass ----------------------------------------------------------------
+
+    def forward_batch(self, xs: ListLike) -> list[Any]:
+        """The outputs for a batch of examples, ``[self(x) for x in xs]``.
+
+        Modules that need the whole batch at once (batch norm) override this; ``fit`` calls it
+        on each batch, and ``Sequential`` passes the batch from one member to the next.
+        """
+        examples = as_list(xs, f"{type(self).__name__}.forward_batch", "xs (the examples)")
+        return [self(x) for x in examples]
 
     # ---- calling the model -----------------------------------------------------------------
 
@@ -85,12 +103,7 @@ class Module:
         for attribute, value in vars(self).items():
             if attribute.startswith("_"):
                 continue
-            if isinstance(value, (Parameter, Module)):
-                yield attribute, value
-            elif isinstance(value, (list, tuple)):
-                for index, item in enumerate(value):
-                    if isinstance(item, (Parameter, Module)):
-                        yield f"{attribute}.{index}", item
+            yield from _found_in(attribute, value)
 
     def modules(self) -> list[Module]:
         """This module and every sub-module, each once, parents before their children."""
@@ -130,6 +143,66 @@ class Module:
             else:
                 stack.pop()
         return named
+
+    def named_modules(self) -> list[tuple[str, Module]]:
+        """This module (named ``""``) and every sub-module with its dotted name, each once."""
+        found: list[tuple[str, Module]] = []
+        seen: set[int] = set()
+        stack: list[tuple[str, Module]] = [("", self)]
+        while stack:  # iterative, depth first, in attribute order, as modules()
+            prefix, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            found.append((prefix, module))
+            children = [
+                (f"{prefix}{name}.", member)
+                for name, member in module._members()
+                if isinstance(member, Module)
+            ]
+            stack.extend(reversed(children))
+        return [(prefix.removesuffix("."), module) for prefix, module in found]
+
+    def named_buffers(self) -> list[tuple[str, float]]:
+        """Every buffer number (see ``buffer_names``) with its dotted name, in module order."""
+        return [(name, value) for name, _, _, value in self._buffer_slots()]
+
+    def _buffer_slots(self) -> list[tuple[str, Module, str, float]]:
+        """(dotted name, owning module, attribute, number) for every buffer number."""
+        slots: list[tuple[str, Module, str, float]] = []
+        for prefix, module in self.named_modules():
+            dotted = f"{prefix}." if prefix else ""
+            for attribute in module.buffer_names:
+                value = getattr(module, attribute)
+                if isinstance(value, list):
+                    slots += [
+                        (f"{dotted}{attribute}.{i}", module, attribute, float(v))
+                        for i, v in enumerate(value)
+                    ]
+                else:
+                    slots.append((f"{dotted}{attribute}", module, attribute, float(value)))
+        return slots
+
+    def check_buffer(self, attribute: str, value: float) -> str | None:
+        """Why ``value`` cannot be loaded into buffer ``attribute``, or None if it can.
+
+        Subclasses with buffers say what a valid value is (batch norm: a variance >= 0).
+        """
+        return None
+
+    def _set_buffers(self, values: Sequence[float]) -> None:
+        """Assign buffer numbers in the order of ``named_buffers()``."""
+        position = 0
+        for _, module in self.named_modules():
+            for attribute in module.buffer_names:
+                value = getattr(module, attribute)
+                if isinstance(value, list):
+                    n = len(value)
+                    setattr(module, attribute, [float(v) for v in values[position:position + n]])
+                    position += n
+                else:
+                    setattr(module, attribute, type(value)(values[position]))
+                    position += 1
 
     def parameters(self) -> list[Parameter]:
         """Every Parameter of the model, each once, in the order of ``named_parameters()``."""
@@ -171,8 +244,11 @@ class Module:
         return {"type": type(self).__name__}
 
     def state_dict(self) -> dict[str, float]:
-        """Every parameter's value by name, in the order of ``named_parameters()``."""
-        return {name: parameter.data for name, parameter in self.named_parameters()}
+        """Every parameter's value by name, in the order of ``named_parameters()``, then the
+        buffers (batch norm's running statistics) in the order of ``named_buffers()``."""
+        state = {name: parameter.data for name, parameter in self.named_parameters()}
+        state.update(self.named_buffers())
+        return state
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set every parameter from ``state`` (as made by ``state_dict()``).
@@ -182,8 +258,10 @@ class Module:
         ValueError) names the problem and the model is left exactly as it was.
         """
         values = checked_state(self, state)
-        for (_, parameter), value in zip(self.named_parameters(), values, strict=True):
+        parameters = self.named_parameters()
+        for (_, parameter), value in zip(parameters, values, strict=False):
             parameter.data = value
+        self._set_buffers(values[len(parameters):])
 
     def save(self, path: str | PathLike[str]) -> None:
         """Write the architecture and parameters to ``path`` as JSON, atomically.
@@ -209,6 +287,8 @@ def checked_state(module: Module, state: Mapping[str, Any]) -> list[float]:
             f"load_state_dict: expected a mapping of names to numbers, got {type(state).__name__}"
         )
     names = [name for name, _ in module.named_parameters()]
+    buffers = module._buffer_slots()
+    names += [name for name, _, _, _ in buffers]
     expected = set(names)
     missing = [name for name in names if name not in state]
     unexpected = [key for key in state if key not in expected]
@@ -220,7 +300,7 @@ def checked_state(module: Module, state: Mapping[str, Any]) -> list[float]:
             problems.append(f"unexpected {_listing(unexpected)}")
         raise StateDictError(
             f"load_state_dict: the names do not match this {type(module).__name__} "
-            f"({len(names)} parameters, {len(state)} given): {'; '.join(problems)}"
+            f"({len(names)} entries, {len(state)} given): {'; '.join(problems)}"
         )
     values = []
     for name in names:
@@ -241,7 +321,21 @@ def checked_state(module: Module, state: Mapping[str, Any]) -> list[float]:
                 f"load_state_dict: {name!r} must be finite, got {describe_number(value)}"
             )
         values.append(number)
+    first_buffer = len(names) - len(buffers)
+    for (name, owner, attribute, _), number in zip(buffers, values[first_buffer:], strict=True):
+        problem = owner.check_buffer(attribute, number)
+        if problem is not None:
+            raise StateDictError(f"load_state_dict: {name!r} {problem}, got {state[name]!r}")
     return values
+
+
+def _found_in(name: str, value: Any) -> Iterator[tuple[str, Parameter | Module]]:
+    """The Parameters and Modules in ``value``, looking inside (nested) lists and tuples."""
+    if isinstance(value, (Parameter, Module)):
+        yield name, value
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _found_in(f"{name}.{index}", item)
 
 
 def _as_numbers(output: Any) -> Any:

@@ -174,7 +174,8 @@ def fit(
 
     Each epoch, for each batch (the whole data set when ``batch_size`` is None)::
 
-        ŷ_i = model(x_i)                              forward
+        ŷ = model.forward_batch(x)                    forward (model(x_i) for each i,
+                                                      the batch at once for batch norm)
         ℓ = loss(ŷ, y) + l2 · ‖θ‖²                    (the penalty only when l2 > 0)
         optimizer.zero_grad(); ℓ.backward()           ∇θ ℓ by backprop
         optimizer.step()                              θ ← θ − α ∇θ ℓ (for SGD)
@@ -277,7 +278,7 @@ def fit(
                 batch = order[start:start + size]
                 targets = [ys[i] for i in batch]
                 try:
-                    predictions = [model(xs[i]) for i in batch]
+                    predictions = _forward(model, [xs[i] for i in batch])
                     if isinstance(loss, str):
                         _check_predictions(loss, predictions, batch)
                     objective = loss_function(predictions, targets)
@@ -327,6 +328,13 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+def _forward(model: Any, batch: list[Any]) -> list[Any]:
+    """The model's outputs for a batch: ``forward_batch`` for a Module, else one call each."""
+    if isinstance(model, Module):
+        return model.forward_batch(batch)
+    return [model(x) for x in batch]
 
 
 def _clear_gradients(model: Module, optimizer: Optimizer) -> None:

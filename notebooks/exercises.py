@@ -379,3 +379,50 @@ def _newton_step(answer: Any) -> Judgement:
         2.5: "the sign: Newton's step is x0 − f'(x0)/f''(x0).",
         0.5: "that is the step f'(x0)/f''(x0) itself; subtract it from x0.",
     })
+
+
+# ---- notebook 6: ConvNets and batch norm ------------------------------------------------------
+
+@exercise("6.1", "How many numbers does Conv2d(1, 8, kernel_size=3, stride=2, padding=1) give "
+          "for one 8x8 image, channels x height x width?")
+def _conv_output_size(answer: Any) -> Judgement:
+    # H_out = (H + 2p − k) // s + 1 = (8 + 2 − 3) // 2 + 1 = 4, the same for W
+    return judge_number(answer, 8 * 4 * 4, (
+        "H_out = (8 + 2·1 − 3) // 2 + 1 = 4 and W_out = 4, for each of the 8 kernels: "
+        "8 · 4 · 4 = 128"
+    ), "H_out = (H + 2·padding − kernel_size) // stride + 1.", {
+        8 * 8 * 8: "that is stride 1; a stride of 2 skips every other position.",
+        8 * 3 * 3: "that is without the padding, (8 − 3) // 2 + 1 = 3.",
+        4 * 4: "that is one channel; there are 8 kernels, each giving its own 4x4 map.",
+    })
+
+
+@exercise("6.2", "The 2x2 kernel of part 1 over the same 3x3 image (pixels 1..9), but with "
+          "stride=2: what is ∂L/∂w11 for L = the sum of the outputs?")
+def _strided_weight_gradient(answer: Any) -> Judgement:
+    # stride 2 fits one window, at (0, 0): L = y00, ∂L/∂w11 = x11 = 5
+    return judge_number(answer, 5.0, (
+        "(3 − 2) // 2 + 1 = 1: with stride 2 the kernel fits once, at the top left, so w11 "
+        "meets one pixel, x11 = 5, and the sum over positions has one term"
+    ), "first work out how many positions the kernel fits at with stride 2.", {
+        28.0: "that is stride 1, four positions: 5 + 6 + 8 + 9.",
+        1.5: "that is w11 itself, the weight, not its gradient.",
+        4.0: "that is ∂L/∂b at stride 1, one per output.",
+    })
+
+
+@exercise("6.3", "BatchNorm1d(1) in training mode (γ = 1, β = 0, ε = 1e-5) gets the batch "
+          "[2.0], [4.0], [6.0]: what does it output for the example 6.0?")
+def _batch_norm_output(answer: Any) -> Judgement:
+    mean = 4.0
+    variance = ((2.0 - mean) ** 2 + 0.0 + (6.0 - mean) ** 2) / 3  # biased: 1/m
+    right = (6.0 - mean) / math.sqrt(variance + 1e-5)
+    return judge_number(answer, right, (
+        "μ = 4 and σ² = (4 + 0 + 4) / 3 = 8/3 (the biased variance, divided by m = 3), so "
+        "x̂ = (6 − 4) / sqrt(8/3 + ε) ≈ 1.2247"
+    ), "x̂ = (x − μ) / sqrt(σ² + ε), with σ² the mean of the squared deviations.", {
+        1.0: "that divides by m − 1 = 2 (the unbiased variance, 4); in training batch norm "
+             "normalises with the biased one, dividing by m = 3.",
+        2.0: "that is x − μ alone; divide by the standard deviation too.",
+        0.75: "that divides by σ², not by its square root σ.",
+    })

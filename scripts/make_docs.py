@@ -10,6 +10,7 @@ pictures (for the same versions of Graphviz, matplotlib and Chromium):
 - optimizers.png         notebook 3: SGD, RMSProp and Adam from the same start
 - decision_boundary.png  notebook 4: micrograd's two-moons MLP trained with nn.fit
 - newton.png             notebook 5: Newton's method with grad(grad(f))
+- max_pool_routing.png   notebook 6: max-pooling's gradient goes to each window's winner
 
 Every picture is readable where the README shows it, at most 700 px wide: its smallest text is
 at least 10 px there (tests/test_docs_images.py measures it). Plots use no font smaller than
@@ -37,6 +38,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no window
 import matplotlib.pyplot as plt
 
+import autograd
 import nn
 import optim
 from autograd import Value, draw_graph, grad, no_grad, render
@@ -274,6 +276,32 @@ def newton(images: Path) -> Path:
     return save_figure(figure, images / "newton.png")
 
 
+# ---- notebook 6: max-pooling's gradient routing ----------------------------------------------
+
+def max_pool_routing(images: Path) -> Path:
+    """Notebook 6's max-pool picture: each 2x2 window's gradient goes to its largest pixel."""
+    pixels = [
+        [1.0, 5.0, 2.0, 0.0],
+        [3.0, 4.0, 8.0, 1.0],
+        [0.0, 2.0, 6.0, 7.0],
+        [9.0, 1.0, 3.0, 3.0],
+    ]
+    x = [[[Value(p) for p in row] for row in pixels]]
+    pooled = nn.MaxPool2d(2)(x)
+    autograd.sum([v for row in pooled[0] for v in row]).backward()
+    gradient = [[float(v.grad) for v in row] for row in x[0]]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(6, 3))
+    left.imshow(pixels, cmap="gray_r")
+    left.set_title("input")
+    right.imshow(gradient, cmap="Reds")
+    right.set_title("dL/dx: 1 at each window's max")
+    for ax in (left, right):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    figure.tight_layout()
+    return save_figure(figure, images / "max_pool_routing.png")
+
+
 # ---- all of them ---------------------------------------------------------------------------------
 
 
@@ -295,6 +323,7 @@ PICTURES: tuple[Callable[[Path], Path], ...] = (
     decision_boundary,
     newton,
     playground,
+    max_pool_routing,
 )
 
 

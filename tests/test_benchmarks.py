@@ -183,7 +183,8 @@ def test_quick_run_writes_the_report(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert output.stat().st_mode & 0o777 == 0o640  # replaced, keeping its permissions
     text = output.read_text(encoding="utf-8")
     assert text.startswith("# backprop-lab benchmarks")
-    for heading in ("## Machine", "## Targets", "## 1.", "## 2.", "## 3.", "## 4.", "## 5."):
+    headings = ("## Machine", "## Targets", "## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.")
+    for heading in headings:
         assert heading in text
     assert "RecursionError" in text  # micrograd's chain of 1,000
     assert "Not run" not in text  # nn and optim exist: the whole demo ran
@@ -233,3 +234,17 @@ def test_fit_overhead_times_every_variant_against_the_plain_epoch() -> None:
     text = section(timings)
     assert text.startswith(f"## 5. Held-out data and monitoring in `nn.fit`, {TINY} points")
     assert text.count("\n| ") == 1 + len(VARIANTS)  # the header and one row per variant
+
+
+# ---- workload 6: one digits epoch of the ConvNet ---------------------------------------------
+
+def test_digits_epoch_does_pytorchs_arithmetic_on_the_same_batches() -> None:
+    pytest.importorskip("sklearn")
+    pytest.importorskip("torch")
+    from benchmarks.digits_epoch import OURS, TORCH, run_digits_epoch
+
+    ours, theirs = run_digits_epoch(limit=24)
+    assert (ours.engine, theirs.engine) == (OURS, TORCH)
+    assert ours.examples == theirs.examples == 24
+    assert ours.seconds > 0 and theirs.seconds > 0
+    assert math.isclose(ours.mean_loss, theirs.mean_loss, rel_tol=1e-12)

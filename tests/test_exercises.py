@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-LABS = sorted(NOTEBOOK_DIR.glob("0[1-5]_*.ipynb"))
+LABS = sorted(NOTEBOOK_DIR.glob("0[1-6]_*.ipynb"))
 
 
 def load_exercises() -> ModuleType:
@@ -118,6 +118,9 @@ def test_an_unanswered_exercise_says_so_and_does_not_fail(
         ("4.3", 0.5, "a score of exactly 0 predicts 0"),
         ("5.2", -1, "that is the first derivative"),
         ("5.3", -19, "that is a gradient step"),
+        ("6.1", 512, "that is stride 1"),
+        ("6.2", 28, "that is stride 1, four positions"),
+        ("6.3", 1.0, "the unbiased variance"),
     ],
 )
 def test_a_known_slip_is_named(

@@ -1,0 +1,198 @@
+"""``BatchNorm1d`` and ``BatchNorm2d``: normalise each channel over the batch, then scale and shift.
+
+In training mode, for each channel c over the m values it has in the batch (m = batch size for
+``BatchNorm1d`` on [C], batch size x H x W for ``BatchNorm2d``)::
+
+    μ = 1/m Σ x_j                   the batch mean (one ``sum`` node)
+    σ² = 1/m Σ (x_j − μ)²           the batch variance, biased (one ``dot`` node: (x−μ)·(x−μ))
+    x̂_j = (x_j − μ) / sqrt(σ² + ε)
+    y_j = γ x̂_j + β                 γ = ``weight[c]``, β = ``bias[c]``, both Parameters
+
+and the running statistics move towards the batch's, as PyTorch does (momentum α = 0.1)::
+
+    running_mean ← (1 − α) running_mean + α μ
+    running_var  ← (1 − α) running_var  + α σ² m / (m − 1)     (the unbiased variance)
+
+(with ``momentum=None`` α = 1 / the number of batches seen: a plain average). In eval mode
+μ and σ² are replaced by ``running_mean`` and ``running_var``. Everything is built from Values,
+so the gradient flows through μ and σ² to every example of the batch.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import autograd
+from autograd import Parameter, Value
+from autograd.value import is_real_number
+from optim.checks import whole_number
+
+from .module import Module
+from .sequences import ListLike, as_list
+from .shapes import as_values, describe, flatten, map_nested, shape_of
+
+
+class BatchRequired(ValueError, RuntimeError):
+    """Batch norm in training mode was given one example: it needs the batch's statistics."""
+
+
+class _BatchNorm(Module):
+    """What both batch norms share; subclasses say which example shapes they accept."""
+
+    buffer_names = ("running_mean", "running_var", "num_batches_tracked")
+    shapes: tuple[str, ...]  # descriptions of the accepted example shapes, for errors
+
+    def __init__(
+        self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1
+    ) -> None:
+        name = type(self).__name__
+        self.num_features = whole_number(num_features, name, "num_features")
+        if not is_real_number(eps) or not 0.0 < eps < math.inf:
+            raise ValueError(f"{name}: eps must be a finite number > 0, got {eps!r}")
+        if momentum is not None and (not is_real_number(momentum) or not 0.0 <= momentum <= 1.0):
+            raise ValueError(
+                f"{name}: momentum must be a number in [0, 1] or None, got {momentum!r}"
+            )
+        self.eps = float(eps)
+        self.momentum = None if momentum is None else float(momentum)
+        self.weight = [Parameter(1.0) for _ in range(self.num_features)]  # γ
+        self.bias = [Parameter(0.0) for _ in range(self.num_features)]  # β
+        self.running_mean = [0.0] * self.num_features
+        self.running_var = [1.0] * self.num_features
+        self.num_batches_tracked = 0
+        self._label_parameters()
+
+    # ---- shapes ----------------------------------------------------------------------------
+
+    def _accepts(self, shape: tuple[int, ...]) -> bool:
+        raise NotImplementedError
+
+    def _check(self, x: Any) -> tuple[int, ...]:
+        shape = shape_of(x, repr(self))
+        if not self._accepts(shape):
+            expected = " or ".join(self.shapes)
+            raise ValueError(
+                f"{self!r}: expected an example of shape {expected}, got {describe(shape)}"
+            )
+        return shape
+
+    # ---- forward ---------------------------------------------------------------------------
+
+    def __call__(self, x: Any) -> Any:
+        if self.training:
+            raise BatchRequired(
+                f"{self!r} in training mode normalises with the statistics of a whole batch: "
+                f"call forward_batch(xs) on a list of examples (Sequential.forward_batch and "
+                f"fit do), or switch to eval() to use the running statistics on one example"
+            )
+        self._check(x)
+        return self._normalise([as_values(x, repr(self))])[0]
+
+    def forward_batch(self, xs: ListLike) -> list[Any]:
+        xs = as_list(xs, f"{self!r}.forward_batch", "xs (the examples)")
+        if not xs:
+            raise ValueError(f"{self!r}.forward_batch: expected a non-empty list of examples")
+        if not self.training:
+            return [self(x) for x in xs]
+        shapes = {self._check(x) for x in xs}
+        if len(shapes) > 1:
+            raise ValueError(
+                f"{self!r}.forward_batch: the examples differ in shape: "
+                + ", ".join(sorted(describe(shape) for shape in shapes))
+            )
+        shape = shapes.pop()
+        m = len(xs) * math.prod(shape[1:])  # the values each channel has in the batch
+        if m < 2:
+            raise BatchRequired(
+                f"{self!r}: expected more than 1 value per channel when training, got a batch "
+                f"of {len(xs)} example of shape {describe(shape)}"
+            )
+        return self._normalise([as_values(x, repr(self)) for x in xs])
+
+    def _normalise(self, batch: list[Any]) -> list[Any]:
+        """y = γ (x − μ) / sqrt(σ² + ε) + β for every value, channel by channel.
+
+        In training μ and σ² are the batch's (Values the gradient flows through), and the
+        running statistics are updated; in eval they are the running statistics (numbers).
+        """
+        outputs: list[Any] = [[None] * self.num_features for _ in batch]
+        batch_statistics = []
+        for c in range(self.num_features):
+            parts = [x[c] for x in batch]  # channel c of each example
+            mean: Value | float
+            std: Value | float
+            if self.training:
+                values = [v for part in parts for v in flatten(part)]
+                mean = autograd.sum(values) / len(values)  # μ
+                centered = [map_nested(lambda v: v - mean, part) for part in parts]  # noqa: B023
+                deviations = [d for part in centered for d in flatten(part)]
+                # σ² = 1/m Σ (x_j − μ)², the sum of squares as one dot node (biased: 1/m)
+                variance = autograd.dot(deviations, deviations) / len(values)
+                std = (variance + self.eps).sqrt()
+                batch_statistics.append((mean.data, variance.data, len(values)))
+            else:
+                mean = self.running_mean[c]
+                centered = [map_nested(lambda v: v - mean, part) for part in parts]  # noqa: B023
+                std = math.sqrt(self.running_var[c] + self.eps)
+            gamma, beta = self.weight[c], self.bias[c]
+            for example, part in zip(outputs, centered, strict=True):
+                example[c] = map_nested(lambda d: gamma * (d / std) + beta, part)  # noqa: B023
+        if self.training:
+            self._update_running_statistics(batch_statistics)
+        return outputs
+
+    def _update_running_statistics(self, statistics: list[tuple[float, float, int]]) -> None:
+        self.num_batches_tracked += 1
+        # α: the momentum, or for momentum=None 1/k after k batches (a cumulative average)
+        alpha = 1.0 / self.num_batches_tracked if self.momentum is None else self.momentum
+        for c, (mean, variance, m) in enumerate(statistics):
+            unbiased = variance * m / (m - 1)
+            self.running_mean[c] = (1.0 - alpha) * self.running_mean[c] + alpha * mean
+            self.running_var[c] = (1.0 - alpha) * self.running_var[c] + alpha * unbiased
+
+    # ---- saving and showing ----------------------------------------------------------------
+
+    def check_buffer(self, attribute: str, value: float) -> str | None:
+        if attribute == "running_var" and value < 0.0:
+            return "is a variance and must be >= 0"
+        if attribute == "num_batches_tracked" and not (value >= 0 and value.is_integer()):
+            return "counts batches and must be a whole number >= 0"
+        return None
+
+    def architecture(self) -> dict[str, Any]:
+        return {
+            "type": type(self).__name__,
+            "num_features": self.num_features,
+            "eps": self.eps,
+            "momentum": self.momentum,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.num_features}, eps={self.eps!r}, "
+            f"momentum={self.momentum!r})"
+        )
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch norm over examples of shape ``[C]`` (features) or ``[C][L]``, as PyTorch's.
+
+    >>> bn = BatchNorm1d(1)
+    >>> [[round(v.data, 4) for v in y] for y in bn.forward_batch([[1.0], [3.0]])]
+    [[-1.0], [1.0]]
+    """
+
+    shapes = ("[num_features]", "[num_features][L]")
+
+    def _accepts(self, shape: tuple[int, ...]) -> bool:
+        return len(shape) in (1, 2) and shape[0] == self.num_features
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch norm over examples of shape ``[C][H][W]``, statistics over batch, height and width."""
+
+    shapes = ("[num_features][H][W]",)
+
+    def _accepts(self, shape: tuple[int, ...]) -> bool:
+        return len(shape) == 3 and shape[0] == self.num_features
