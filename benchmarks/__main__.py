@@ -97,18 +97,34 @@ def _digits_results(sizes: Sizes) -> str:
         ratio = by_engine[OURS].seconds / runs[1].seconds
         text += f"\n\nbackprop-lab eager takes **{ratio:.3g}x** PyTorch's time for the epoch."
     return text + (
-        "\n\nCompiled: see workload 7 (a 64-32-10 MLP's epoch, eager, compiled and batched)."
+        "\n\nCompiled: see workload 8 (a 64-32-10 MLP's epoch, eager, compiled and batched)."
     )
 
 
+def _playground_section(sizes: Sizes) -> tuple[str, report.Target | None]:
+    """Workload 7, when NumPy (for the pictures) is importable."""
+    try:
+        from .playground import TARGET_FPS, section, time_frames
+
+        timings = time_frames(sizes.playground_frames)
+    except ImportError as error:
+        return f"## 7. The training playground\n\nNot run: {error}.", None
+    target = report.Target(
+        f"playground: at least {TARGET_FPS:g} picture updates per second (2-8-8-1, 200 points)",
+        f"{timings.fps:.3g} per second",
+        timings.fps >= TARGET_FPS,
+    )
+    return section(timings), target
+
+
 def _compiled_section(sizes: Sizes) -> tuple[str, list[report.Target]]:
-    """Workload 7, when NumPy (the ``compile`` extra) is installed."""
+    """Workload 8, when NumPy (the ``compile`` extra) is installed."""
     try:
         from .compiled import section, time_compiled
 
         return section(time_compiled(sizes))
     except ImportError as error:
-        return f"## 7. Compiled\n\nNot run: {error}.", []
+        return f"## 8. Compiled\n\nNot run: {error}.", []
 
 
 def run(sizes: Sizes) -> str:
@@ -134,6 +150,17 @@ def run(sizes: Sizes) -> str:
     overhead = fit_overhead_section(time_overhead(sizes.n_samples, sizes.repeats_on))
     print("digits epoch ...", file=sys.stderr)
     digits = _digits_section(sizes)
+    print("playground ...", file=sys.stderr)
+    playground, playground_target = _playground_section(sizes)
+    found = report.targets(gc_off, gc_on, chain, memory)
+    if playground_target is not None:
+        found.append(playground_target)
+    elapsed = time.perf_counter() - started
+    text = report.render(sizes, gc_off, gc_on, chain, memory, demo, found, elapsed)
+    before_footer = text.rindex("\n\n---\n\n")  # workloads 5 to 7 go before the run time
+    workloads = [overhead, digits, playground]
+
+
     print("compiled ...", file=sys.stderr)
     compiled, compiled_found = _compiled_section(sizes)
     found = report.targets(gc_off, gc_on, chain, memory) + compiled_found

@@ -1,4 +1,4 @@
-"""Workload 7: ``autograd.compile``, per example and batched, against plain floats and micrograd.
+"""Workload 8: ``autograd.compile``, per example and batched, against plain floats and micrograd.
 
 - The demo's MLP step (2-16-16-1, hinge loss, L2, SGD) with the per-example loss compiled: the
   337 parameters and one point's x1, x2, y are its arguments, called once per point, gradients
@@ -281,7 +281,7 @@ def section(results: CompiledResults) -> tuple[str, list[report.Target]]:
                       report.seconds(results.trace_seconds), results.trace_seconds < 1.0),
     ]
     text = "\n\n".join([
-        "## 7. Compiled: `autograd.compile` and `fit(compile=True)`",
+        "## 8. Compiled: `autograd.compile` and `fit(compile=True)`",
         "The demo's MLP step with the per-example loss compiled (`autograd.compile`): the 337 "
         "parameters and one point's x1, x2, y are the arguments, one call per point, gradients "
         "summed over the points, the L2 penalty and the SGD update on floats. Collector off, "

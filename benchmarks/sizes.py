@@ -19,6 +19,7 @@ class Sizes:
     products: int  # in the memory workload
     demo_steps: int  # workload 4, the whole demo
     digits_examples: int | None  # workload 5: training digits in the epoch (None: all 1,348)
+    playground_frames: int = 30  # workload 7, frames of the training playground
 
 
 FULL = Sizes(
@@ -44,4 +45,5 @@ QUICK = Sizes(
     products=1000,
     demo_steps=2,
     digits_examples=16,
+    playground_frames=2,
 )

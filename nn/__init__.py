@@ -12,6 +12,8 @@ a policy π_θ(a|s) as a ``softmax`` over logits (``log_softmax`` for log π_θ)
 ConvNets with PyTorch's names: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``Flatten``, ``Linear``,
 ``ReLU``/``Tanh``/``Sigmoid``, ``BatchNorm1d``/``BatchNorm2d`` and ``Sequential``; the
 handwritten digits (``load_digits``) and the way on to PyTorch (``to_torch``).
+
+``Playground`` is a notebook app that trains a network step by step in front of the student.
 """
 
 from .activations import ReLU, Sigmoid, Tanh
@@ -28,6 +30,7 @@ from .linear import Linear
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
+from .playground import Playground
 from .pooling import AvgPool2d, MaxPool2d
 from .probabilities import log_softmax, softmax
 from .reinforcement import discounted_returns, epsilon_greedy
@@ -56,6 +59,7 @@ __all__ = [
     "ModelFileError",
     "Module",
     "Neuron",
+    "Playground",
     "ReLU",
     "Sequential",
     "Sigmoid",

@@ -304,6 +304,16 @@ def max_pool_routing(images: Path) -> Path:
 
 # ---- all of them ---------------------------------------------------------------------------------
 
+
+# ---- notebook 9: the training playground ------------------------------------------------------
+
+def playground(images: Path) -> Path:
+    """The playground's picture after 60 epochs on the two moons (its static view)."""
+    pg = nn.Playground(data="moons", hidden=[8, 8], activation="tanh", lr=0.03, seed=0)
+    pg.step(60)
+    return write_atomically(images / "playground.svg", pg.picture().encode("utf-8"))
+
+
 PICTURES: tuple[Callable[[Path], Path], ...] = (
     worked_example,
     neuron_view,
@@ -312,6 +322,7 @@ PICTURES: tuple[Callable[[Path], Path], ...] = (
     optimizers,
     decision_boundary,
     newton,
+    playground,
     max_pool_routing,
 )
 

@@ -57,5 +57,5 @@ def test_the_quick_report_has_the_compiled_section(tmp_path: Path) -> None:
     output = tmp_path / "results.md"
     assert main(["--quick", "--output", str(output)]) == 0
     text = output.read_text(encoding="utf-8")
-    assert "## 7. Compiled" in text and "trace + code generation" in text
+    assert "## 8. Compiled" in text and "trace + code generation" in text
     assert "Not run" not in text

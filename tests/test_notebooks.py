@@ -36,6 +36,9 @@ NOTEBOOKS = {
     "07_generalization.ipynb": {"graphs": 0, "plots": 12},
     # Q_θ on MountainCar, π_θ on CartPole, exploration; the policy's graph (~70 s on two cores)
     "08_reinforcement_learning.ipynb": {"graphs": 1, "plots": 3},
+    # The playground's apps: with the widget state saved, the page draws them with the widget
+    # manager's script; without it, each leaves its last picture (see the tests below).
+    "09_playground.ipynb": {"graphs": 0, "plots": 0},
     "10_compiled_backprop.ipynb": {"graphs": 2, "plots": 0},  # house price, two-layer network
 }
 
@@ -249,6 +252,37 @@ def test_the_graphs_an_exported_notebook_shows_are_readable_700_px_wide(executed
         assert shown >= 10, f"a graph {width[1]} pt wide shows {shown:.1f} px text at 700 px"
 
 
+def test_playground_tour_passes_its_four_checks(executed: Runner) -> None:
+    printed = text_outputs(executed("09_playground.ipynb"))
+    for number in range(1, 5):
+        assert f"check {number} passed" in printed
+    assert "∂L/∂W2[" in printed and "= 0" in printed  # a dead unit's weight gets no gradient
+
+
+def test_playground_apps_leave_their_last_state_for_a_reader_without_a_kernel(
+    executed: Runner,
+) -> None:
+    notebook = executed("09_playground.ipynb")
+    # With the widget state saved, each app's picture widget holds the last picture.
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    pictures = [
+        model["state"]["value"]
+        for model in state.values()
+        if model["model_name"] == "HTMLModel" and "<svg" in model["state"].get("value", "")
+    ]
+    assert len(pictures) == 6  # one app per playground shown
+    # Without it (GitHub, an export of a notebook saved without widget state), each output
+    # shows its static picture, brought up to date after the cell that trained it.
+    bare = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    bare.metadata.pop("widgets")
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(bare)
+    assert pictures_shown(page)["graphs"] >= 7  # one per output showing a playground
+    visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
+    first = visible[visible.index("<svg"):]
+    assert "epoch 20 · train loss" in first[: first.index("</svg>")]
+
+
+LABS = [name for name in NOTEBOOKS if name[:2] in {"01", "02", "03", "04", "05"}]
 LABS = [name for name in NOTEBOOKS if name[:2] in {"01", "02", "03", "04", "05", "06"}]
 
 
