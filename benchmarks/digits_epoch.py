@@ -21,6 +21,7 @@ import optim
 from .timing import collector
 
 OURS = "backprop-lab eager"
+COMPILED = "backprop-lab compiled (fit(compile=True))"
 TORCH = "PyTorch float64 (to_torch)"
 BATCH_SIZE = 8
 LEARNING_RATE = 0.01
@@ -55,17 +56,18 @@ class EpochRun:
     mean_loss: float  # the mean of the batch losses the optimizer stepped from
 
 
-def epoch_ours(xs: list[Any], ys: list[int]) -> EpochRun:
+def epoch_ours(xs: list[Any], ys: list[int], compiled: bool = False) -> EpochRun:
+    """The epoch through ``nn.fit``: eagerly, or through ``autograd.compile`` when ``compiled``."""
     model = notebook_convnet()
     optimizer = optim.Adam(model.parameters(), lr=LEARNING_RATE)
     with collector(True):
         start = time.perf_counter()
         history = nn.fit(
             model, xs, ys, loss="cross_entropy", optimizer=optimizer, epochs=1,
-            batch_size=BATCH_SIZE, seed=SEED, progress=False,
+            batch_size=BATCH_SIZE, seed=SEED, progress=False, compile=compiled,
         )
         seconds = time.perf_counter() - start
-    return EpochRun(OURS, len(xs), seconds, history.losses[0])
+    return EpochRun(COMPILED if compiled else OURS, len(xs), seconds, history.losses[0])
 
 
 def epoch_torch(xs: list[Any], ys: list[int]) -> EpochRun | None:
@@ -99,9 +101,9 @@ def epoch_torch(xs: list[Any], ys: list[int]) -> EpochRun | None:
 
 
 def run_digits_epoch(limit: int | None = None) -> list[EpochRun]:
-    """backprop-lab's epoch, then PyTorch's where it is installed."""
+    """backprop-lab's epoch, eager then compiled, then PyTorch's where it is installed."""
     xs, ys = training_split(limit)
-    runs = [epoch_ours(xs, ys)]
+    runs = [epoch_ours(xs, ys), epoch_ours(xs, ys, compiled=True)]
     theirs = epoch_torch(xs, ys)
     if theirs is not None:
         runs.append(theirs)

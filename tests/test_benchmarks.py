@@ -241,10 +241,11 @@ def test_fit_overhead_times_every_variant_against_the_plain_epoch() -> None:
 def test_digits_epoch_does_pytorchs_arithmetic_on_the_same_batches() -> None:
     pytest.importorskip("sklearn")
     pytest.importorskip("torch")
-    from benchmarks.digits_epoch import OURS, TORCH, run_digits_epoch
+    from benchmarks.digits_epoch import COMPILED, OURS, TORCH, run_digits_epoch
 
-    ours, theirs = run_digits_epoch(limit=24)
-    assert (ours.engine, theirs.engine) == (OURS, TORCH)
-    assert ours.examples == theirs.examples == 24
-    assert ours.seconds > 0 and theirs.seconds > 0
+    ours, compiled, theirs = run_digits_epoch(limit=24)
+    assert (ours.engine, compiled.engine, theirs.engine) == (OURS, COMPILED, TORCH)
+    assert ours.examples == compiled.examples == theirs.examples == 24
+    assert ours.seconds > 0 and compiled.seconds > 0 and theirs.seconds > 0
     assert math.isclose(ours.mean_loss, theirs.mean_loss, rel_tol=1e-12)
+    assert math.isclose(compiled.mean_loss, ours.mean_loss, rel_tol=1e-9)
