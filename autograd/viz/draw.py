@@ -27,6 +27,7 @@ from .palette import (
     OUTPUT_FILL,
     PARAMETER_FILL,
     STALE_COLOUR,
+    edge_style,
 )
 from .steps import view_steps
 from .views import View, graph_view
@@ -254,14 +255,7 @@ def draw_graph(
         if local_derivatives or sends_gradient:
             derivatives = backprop.local_derivatives(node)
         for position, child in enumerate(node.inputs):
-            edge_attrs: dict[str, str] = {}
-            if derivatives:
-                edge_attrs.update(
-                    label=format_number(derivatives[position], precision),
-                    fontcolor=LOCAL_DERIVATIVE_COLOUR,
-                )
-            if sends_gradient:
-                edge_attrs.update(color=HIGHLIGHT, penwidth="2.5")
+            edge_attrs = edge_style(derivatives, position, sends_gradient, precision)
             graph.edge(f"v{index[child]}", f"op{i}", **edge_attrs)
     return graph
 

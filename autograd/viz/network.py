@@ -25,11 +25,11 @@ from .palette import (
     HIGHLIGHT,
     INTERIOR_FILL,
     LEAF_FILL,
-    LOCAL_DERIVATIVE_COLOUR,
     NEURON_FILL,
     OUTPUT_FILL,
     PARAMETER_FILL,
     STALE_COLOUR,
+    edge_style,
 )
 from .views import Neuron, View
 
@@ -146,14 +146,7 @@ def add_neuron_view(
         for position, child in enumerate(view.inputs(node)):
             if child in inside:
                 continue
-            edge_attrs: dict[str, str] = {}
-            if derivatives:
-                edge_attrs.update(
-                    label=format_number(derivatives[position], precision),
-                    fontcolor=LOCAL_DERIVATIVE_COLOUR,
-                )
-            if sends_gradient:
-                edge_attrs.update(color=HIGHLIGHT, penwidth="2.5")
+            edge_attrs = edge_style(derivatives, position, sends_gradient, precision)
             graph.edge(f"v{index[child]}", f"v{i}", **edge_attrs)
 
     for layer in sorted(columns):  # the inputs, then each layer's neurons, in one column
