@@ -14,11 +14,11 @@ backprop-lab into its own virtual environment.
 from .backprop import local_derivatives, topological_order
 from .cli.expression import ExpressionError, parse_expression
 from .compiler import CompiledFunction, compile
+from .compiler.tracing import DataDependenceError
 from .functional import grad, gradients
 from .grad_mode import enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_gradient
 from .reductions import dot, max, sum
-from .tracing import DataDependenceError
 from .value import Parameter, Value
 from .viz import (
     BackpropStep,

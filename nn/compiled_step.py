@@ -30,8 +30,8 @@ from typing import Any
 
 import autograd
 from autograd import Parameter, Value
-from autograd.codegen import generate, load
-from autograd.tracing import DataDependenceError, Trace, input_node, trace
+from autograd.compiler.codegen import generate, load
+from autograd.compiler.tracing import DataDependenceError, Trace, input_node, trace
 from autograd.value import is_real_number
 
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss

@@ -14,7 +14,7 @@ import autograd
 import autograd.op
 from autograd import DataDependenceError, Value, numerical_gradient
 from autograd import value as value_module
-from autograd.op_code import CODE, Code, UnsupportedOp
+from autograd.compiler.op_code import CODE, Code, UnsupportedOp
 
 np = pytest.importorskip("numpy")
 

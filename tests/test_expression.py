@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, numerical_gradient, topological_order
 from autograd.cli.expression import ExpressionError, parse_expression
-from autograd.viz.names import formula_names
+from autograd.graph.names import formula_names
 
 NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.88}
 

@@ -16,9 +16,9 @@ import pytest
 import nn
 from autograd import Value, backprop_steps, chain_rule, draw_graph, no_grad, topological_order
 from autograd.cli import main
+from autograd.graph.names import node_names
 from autograd.viz.chain_rule import explain_step
 from autograd.viz.draw import STALE_COLOUR, StaleGradientWarning
-from autograd.viz.names import node_names
 from autograd.viz.stepping_page import stepping_page
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

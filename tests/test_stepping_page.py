@@ -15,7 +15,7 @@ import pytest
 from autograd import Value, backprop_steps, format_number, topological_order
 from autograd.cli.expression import parse_expression
 from autograd.examples import house_price
-from autograd.viz.names import stable_names
+from autograd.graph.names import stable_names
 from autograd.viz.stepping_page import DEFAULT_TITLE, stepping_page, write_stepping_page
 
 CHROMIUM = Path("/usr/bin/chromium")

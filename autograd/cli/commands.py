@@ -25,10 +25,10 @@ from typing import NoReturn
 
 from ..backprop import topological_order
 from ..examples import house_price
+from ..graph.numbers_format import format_number
 from ..value import Value
 from ..viz.chain_rule import chain_rule
 from ..viz.graphviz_program import GraphvizTimeout
-from ..viz.numbers_format import format_number
 from .expression import parse_expression
 
 PROG = "backprop-lab"

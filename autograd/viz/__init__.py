@@ -8,11 +8,11 @@ engine core; the core never imports it. Graphviz and ipywidgets are imported onl
 functions that need them.
 """
 
+from ..graph.names import formula_names, node_names, stable_names
+from ..graph.numbers_format import format_number
 from .chain_rule import ChainRule, Factor, chain_rule, explain_step
 from .draw import StaleGradientWarning, draw_graph, render
 from .graphviz_program import GraphvizTimeout
-from .names import formula_names, node_names, stable_names
-from .numbers_format import format_number
 from .stepping_page import stepping_page, write_stepping_page
 from .steps import BackpropStep, Contribution, backprop_steps
 from .widgets import step_through

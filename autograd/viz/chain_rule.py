@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from ..backprop import topological_order
+from ..graph.names import in_fraction, node_names
+from ..graph.numbers_format import check_precision, format_number
+from ..graph.views import View, graph_view
 from ..value import Value
 from .escaping import latex_text
-from .names import in_fraction, node_names
-from .numbers_format import check_precision, format_number
 from .steps import BackpropStep
-from .views import View, graph_view
 
 PARTIAL = "∂"
 TIMES = " · "

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from .. import backprop
 from ..files import write_atomically
+from ..graph.names import node_names
+from ..graph.numbers_format import check_precision, format_number
+from ..graph.views import View, graph_view
 from ..value import Parameter, Value
 from .escaping import dot_record_field, dot_text, dot_tooltip
 from .graphviz_program import ADVICE, DOT_TIMEOUT, run_dot
 from .graphviz_program import INSTALL_HINT as INSTALL_HINT  # where it was first defined
-from .names import node_names
 from .network import add_neuron_view
-from .numbers_format import check_precision, format_number
 from .palette import (
     HIGHLIGHT,
     INTERIOR_FILL,
@@ -30,7 +31,6 @@ from .palette import (
     edge_style,
 )
 from .steps import view_steps
-from .views import View, graph_view
 
 if TYPE_CHECKING:
     import graphviz

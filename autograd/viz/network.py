@@ -17,10 +17,11 @@ import html
 from collections.abc import Mapping
 from typing import Any
 
+from ..graph.names import formula_of
+from ..graph.numbers_format import format_number
+from ..graph.views import Neuron, View
 from ..value import Parameter, Value
 from .escaping import dot_html_text, dot_tooltip
-from .names import formula_of
-from .numbers_format import format_number
 from .palette import (
     HIGHLIGHT,
     INTERIOR_FILL,
@@ -31,7 +32,6 @@ from .palette import (
     STALE_COLOUR,
     edge_style,
 )
-from .views import Neuron, View
 
 UNKNOWN_GRAD = "?"
 

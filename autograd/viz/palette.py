@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .numbers_format import format_number
+from ..graph.numbers_format import format_number
 
 OUTPUT_FILL = "#b7e4c7"  # green: the output (root) of the graph, usually the loss
 PARAMETER_FILL = "#a9cce3"  # blue: a Parameter, something the model learns

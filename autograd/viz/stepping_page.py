@@ -34,16 +34,16 @@ from typing import Any
 
 from ..backprop import topological_order
 from ..files import write_atomically
+from ..graph.names import in_fraction, node_names, stable_names
+from ..graph.numbers_format import check_precision, format_number
+from ..graph.views import graph_view
 from ..value import Value
 from .chain_rule import DIRECT
 from .draw import draw_graph
 from .escaping import fill_template, html_attribute, html_text, script_json
 from .graphviz_program import ADVICE, DOT_TIMEOUT, GraphvizTimeout, run_dot
-from .names import in_fraction, node_names, stable_names
 from .network import neuron_formula
-from .numbers_format import check_precision, format_number
 from .steps import BackpropStep, backprop_steps
-from .views import graph_view
 
 DEFAULT_TITLE = "Backprop, step by step"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..graph.views import View, graph_view
 from ..value import Value
-from .views import View, graph_view
 
 
 @dataclass(frozen=True)

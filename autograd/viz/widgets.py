@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..backprop import topological_order
+from ..graph.names import in_fraction, node_names
+from ..graph.numbers_format import format_number
 from ..value import Value
 from .chain_rule import explain_step
 from .draw import draw_graph
 from .escaping import html_text
 from .graphviz_program import INSTALL_HINT, GraphvizTimeout, run_dot
-from .names import in_fraction, node_names
-from .numbers_format import format_number
 from .steps import BackpropStep, backprop_steps
 
 

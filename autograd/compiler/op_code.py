@@ -5,7 +5,7 @@ formulas, in the same order, as the engine's rules in ``autograd.value``, so com
 numbers agree to the last bit), the same in math for the comments of the generated code, and
 NumPy versions for batches where the Python one does not work on arrays (an ``if``, say).
 Entries are keyed by the op's name, or by its class for an op with a parameter (``x ** 2`` is
-a ``PowerOf``). A new op is one entry here; ``autograd.codegen`` does the rest.
+a ``PowerOf``). A new op is one entry here; ``autograd.compiler.codegen`` does the rest.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .op import PowerOf
+from ..op import PowerOf
 
 # An expression template: ``"{0} * {1}"`` (inputs by position, ``{out}`` the node's own value,
 # ``{op}`` the op itself, for an op's constant: ``{op.constant!r}``), or a function of (the
@@ -322,8 +322,8 @@ def code_for(op: Any) -> Code:
     entry = CODE.get(type(op)) or CODE.get(op.name)
     if entry is None:
         raise UnsupportedOp(
-            f"compile: the op {op.name!r} ({op.symbol}) has no entry in autograd.codegen.CODE, "
-            f"so it cannot be compiled"
+            f"compile: the op {op.name!r} ({op.symbol}) has no entry in "
+            f"autograd.compiler.op_code.CODE, so it cannot be compiled"
         )
     return entry
 

@@ -1,8 +1,8 @@
 """``compile(f)``: trace a scalar function once, then run it as generated straight-line Python.
 
-The first call runs ``f`` on stand-in inputs and records its graph (``autograd.tracing``);
-``autograd.codegen`` writes that graph out as a Python function computing the value and then
-every gradient, one line per node. Later calls run that function on plain floats: no Value
+The first call runs ``f`` on stand-in inputs and records its graph (``tracing``); ``codegen``
+writes that graph out as a Python function computing the value and then every gradient, one
+line per node. Later calls run that function on plain floats: no Value
 objects, no graph walk. ``source`` shows the code, chain-rule factors in its comments.
 
 Batched calls (any argument a list or NumPy array of n numbers) run the same code with every
@@ -29,9 +29,9 @@ from collections.abc import Callable, Sequence
 from operator import countOf
 from typing import Any
 
+from ..value import Value, is_real_number
 from .codegen import generate, load
 from .tracing import DataDependenceError, Trace, input_node, trace
-from .value import Value, is_real_number
 
 __all__ = ["CompiledFunction", "DataDependenceError", "compile"]
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
-from . import value as value_module
-from .backprop import topological_order
-from .value import Parameter, Value
+from .. import value as value_module
+from ..backprop import topological_order
+from ..value import Parameter, Value
 
 # The modules whose reads of a node's value are the engine computing an op's value. Reads by
 # derivative rules and by a backward pass are not among them: their results (a gradient, or the

@@ -5,7 +5,7 @@ The function computes the value node by node (the forward pass), then each node'
 order backprop visits them. Each backward line sums, over the nodes that use this one, their
 gradient times their local derivative (the chain rule), and says so in a comment.
 
-What each op becomes is one entry of ``autograd.op_code.CODE``; this module knows no op.
+What each op becomes is one entry of ``autograd.compiler.op_code.CODE``; this module knows no op.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..value import Value
 from .op_code import code_for, fill, fill_derivative, number, numpy_rules, numpy_template
 from .tracing import Trace
-from .value import Value
 
 # ---- names ----------------------------------------------------------------------------------
 
