@@ -11,7 +11,6 @@ What each op becomes is one entry of ``autograd.compiler.op_code.CODE``; this mo
 from __future__ import annotations
 
 import builtins
-import keyword
 import linecache
 import math
 import re
@@ -19,43 +18,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..backprop import topological_order
+from ..graph.names import in_fraction, node_names
 from ..value import Value
+from .identifiers import Names, comment, shortened
 from .op_code import code_for, fill, fill_derivative, number, numpy_rules, numpy_template
 from .tracing import Trace
 
-# ---- names ----------------------------------------------------------------------------------
-
-RESERVED = frozenset({"math", "np", "abs", "max", "value_and_grad"}) | frozenset(keyword.kwlist)
-
-
-class _Names:
-    """Python names for the nodes: labels where given (made valid), else v1, v2, ..."""
-
-    def __init__(self) -> None:
-        self.taken: set[str] = set(RESERVED)
-
-    def free(self, name: str) -> bool:
-        return name not in self.taken and f"g_{name}" not in self.taken
-
-    def claim(self, wanted: str) -> str:
-        base = re.sub(r"\W", "_", wanted.strip()) or "v"
-        if base[0].isdigit():
-            base = "_" + base
-        name, suffix = base, 1
-        while name in self.taken or f"g_{name}" in self.taken or not name.isidentifier():
-            suffix += 1
-            name = f"{base}_{suffix}"
-        self.taken.update((name, f"g_{name}"))
-        return name
-
 
 def _align(lines: Sequence[tuple[str, str]], indent: str = "    ") -> list[str]:
-    """Code lines with their comments lined up in one column (or one space after long code)."""
+    """Code lines with their comments lined up in one column (or one space after long code).
+
+    A comment may hold any label, so it is escaped (``identifiers.comment``) to stay on its line.
+    """
     width = min(44, max((len(code) for code, _ in lines), default=0))
     out = []
-    for code, comment in lines:
-        if comment:
-            out.append(f"{indent}{code.ljust(width)}  # {comment}")
+    for code, text in lines:
+        if len(code.splitlines()) != 1:
+            raise ValueError(f"compile: generated code must be one line, got {code!r}")
+        if text:
+            out.append(f"{indent}{code.ljust(width)}  # {comment(text)}")
         else:
             out.append(f"{indent}{code}")
     return out
@@ -88,26 +70,36 @@ def generate(
 ) -> Program:
     """The source of ``function(*inputs) -> (f, (∂f/∂input for input in wrt), extras?)``.
 
-    ``title`` (the traced function's name) opens the docstring; the output is named by
-    its label, else ``f``. ``input_names`` are the wanted names of the inputs (made valid and
-    unique); ``wrt`` are the positions of the inputs to differentiate with respect to (all of
-    them by default). With
-    ``numpy`` the code runs on NumPy arrays (one value per example) instead of floats. The
-    extra outputs of the trace, if any, are returned third, as a tuple.
+    Every node is named as the pictures name it (``autograd.graph.names.node_names``): its
+    variable is that name as a plain ASCII identifier (``w1*x`` is ``w1_x``, ``h1[0]`` is
+    ``h1_0``, ``σ²`` is ``sigma2``, see ``identifiers``), and the comment beside it shows the
+    name itself. ``input_names`` are the wanted names of the inputs (made valid and unique);
+    ``wrt`` are the positions of the inputs to differentiate with respect to (all of them by
+    default). ``title`` (the traced function's name) opens the docstring. With ``numpy`` the
+    code runs on NumPy arrays (one value per example) instead of floats. The extra outputs of
+    the trace, if any, are returned third, as a tuple.
     """
     inputs = graph.inputs
     wrt = list(range(len(inputs))) if wrt is None else list(wrt)
-    names = _Names()
-    name_of: dict[int, str] = {}
-    math_of: dict[int, str] = {}
+    pictured = picture_names(graph, input_names)
+    names = Names((function,))
+    name_of: dict[int, str] = {}  # each node in the code: an identifier, or a number in place
     for node, wanted in zip(inputs, input_names, strict=True):
-        name_of[id(node)] = math_of[id(node)] = names.claim(wanted)
+        name_of[id(node)] = names.claim(wanted)
     input_ids = {id(node) for node in inputs}
     root = graph.output
 
+    def shown(node: Value) -> str:
+        return shortened(pictured[node])
+
+    def operand(node: Value) -> str:  # the node's name inside a formula of the comments
+        return _bracketed(shown(node))
+
+    def partial(top: Value, bottom: Value) -> str:  # ∂top/∂bottom in the picture's names
+        return f"∂{in_fraction(shown(top))}/∂{in_fraction(shown(bottom))}"
+
     # The forward lines; constants are written in place, unless they have a label.
     forward: list[tuple[str, str]] = []
-    counter = 0
     for node in graph.order:
         key = id(node)
         if key in input_ids:
@@ -117,28 +109,18 @@ def generate(
             if numpy:
                 value = value.replace("math.", "np.")
             if node.label:
-                name_of[key] = math_of[key] = names.claim(node.label)
-                forward.append((f"{name_of[key]} = {value}", "a constant"))
+                name_of[key] = names.claim(pictured[node])
+                forward.append((f"{name_of[key]} = {value}", f"{shown(node)}: a constant"))
             else:
                 name_of[key] = value
-                math_of[key] = f"{node.data:g}"
             continue
-        if node is root and not node.label:
-            name = names.claim("f")
-        elif node.label:
-            name = names.claim(node.label)
-        else:
-            counter += 1
-            while not names.free(f"v{counter}"):  # an input may be called v1 already
-                counter += 1
-            name = names.claim(f"v{counter}")
-        name_of[key] = math_of[key] = name
+        name = name_of[key] = names.claim(pictured[node])
         code = code_for(node._op)
         args = [name_of[id(child)] for child in node.inputs]
         template = (code.numpy_value or numpy_template(code.value)) if numpy else code.value
         expression = fill(template, args, name, node._op)
-        in_math = fill(code.math, [math_of[id(child)] for child in node.inputs], name, node._op)
-        forward.append((f"{name} = {expression}", f"{name} = {in_math}"))
+        in_math = fill(code.math, [operand(child) for child in node.inputs], shown(node), node._op)
+        forward.append((f"{name} = {expression}", f"{shown(node)} = {in_math}"))
     f = name_of[id(root)]
 
     # Which nodes need a gradient: those between the output and an input in ``wrt``.
@@ -167,13 +149,13 @@ def generate(
 
     backward: list[tuple[str, str]] = []
     if id(root) in on_path:
-        backward.append((f"g_{f} = 1.0", f"∂{f}/∂{f} = 1"))
+        backward.append((f"g_{f} = 1.0", f"{partial(root, root)} = 1"))
     for node in reversed(graph.order):
         key = id(node)
         if key not in on_path or node is root:
             continue
         terms: list[str] = []
-        shown: list[str] = []
+        said: list[str] = []
         for user, position in users.get(key, []):
             code = code_for(user._op)
             args = [name_of[id(child)] for child in user.inputs]
@@ -183,14 +165,14 @@ def generate(
             local = fill_derivative(rules, position, args, name_of[id(user)], user._op)
             upstream = f"g_{name_of[id(user)]}"
             terms.append(_times(upstream, local))
-            maths = [math_of[id(child)] for child in user.inputs]
+            maths = [operand(child) for child in user.inputs]
             local_math = fill_derivative(
-                code.math_derivatives, position, maths, math_of[id(user)], user._op
+                code.math_derivatives, position, maths, shown(user), user._op
             )
-            shown.append(_times_math(f"∂{f}/∂{math_of[id(user)]}", local_math))
+            said.append(_times_math(partial(root, user), local_math))
         name = name_of[key]
         backward.append(
-            (f"g_{name} = {_joined(terms, '-')}", f"∂{f}/∂{name} = {_joined(shown, '−')}")
+            (f"g_{name} = {_joined(terms, '-')}", f"{partial(root, node)} = {_joined(said, '−')}")
         )
 
     gradients = [f"g_{name_of[id(inputs[i])]}" if id(inputs[i]) in on_path else "0.0" for i in wrt]
@@ -200,28 +182,54 @@ def generate(
         returned += f", ({', '.join(extras)}{',' if len(extras) == 1 else ''})"
 
     arguments = [name_of[id(node)] for node in inputs]
-    partials = [f"∂{f}/∂{name_of[id(inputs[i])]}" for i in wrt]
-    wrt_names = ", ".join(partials)
+    respect = [name_of[id(inputs[i])] for i in wrt]
+    wrt_names = ", ".join(respect)
     if len(wrt_names) > 40:
-        wrt_names = f"{partials[0]}, ..., {partials[-1]}"
+        wrt_names = f"{respect[0]}, ..., {respect[-1]}"
     kind = "NumPy arrays, one entry per example" if numpy else "floats"
-    opening = "" if title == f else f"{title}: "
+    opening = f"{title}: " if title and title != f else ""
+    about = f"gradient with respect to {wrt_names}" if respect else "no gradient"
     lines = [
         f"def {function}({', '.join(arguments)}):",
-        f'    """{opening}{f} and its gradient ({wrt_names}), on {kind}."""',
+        f'    """{opening}{f} and its {about}, on {kind}."""',
     ]
+    top = in_fraction(shown(root))
     if forward:
         count = f"{len(forward)} line{'s' * (len(forward) != 1)}"
         lines.append(f"    # forward: the value of each node, inputs first ({count})")
         lines.extend(_align(forward))
     if backward:
-        lines.append(f"    # backward: ∂{f}/∂node from {f} back to the inputs, one line per node;")
-        rule = f"∂{f}/∂node = Σ over the nodes using it of ∂{f}/∂user·∂user/∂node"
+        lines.append(f"    # backward: ∂{comment(top)}/∂node from the output back to the inputs,"
+                     f" one line per node;")
+        rule = "∂f/∂node = Σ over the nodes using it of ∂f/∂user·∂user/∂node"
         lines.append(f"    # the chain rule: {rule}")
         lines.extend(_align(backward))
     lines.append(f"    return {returned}")
     imports = "import numpy as np" if numpy else "import math"
     return Program(imports, "\n".join(lines) + "\n", function, tuple(arguments))
+
+
+def picture_names(graph: Trace, input_names: Sequence[str]) -> dict[Value, str]:
+    """Each node's name as the pictures write it (``node_names``); an unlabelled input is
+    called by its wanted name."""
+    own = topological_order(graph.output)
+    pictured = node_names(own)
+    if len(own) != len(graph.order):  # extra outputs beyond the output's graph
+        pictured = {**node_names(list(graph.order)), **pictured}
+    for node, wanted in zip(graph.inputs, input_names, strict=True):
+        if not node.label:
+            pictured[node] = wanted
+    return pictured
+
+
+_CALL_OR_NUMBER = re.compile(r"[\w.]+\([^()]*\)|\d[\d,]*(?:\.\d+)?(?:e[+-]\d+)?")
+
+
+def _bracketed(name: str) -> str:
+    """``name`` as an operand in a formula: bracketed unless one word, a call or a number."""
+    if _CALL_OR_NUMBER.fullmatch(name):
+        return name
+    return in_fraction(name)
 
 
 def _times(upstream: str, local: str) -> str:

@@ -17,7 +17,13 @@ choices with ops (``relu``, ``abs``) instead.
 
 Numbers behave as in the eager engine: whenever the compiled code meets an error, a NaN or an
 infinity, the call is computed again by running ``f`` on Values, which gives the engine's own
-values, gradients and error messages.
+values, gradients and error messages. A batch is checked at every node (NumPy's floating-point
+errors raise) and, if any node overflows or leaves a domain, is computed point by point.
+
+What ``f`` uses besides its arguments: a ``Parameter`` it closes over (a model's weight) is live,
+an extra input of the generated code read afresh at each call, so training it with an
+optimizer works (``c.backward(*xs)`` adds its gradient into ``.grad``). A plain ``Value`` it
+closes over is a constant, its value at the trace baked into the code.
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ from collections.abc import Callable, Sequence
 from operator import countOf
 from typing import Any
 
-from ..value import Value, is_real_number
+from ..functional import gradients as gradients_of
+from ..value import Parameter, Value, as_float, is_real_number
 from .codegen import generate, load
 from .tracing import DataDependenceError, Trace, input_node, trace
 
@@ -57,6 +64,12 @@ def compile(function: Callable[..., Value]) -> CompiledFunction:
     ``c.source`` the generated code. Any argument may be a list or NumPy array of n numbers
     instead (see ``CompiledFunction.value_and_grad``). ``function`` must build the same graph
     for every input; one that reads its values raises ``DataDependenceError`` when traced.
+
+    A ``Parameter`` that ``function`` closes over is read at each call, never baked in, and
+    ``c.backward(*xs)`` adds its gradient into its ``.grad`` as ``loss.backward()`` would
+    (summed over a batch), so ``optimizer.zero_grad(); c.backward(x, y); optimizer.step()``
+    trains it. A plain ``Value`` it closes over (not a Parameter) is a constant: its value when
+    the function was traced.
     """
     if not callable(function):
         raise TypeError(f"compile: expected a function, got {type(function).__name__} {function!r}")
@@ -73,6 +86,7 @@ class CompiledFunction:
         self._trace: Trace | None = None
         self._programs: dict[tuple[bool, bool], Callable[..., Any]] = {}
         self._sources: dict[tuple[bool, bool], str] = {}
+        self._closed: tuple[Parameter, ...] = ()  # Parameters the function closes over
         self._fast: Callable[..., Any] | None = None  # value_and_grad on floats, once built
         self._fast_value: Callable[..., Any] | None = None  # the value alone, on floats
 
@@ -122,8 +136,28 @@ class CompiledFunction:
             return self._eager(list(xs), True)
         numbers, n = self._checked(xs)
         if n is None:
-            return self._scalar(numbers, gradients=True)
-        return self._batched(numbers, n, gradients=True)
+            value, grads = self._scalar(numbers, gradients=True)
+        else:
+            value, grads = self._batched(numbers, n, gradients=True)
+        return value, grads[: len(numbers)]
+
+    def backward(self, *xs: Any) -> Any:
+        """The value f(*xs), after adding ∂f/∂p into ``p.grad`` for each Parameter p it uses.
+
+        As ``f(*Values).backward()`` would for the Parameters ``f`` closes over (a model's
+        weights): gradients accumulate, so zero them between steps (``optimizer.zero_grad()``).
+        With batched arguments the value is the array of n values and each Parameter gets the
+        gradient of their sum. The arguments get no gradient (``value_and_grad`` gives those).
+        On an error nothing is added.
+        """
+        numbers, n = self._checked(xs)
+        if n is None:
+            value, grads = self._scalar(numbers, gradients=True)
+        else:
+            value, grads = self._batched(numbers, n, gradients=True)
+        for parameter, gradient in zip(self._closed, grads[len(numbers):], strict=True):
+            parameter.grad += gradient
+        return value
 
     @property
     def source(self) -> str:
@@ -193,7 +227,7 @@ class CompiledFunction:
         for attempt, values in enumerate(points):
             leaves = [input_node(v, name) for v, name in zip(values, names, strict=True)]
             try:
-                self._trace = trace(self.function, self.name, leaves)
+                traced = trace(self.function, self.name, leaves)
             except DataDependenceError:
                 raise
             except (ArithmeticError, ValueError):
@@ -201,7 +235,15 @@ class CompiledFunction:
                     raise
                 continue
             break
-        assert self._trace is not None
+        # the Parameters it closes over become inputs too, after the arguments: live, not baked
+        arguments = {id(node) for node in traced.inputs}
+        self._closed = tuple(
+            node for node in traced.order
+            if isinstance(node, Parameter) and node._op is None and id(node) not in arguments
+        )
+        self._trace = Trace(
+            (*traced.inputs, *self._closed), traced.output, traced.extras, traced.order
+        )
         return self._trace
 
     def _program(self, batched: bool, gradients: bool, point: Sequence[float] | None) -> Any:
@@ -209,17 +251,20 @@ class CompiledFunction:
         program = self._programs.get(key)
         if program is None:
             graph = self._traced(point)
+            closed_names = [p.label or f"theta{i + 1}" for i, p in enumerate(self._closed)]
             made = generate(
                 graph,
-                self._names or [],
+                [*(self._names or []), *closed_names],
                 wrt=None if gradients else [],
                 numpy=batched,
-                title=self.name if self.name.isidentifier() else "f",
+                title=self.name if self.name.isidentifier() else "",
             )
             program = load(made, self.name, _numpy() if batched else None)
             self._programs[key] = program
             self._sources[key] = made.source
-            if key == (False, True):
+            if self._closed:
+                pass  # the Parameters' values are read at each call: no float-only shortcut
+            elif key == (False, True):
                 self._fast = program
             elif key == (False, False):
                 self._fast_value = program
@@ -238,47 +283,77 @@ class CompiledFunction:
 
     # ---- running ------------------------------------------------------------------------
 
+    def _parameter_values(self) -> list[float]:
+        """The current values of the Parameters the function closes over, read at each call."""
+        values = [p.data for p in self._closed]
+        if countOf(map(type, values), float) != len(values):
+            values = [
+                as_float(v, f"{self.name}: Parameter {p.label or i + 1!r}")
+                for i, (p, v) in enumerate(zip(self._closed, values, strict=True))
+            ]
+        return values
+
     def _scalar(self, xs: list[float], gradients: bool) -> tuple[float, tuple[float, ...]]:
+        """f and its gradients at one point: the arguments', then the closed-over Parameters'."""
         program = self._program(False, gradients, xs)
+        parameters = self._parameter_values()
         try:
-            value, grads = program(*xs)
+            value, grads = program(*xs, *parameters)
         except (ArithmeticError, ValueError):
             return self._eager(xs, gradients)
         # nan or inf anywhere (inputs, value, a gradient): the engine's own numbers instead
-        if not math.isfinite(value + builtins.sum(grads) + builtins.sum(xs)):
+        if not math.isfinite(
+            value + builtins.sum(grads) + builtins.sum(xs) + builtins.sum(parameters)
+        ):
             return self._eager(xs, gradients)
         return value, grads
 
     def _eager(self, xs: list[float], gradients: bool) -> tuple[float, tuple[float, ...]]:
-        """The value (and gradients) computed by the engine itself, on Values."""
+        """The value (and gradients) computed by the engine itself, on Values.
+
+        The gradients are the arguments', then the closed-over Parameters', computed without
+        touching any ``.grad`` (``backward`` adds the Parameters' where it is asked to).
+        """
         leaves = [Value(x, label=name) for x, name in zip(xs, self._names or [], strict=True)]
         out = self.function(*leaves)
         if not gradients:
             return out.data, ()
-        out.backward()
-        return out.data, tuple(float(leaf.grad) for leaf in leaves)
+        found = gradients_of(out, (*leaves, *self._closed))
+        return out.data, tuple(float(g) for g in found)
 
     def _batched(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
+        """f and its gradients on a batch (the arguments', then the closed-over Parameters'),
+        every node one NumPy operation over the n examples.
+
+        Checked at every node: NumPy's floating-point errors (an overflow, a division by zero,
+        a value outside a domain) raise, and a non-finite input, value or gradient is caught at
+        the end; either way the batch goes to ``_one_by_one``, so it raises or returns exactly
+        what n separate calls would.
+        """
         np = _numpy()
         first = [float(x[0]) if _is_batch(x) else x for x in xs] if n else None
         program = self._program(True, gradients, first)
+        parameters = self._parameter_values()
         arrays = [np.asarray(x, dtype=float) if _is_batch(x) else x for x in xs]
-        with np.errstate(all="ignore"):
+        if not all(bool(np.isfinite(a).all()) for a in (*arrays, *parameters)):
+            return self._one_by_one(xs, n, gradients)
+        shared = [False] * len(xs) + [True] * len(parameters)  # summed over the batch
+        with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
             try:
-                value, grads = program(*arrays)
-            except (ArithmeticError, ValueError):  # on the shared (float) arguments alone
+                value, grads = program(*arrays, *parameters)
+                values = np.array(np.broadcast_to(value, (n,)), dtype=float)
+                results = []
+                for x, is_shared, g in zip([*xs, *parameters], shared, grads, strict=False):
+                    per_example = np.broadcast_to(g, (n,))
+                    results.append(
+                        np.array(per_example, dtype=float) if _is_batch(x) and not is_shared
+                        else float(np.sum(per_example))
+                    )
+            except (ArithmeticError, ValueError):
                 return self._one_by_one(xs, n, gradients)
-            values = np.array(np.broadcast_to(value, (n,)), dtype=float)
-            results = []
-            for x, g in zip(xs, grads if gradients else [], strict=False):
-                per_example = np.broadcast_to(g, (n,))
-                results.append(
-                    np.array(per_example, dtype=float) if _is_batch(x)
-                    else float(np.sum(per_example))
-                )
         finite = bool(np.isfinite(values).all()) and all(
             bool(np.isfinite(g).all()) for g in results
-        ) and all(bool(np.isfinite(a).all()) for a in arrays)
+        )
         if finite:
             return values, tuple(results)
         return self._one_by_one(xs, n, gradients)
@@ -288,12 +363,13 @@ class CompiledFunction:
         np = _numpy()
         values = np.empty(n)
         per_example: list[Any] = [np.empty(n) if _is_batch(x) else 0.0 for x in xs]
+        per_example += [0.0] * len(self._closed)
         for i in range(n):
             point = [float(x[i]) if _is_batch(x) else x for x in xs]
             value, grads = self._scalar(point, gradients)
             values[i] = value
             for j, g in enumerate(grads):
-                if _is_batch(xs[j]):
+                if j < len(xs) and _is_batch(xs[j]):
                     per_example[j][i] = g
                 else:
                     per_example[j] += g
@@ -337,14 +413,26 @@ def _parameters(function: Callable[..., Any]) -> tuple[int | None, list[str] | N
     return len(names), names
 
 
+def _as_array(x: Any, name: str, function: str) -> Any:
+    """``x`` (a NumPy array, a PyTorch tensor, anything with ``__array__``) as a NumPy array."""
+    try:
+        return _numpy().asarray(x)
+    except (TypeError, ValueError, RuntimeError) as error:
+        raise TypeError(
+            f"{function}: {name} must be a number or a 1-D array of numbers, but this "
+            f"{type(x).__name__} cannot be read as a NumPy array ({error})"
+        ) from None
+
+
 def _scalar_array(x: Any, name: str, function: str) -> float:
-    if x.dtype.kind in "iuf":
-        return float(x)
-    raise TypeError(f"{function}: {name} must be a number, got a {x.dtype} array {x!r}")
+    array = _as_array(x, name, function)
+    if array.dtype.kind in "iuf":
+        return float(array)
+    raise TypeError(f"{function}: {name} must be a number, got a {array.dtype} array {x!r}")
 
 
 def _batch(x: Any, name: str, function: str) -> Any:
-    """A batched argument as a list of floats, or TypeError naming the argument."""
+    """A batched argument as a list or array of floats, or TypeError naming the argument."""
     if isinstance(x, (str, bytes, Value)) or not (
         isinstance(x, Sequence) or hasattr(x, "__array__")
     ):
@@ -352,13 +440,16 @@ def _batch(x: Any, name: str, function: str) -> Any:
             f"{function}: {name} must be a number or a list or 1-D array of numbers, "
             f"got {type(x).__name__} {x!r}"
         )
-    if hasattr(x, "ndim") and x.ndim != 1:
-        raise TypeError(
-            f"{function}: {name} must be a number or a 1-D array of numbers, got an array of "
-            f"shape {x.shape}"
-        )
-    if hasattr(x, "dtype") and x.dtype.kind in "iuf":
-        return _numpy().asarray(x, dtype=float)
+    if hasattr(x, "__array__"):  # NumPy, PyTorch (on the CPU, without grad), ...
+        array = _as_array(x, name, function)
+        if array.ndim != 1:
+            raise TypeError(
+                f"{function}: {name} must be a number or a 1-D array of numbers, got an array "
+                f"of shape {array.shape}"
+            )
+        if array.dtype.kind in "iuf":
+            return array.astype(float)
+        x = array
     numbers = []
     for index, item in enumerate(x):
         if not is_real_number(item):

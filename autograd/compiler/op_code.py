@@ -168,8 +168,11 @@ def _numpy_power_derivative(i: int, args: Sequence[str], out: str, op: Any) -> s
 
 # σ(x) as the engine computes it, so that e^(...) never overflows
 SIGMOID = "(1.0 / (1.0 + math.exp(-{0})) if {0} >= 0 else math.exp({0}) / (1.0 + math.exp({0})))"
+# the same on arrays: both branches are computed, so each takes e^(−|x|), which never overflows
+# (an overflow in a batch sends it back to the per-example code)
 NUMPY_SIGMOID = (
-    "np.where({0} >= 0, 1.0 / (1.0 + np.exp(-{0})), np.exp({0}) / (1.0 + np.exp({0})))"
+    "np.where({0} >= 0, 1.0 / (1.0 + np.exp(-np.abs({0}))),"
+    " np.exp(-np.abs({0})) / (1.0 + np.exp(-np.abs({0}))))"
 )
 
 

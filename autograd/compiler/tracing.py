@@ -52,10 +52,11 @@ _current: ContextVar[_TraceState | None] = ContextVar("backprop_lab_trace", defa
 
 
 def _depends_on_an_input(node: Value, inputs: frozenset[int]) -> bool:
+    """True if ``node`` is computed from an input or from a Parameter (read at each call)."""
     stack, seen = [node], set()
     while stack:
         current = stack.pop()
-        if id(current) in inputs:
+        if id(current) in inputs or isinstance(current, Parameter):
             return True
         if id(current) not in seen:
             seen.add(id(current))
@@ -83,8 +84,8 @@ def _refuse(node: Value, how: str, frame: FrameType | None) -> None:
         f"compile: {state.function} reads the value of a traced Value by {how}{where}, so its "
         f"graph depends on the input values; a compiled function must build the same graph "
         f"for every input: no .data, float(), int(), bool(), round(), comparisons, .item() or "
-        f"f'{{v:.3f}}' on the inputs or on results computed from them (write the choice with "
-        f"ops such as relu or abs instead)"
+        f"f'{{v:.3f}}' on the inputs, on the Parameters it uses (read afresh at each call) or "
+        f"on results computed from them (write the choice with ops such as relu or abs instead)"
     )
     if not state.violation:
         state.violation = message
