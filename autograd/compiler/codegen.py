@@ -105,7 +105,7 @@ def generate(
         if key in input_ids:
             continue
         if node._op is None:
-            value = number(node.data)
+            value = number(graph.constants.get(key, node.data))
             if numpy:
                 value = value.replace("math.", "np.")
             if node.label:

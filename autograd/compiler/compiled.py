@@ -242,7 +242,8 @@ class CompiledFunction:
             if isinstance(node, Parameter) and node._op is None and id(node) not in arguments
         )
         self._trace = Trace(
-            (*traced.inputs, *self._closed), traced.output, traced.extras, traced.order
+            (*traced.inputs, *self._closed), traced.output, traced.extras, traced.order,
+            traced.constants,
         )
         return self._trace
 

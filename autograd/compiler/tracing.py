@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
@@ -217,13 +217,16 @@ class Trace:
     """What tracing recorded: the inputs (in order), the output and the extra outputs.
 
     ``order`` is every node the outputs depend on, inputs before the nodes that use them,
-    in the order backprop visits them backwards.
+    in the order backprop visits them backwards. ``constants`` holds the value of each leaf
+    that is no input (by ``id``) as it was when traced: the value compiled code bakes in,
+    however the Value changes later.
     """
 
     inputs: tuple[Value, ...]
     output: Value
     extras: tuple[Value, ...]
     order: tuple[Value, ...]
+    constants: Mapping[int, float] = field(default_factory=dict)
 
 
 def input_node(number: float, label: str) -> Value:
@@ -271,7 +274,12 @@ def trace(
             f"compile: {name} must return one Value, got {type(result).__name__} {result!r}"
         )
     order = _joint_order([result, *more])
-    return Trace(inputs, result, more, tuple(order))
+    constants = {
+        id(node): _DATA.__get__(node, Value)
+        for node in order
+        if node._op is None and id(node) not in state.inputs
+    }
+    return Trace(inputs, result, more, tuple(order), constants)
 
 
 def _joint_order(roots: Sequence[Value]) -> list[Value]:
