@@ -89,14 +89,24 @@ def generate(
     input_ids = {id(node) for node in inputs}
     root = graph.output
 
-    def shown(node: Value) -> str:
-        return shortened(pictured[node])
+    shown_of = {id(node): shortened(name) for node, name in pictured.items()}
+    operand_of: dict[int, str] = {}  # a name inside a formula of the comments, bracketed
+    fraction_of: dict[int, str] = {}  # a name inside ∂top/∂bottom
 
-    def operand(node: Value) -> str:  # the node's name inside a formula of the comments
-        return _bracketed(shown(node))
+    def shown(node: Value) -> str:
+        return shown_of[id(node)]
+
+    def operand(node: Value) -> str:
+        found = operand_of.get(id(node))
+        if found is None:
+            found = operand_of[id(node)] = _bracketed(shown(node))
+        return found
 
     def partial(top: Value, bottom: Value) -> str:  # ∂top/∂bottom in the picture's names
-        return f"∂{in_fraction(shown(top))}/∂{in_fraction(shown(bottom))}"
+        for node in (top, bottom):
+            if id(node) not in fraction_of:
+                fraction_of[id(node)] = in_fraction(shown(node))
+        return f"∂{fraction_of[id(top)]}/∂{fraction_of[id(bottom)]}"
 
     # The forward lines; constants are written in place, unless they have a label.
     forward: list[tuple[str, str]] = []

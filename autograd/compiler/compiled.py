@@ -121,8 +121,12 @@ class CompiledFunction:
         needs): the same as n separate calls, to 1e-12 relative. (Every node runs as a NumPy
         operation; NumPy's exp and tanh may differ from ``math``'s in the last bit, so where a
         formula subtracts nearly equal numbers, such as 1 − tanh² near ±1, the agreement is
-        1e-12 of the size of the terms.) A batch that meets an error, a NaN or an infinity is
-        computed as n separate calls, so it raises or returns exactly what they would.
+        1e-12 of the size of the terms.) A batch in which any node overflows, divides by zero
+        or leaves its domain, or that gives a NaN or an infinity, is computed as n separate
+        calls, so it raises or returns exactly what they would.
+
+        The gradients are the arguments'. The Parameters ``f`` closes over are read at each
+        call; ``backward`` adds their gradients into their ``.grad``.
         """
         fast = self._fast
         if fast is not None and len(xs) == self._arity and countOf(map(type, xs), float) == len(xs):
