@@ -13,6 +13,7 @@ import builtins
 import io
 import keyword
 import math
+import os
 import re
 import subprocess
 import sys
@@ -69,7 +70,7 @@ def run_python(script: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
             [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
-            timeout=TIME_LIMIT, env={"PYTHONPATH": str(ROOT), "PATH": ""},
+            timeout=TIME_LIMIT, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"did not finish within {TIME_LIMIT:.0f} s: a hang")

@@ -72,7 +72,7 @@ def generate(
 
     Every node is named as the pictures name it (``autograd.graph.names.node_names``): its
     variable is that name as a plain ASCII identifier (``w1*x`` is ``w1_x``, ``h1[0]`` is
-    ``h1_0``, ``σ²`` is ``sigma2``, see ``identifiers``), and the comment beside it shows the
+    ``h1_0``, ``σ²`` is ``sigma_2``, see ``identifiers``), and the comment beside it shows the
     name itself. ``input_names`` are the wanted names of the inputs (made valid and unique);
     ``wrt`` are the positions of the inputs to differentiate with respect to (all of them by
     default). ``title`` (the traced function's name) opens the docstring. With ``numpy`` the

@@ -2,7 +2,7 @@
 
 A picture names a node ``w1*x``, ``h1[0]``, ``σ²`` or whatever its label says; generated code
 needs a Python name for it. ``identifier`` writes a name as ASCII words (``w1_x``, ``h1_0``,
-``sigma2``): Python reads identifiers after NFKC normalisation (``𝐱`` is ``x``, ``ﬁ`` is
+``sigma_2``): Python reads identifiers after NFKC normalisation (``𝐱`` is ``x``, ``ﬁ`` is
 ``fi``), so only plain ASCII names are sure to be the names they look like. ``Names`` hands out
 such names once each, never a keyword, a builtin or a name the code itself uses (``math``,
 ``np``), whatever the labels. The name as the picture writes it goes into a comment through
