@@ -2,7 +2,8 @@
 
 A traced function must build the same graph whatever numbers it is given, because the graph is
 turned into code once and reused for every input (see ``autograd.compiler``). So while tracing,
-every node that depends on an input refuses to be *read* by the function: ``.data``,
+every node that depends on an input, or on a Parameter (which compiled code reads afresh at each
+call), refuses to be *read* by the function: ``.data``,
 ``float(v)``, ``int(v)``, ``bool(v)``, ``round(v)``, comparisons (``v < 0``) and ``v.item()``
 raise ``DataDependenceError`` naming the operation, instead of letting an ``if`` pick one
 branch silently. The engine's own operations still read their operands' values as usual.
