@@ -30,7 +30,7 @@ def missing_name(package: str, name: str, known: Iterable[str]) -> AttributeErro
     by_lower = {candidate.lower(): candidate for candidate in names}
     close = difflib.get_close_matches(name.lower(), list(by_lower), n=2, cutoff=0.5)
     starting = [c for c in names if c.lower().startswith(name.lower()) and len(name) >= 2]
-    suggestions = list(dict.fromkeys([*(by_lower[c] for c in close), *starting]))[:3]
+    suggestions = list(dict.fromkeys([*starting, *(by_lower[c] for c in close)]))[:3]
     hint = f" (did you mean {' or '.join(suggestions)}?)" if suggestions else ""
     return AttributeError(
         f"module {package!r} has no attribute {name!r}{hint}; it has: {', '.join(names)}"

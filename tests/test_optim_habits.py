@@ -182,18 +182,19 @@ def test_an_unknown_setting_is_refused_with_the_known_ones() -> None:
         optimizer.gama = 0.5
     assert not hasattr(optimizer, "learning_rate")
 
-
-def test_a_subclass_may_keep_declared_attributes() -> None:
-    class Halving(optim.SGD):
-        halvings: int
+    class Counting(optim.SGD):  # a subclass keeps the attributes it declares
+        steps_taken: int
 
         def step(self) -> None:
-            self.halvings = getattr(self, "halvings", 0) + 1
+            self.steps_taken = getattr(self, "steps_taken", 0) + 1
             super().step()
 
-    optimizer = Halving([Parameter(1.0)], lr=0.1)
-    optimizer.step()
-    assert optimizer.halvings == 1
+    counting = Counting([Parameter(1.0)], lr=0.1)
+    counting.step()
+    assert counting.steps_taken == 1
+    with pytest.raises(AttributeError, match=r"Counting has no setting 'step_taken' \(did you "
+                       r"mean 'steps_taken'\?\)"):
+        counting.step_taken = 2
 
 
 # ---- names that are not there -----------------------------------------------------------------
