@@ -181,7 +181,8 @@ class Value:
         ``np.array([1.0, 2.0]) * v`` an object array of the Values ``1.0 * v`` and ``2.0 * v``.
 
         Only the engine's own operations are taken (``+ - * / **``, unary ``-``, ``abs``,
-        ``exp``, ``log``, ``sqrt``, ``tanh``, ``sin``, ``cos``); any other NumPy function, and
+        ``exp``, ``log``, ``sqrt``, ``tanh``, ``sin``, ``cos``, and the comparisons, which give
+        bools as the operators do); any other NumPy function, and
         ``out=`` or ``where=``, raise TypeError naming the function and the methods to use.
         """
         return _numpy_operation(ufunc, method, inputs, kwargs)
@@ -703,6 +704,13 @@ _NUMPY_OPERATIONS: dict[str, Any] = {
     "tanh": lambda x: x.tanh(),
     "sin": lambda x: x.sin(),
     "cos": lambda x: x.cos(),
+    # comparisons read .data, as the operators do; == and != stay identity
+    "less": operator.lt,
+    "less_equal": operator.le,
+    "greater": operator.gt,
+    "greater_equal": operator.ge,
+    "equal": operator.eq,
+    "not_equal": operator.ne,
 }
 
 
