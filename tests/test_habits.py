@@ -42,6 +42,8 @@ def test_a_one_element_output_counts_as_its_number_in_every_loss_and_in_fit() ->
     assert nn.mse_loss(outputs, YS).data == pytest.approx(by_hand, rel=1e-12)
     hinge = sum(max(0.0, 1 - y * p) for p, y in zip(numbers, YS, strict=True)) / len(YS)
     assert nn.hinge_loss(outputs, [[y] for y in YS]).data == pytest.approx(hinge, rel=1e-12)
+    right = sum((p > 0) == (y > 0) for p, y in zip(numbers, YS, strict=True)) / len(YS)
+    assert nn.accuracy(model.predict(XS), YS) == nn.accuracy(outputs, YS) == right
     history = nn.fit(model, XS, YS, loss="mse", epochs=3, progress=False,
                      validation=(XS, np.array(YS)[:, None]))
     # the same training as with a model that returns the Value itself
