@@ -69,7 +69,9 @@ class _FirstOutput(nn.Module):
 
 
 def test_a_model_of_one_input_takes_a_lone_number_whatever_its_class() -> None:
-    for model in (seq_model(nin=1), nn.Linear(1, 3, seed=0), nn.MLP(1, [4, 1], seed=0)):
+    normalised = nn.Sequential(nn.BatchNorm1d(1), nn.Linear(1, 2, seed=0)).eval()
+    for model in (seq_model(nin=1), nn.Linear(1, 3, seed=0), nn.MLP(1, [4, 1], seed=0),
+                  normalised):
         as_list = model([0.3])
         alone = model(0.3)
         assert _numbers(alone) == _numbers(as_list) == _numbers(model(np.float64(0.3)))
