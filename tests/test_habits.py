@@ -56,6 +56,14 @@ def test_a_one_element_output_counts_as_its_number_in_every_loss_and_in_fit() ->
     assert compiled.losses == pytest.approx(eager.losses, rel=1e-12)
     assert compiled.accuracies == eager.accuracies
 
+    def own_loss(predictions: list[Any], targets: list[Any]) -> Value:
+        assert all(isinstance(p, Value) for p in predictions)  # eager and compiled alike
+        return nn.sse_loss(predictions, targets)
+
+    compiled = nn.fit(seq_model(), XS, YS, loss=own_loss, epochs=3, progress=False, compile=True)
+    eager = nn.fit(seq_model(), XS, YS, loss=own_loss, epochs=3, progress=False)
+    assert compiled.losses == pytest.approx(eager.losses, rel=1e-12)
+
 
 class _FirstOutput(nn.Module):
     def __init__(self, inner: nn.Module) -> None:
