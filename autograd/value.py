@@ -116,7 +116,6 @@ class Value:
 
     __slots__ = ("_op", "data", "grad", "inputs", "label")
 
-
     data: float
     grad: float | Value
     label: str
