@@ -11,7 +11,8 @@ Sharing is kept: a node used twice is one node in the copy, and ops are the engi
 objects again.
 
 This module knows nodes only by their slots (``data``, ``grad``, ``label``, ``_op``,
-``inputs``); ``Value`` calls it from ``__reduce_ex__`` and ``__setstate__``.
+``inputs``), and a Parameter's own attributes by its ``__dict__``; ``Value`` calls it from
+``__reduce_ex__`` and ``__setstate__``.
 """
 
 from __future__ import annotations
@@ -49,11 +50,15 @@ def set_state(node: Any, state: tuple[Any, ...]) -> None:
 
 
 def _fields(node: Any) -> tuple[Any, ...]:
-    return node.data, node.grad, node.label, node._op, node.inputs
+    fields = (node.data, node.grad, node.label, node._op, node.inputs)
+    own = getattr(node, "__dict__", None)  # a Parameter's attributes of the user's own
+    return (*fields, dict(own)) if own else fields
 
 
 def _fill(node: Any, fields: Any) -> None:
-    node.data, node.grad, node.label, node._op, node.inputs = fields
+    node.data, node.grad, node.label, node._op, node.inputs = fields[:5]
+    if len(fields) > 5:
+        node.__dict__.update(fields[5])
 
 
 def _new_node(cls: type) -> Any:

@@ -116,9 +116,6 @@ class Value:
 
     __slots__ = ("_op", "data", "grad", "inputs", "label")
 
-    # NumPy scalars defer to our reflected operators: np.float64(2) * Value(3) is a Value.
-    __array_ufunc__ = None
-
     data: float
     grad: float | Value
     label: str
@@ -154,6 +151,40 @@ class Value:
     def item(self) -> float:
         """The number this Value holds, ``.data``, as a float (as ``torch.Tensor.item()``)."""
         return self.data
+
+    # ---- Python's number protocols: on .data, recording nothing ----------------------------
+
+    def __bool__(self) -> bool:
+        """The truth of the number, as for a one-element PyTorch tensor: ``Value(0.0)`` is False."""
+        return self.data != 0
+
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        return round(self.data, ndigits)
+
+    def __trunc__(self) -> int:
+        return math.trunc(self.data)
+
+    def __floor__(self) -> int:
+        return math.floor(self.data)
+
+    def __ceil__(self) -> int:
+        return math.ceil(self.data)
+
+    # ---- NumPy: element by element, each element recorded as if written in Python ----------
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """``np.sin(v)`` is ``v.sin()``, ``np.float64(2) * v`` is ``2.0 * v``, and
+        ``np.array([1.0, 2.0]) * v`` an object array of the Values ``1.0 * v`` and ``2.0 * v``.
+
+        Only the engine's own operations are taken (``+ - * / **``, unary ``-``, ``abs``,
+        ``exp``, ``log``, ``sqrt``, ``tanh``, ``sin``, ``cos``, and the comparisons, which give
+        bools as the operators do); any other NumPy function, and
+        ``out=`` or ``where=``, raise TypeError naming the function and the methods to use.
+        """
+        return _numpy_operation(ufunc, method, inputs, kwargs)
 
     # ---- comparisons: on .data, recording nothing ----------------------------------------
 
@@ -592,12 +623,136 @@ class Value:
 
 
 class Parameter(Value):
-    """A Value that a model learns. ``nn`` makes its weights Parameters; pictures colour them."""
+    """A Value that a model learns. ``nn`` makes its weights Parameters; pictures colour them.
 
-    __slots__ = ()
+    A Parameter takes attributes of your own, as micrograd's do: EurekaLabs' AdamW keeps
+    ``p.m`` and ``p.v`` on each parameter. They are kept by ``pickle`` and ``copy.deepcopy``.
+    (A plain Value has only its slots, to stay small: it refuses them.)
+    """
+
+    __slots__ = ("__dict__",)
+
+
+class _PerParameterState:
+    """A name hand-written optimizers keep on each parameter (``p.m``, ``p.v``, ``p.velocity``).
+
+    On a Parameter it is an attribute like any other, kept in the Parameter's ``__dict__``. A
+    plain Value has no room for attributes (``__slots__``, to keep every node of a graph
+    small), and Python's own error would not say what to do; this one does. Only these names
+    are looked up here, so nothing else pays for the message.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, node: Any, owner: type | None = None) -> Any:
+        if node is None:
+            return self
+        try:
+            return node.__dict__[self.name]
+        except (AttributeError, KeyError):
+            raise AttributeError(
+                f"{type(node).__name__!r} object has no attribute {self.name!r}"
+            ) from None
+
+    def __set__(self, node: Any, value: Any) -> None:
+        attributes = getattr(node, "__dict__", None)
+        if attributes is None:
+            raise AttributeError(
+                f"cannot set {type(node).__name__}.{self.name}: a plain Value keeps only data, "
+                f"grad and label (it has no room for more, to stay small); keep per-parameter "
+                f"state in a dict keyed by the Value ({{p: 0.0 for p in params}}), or make it a "
+                f"Parameter (nn's weights are Parameters), which takes attributes"
+            )
+        attributes[self.name] = value
+
+    def __delete__(self, node: Any) -> None:
+        try:
+            del node.__dict__[self.name]
+        except (AttributeError, KeyError):
+            raise AttributeError(self.name) from None
+
+
+# The names micrograd-style optimizers keep on parameters: Adam's m and v, RMSProp's s
+# (the lecture's letters), momentum buffers, AdaGrad's cache.
+for _name in ("m", "v", "s", "velocity", "momentum", "cache"):
+    _state = _PerParameterState()
+    _state.__set_name__(Value, _name)
+    setattr(Value, _name, _state)
+del _name, _state
 
 
 _new = object.__new__
+
+
+# ---- NumPy's functions, as the engine's operations --------------------------------------------
+
+_NUMPY_OPERATIONS: dict[str, Any] = {
+    "add": operator.add,
+    "subtract": operator.sub,
+    "multiply": operator.mul,
+    "divide": operator.truediv,
+    "true_divide": operator.truediv,
+    "power": operator.pow,
+    "negative": operator.neg,
+    "positive": operator.pos,
+    "absolute": abs,
+    "exp": lambda x: x.exp(),
+    "log": lambda x: x.log(),
+    "sqrt": lambda x: x.sqrt(),
+    "tanh": lambda x: x.tanh(),
+    "sin": lambda x: x.sin(),
+    "cos": lambda x: x.cos(),
+    # comparisons read .data, as the operators do; == and != stay identity
+    "less": operator.lt,
+    "less_equal": operator.le,
+    "greater": operator.gt,
+    "greater_equal": operator.ge,
+    "equal": operator.eq,
+    "not_equal": operator.ne,
+}
+
+
+def _numpy_operation(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: Any) -> Any:
+    """NumPy's ``ufunc`` on operands among which a Value: computed by the engine, element-wise.
+
+    NumPy is not imported: a NumPy scalar or 0-d array is read with ``item()``, and an array
+    is copied to an object array (``astype(object)``) whose elements are then replaced.
+    """
+    name = getattr(ufunc, "__name__", repr(ufunc))
+    operation = _NUMPY_OPERATIONS.get(name)
+    if operation is None or method != "__call__" or kwargs:
+        if operation is None:
+            why = "it is not one of the engine's operations"
+        elif method != "__call__":
+            why = f"np.{name}.{method} is not supported"
+        else:
+            why = f"the argument {', '.join(kwargs)} is not supported"
+        raise TypeError(
+            f"np.{name} on a Value: {why}; use the Value's methods (v.sin(), v.exp(), v.log(), "
+            f"v.sqrt(), v.tanh(), v.relu(), ...) and Python's operators, on each Value of a "
+            f"list: [x.sin() for x in xs]"
+        )
+    arrays = [i for i, x in enumerate(inputs) if _is_array(x)]
+    operands = [x.item() if _is_real_0d_array(x) else x for x in inputs]
+    if not arrays:
+        return operation(*operands)
+    if len(arrays) > 1:
+        raise TypeError(
+            f"np.{name} of two arrays and a Value: compute it element by element in a list"
+        )
+    where = arrays[0]
+    out = inputs[where].astype(object)  # a copy, of the array's shape, holding Python numbers
+    for index, element in enumerate(out.flat):
+        operands[where] = element
+        out.flat[index] = operation(*operands)
+    return out
+
+
+def _is_array(x: object) -> bool:
+    """A NumPy array (or another with ``ndim >= 1`` and ``astype``), not a 0-d one."""
+    ndim = getattr(x, "ndim", None)
+    return type(ndim) is int and ndim >= 1 and callable(getattr(x, "astype", None))
 
 
 def _compared(data: float, other: object, comparison: Any) -> Any:

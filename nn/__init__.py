@@ -14,7 +14,18 @@ ConvNets with PyTorch's names: ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``Flatt
 handwritten digits (``load_digits``) and the way on to PyTorch (``to_torch``).
 
 ``Playground`` is a notebook app that trains a network step by step in front of the student.
+
+PyTorch's loss modules (``MSELoss``, ``CrossEntropyLoss``, ``BCEWithLogitsLoss``, and
+``HingeLoss`` for micrograd's max-margin loss) work as ``criterion(outputs, targets)`` and as
+``fit(loss=criterion)``. A model's one-element output ``[v]`` counts as ``v`` everywhere one
+number is expected (``nn.outputs``). A name that is not here (``nn.MSE``) raises
+AttributeError naming the nearest ones and listing all.
 """
+
+from typing import NoReturn
+
+import optim
+from optim.checks import missing_name
 
 from .activations import ReLU, Sigmoid, Tanh
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchRequired
@@ -27,6 +38,7 @@ from .features import FeatureMap, FeatureModel, fourier, polynomial
 from .flatten import Flatten
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .linear import Linear
+from .loss_modules import BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, MSELoss
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module, StateDictError
 from .penalty import l2_penalty
@@ -44,17 +56,21 @@ __all__ = [
     "ACTIVATIONS",
     "MLP",
     "AvgPool2d",
+    "BCEWithLogitsLoss",
     "BatchNorm1d",
     "BatchNorm2d",
     "BatchRequired",
     "Conv2d",
+    "CrossEntropyLoss",
     "Dropout",
     "FeatureMap",
     "FeatureModel",
     "Flatten",
+    "HingeLoss",
     "History",
     "Layer",
     "Linear",
+    "MSELoss",
     "MaxPool2d",
     "ModelFileError",
     "Module",
@@ -92,3 +108,12 @@ __all__ = [
     "to_torch",
     "train_test_split",
 ]
+
+
+def __getattr__(name: str) -> NoReturn:
+    """``nn.MSE`` and other names not here: AttributeError listing what exists."""
+    if name.startswith("__"):
+        raise AttributeError(f"module 'nn' has no attribute {name!r}")
+    if name in optim.__all__:
+        raise AttributeError(f"module 'nn' has no attribute {name!r}; it is optim.{name}")
+    raise missing_name("nn", name, __all__)

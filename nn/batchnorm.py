@@ -188,6 +188,19 @@ class BatchNorm1d(_BatchNorm):
     def _accepts(self, shape: tuple[int, ...]) -> bool:
         return len(shape) in (1, 2) and shape[0] == self.num_features
 
+    def __call__(self, x: Any) -> Any:
+        return super().__call__(self._one_feature(x))
+
+    def forward_batch(self, xs: ListLike) -> list[Any]:
+        examples = as_list(xs, f"{self!r}.forward_batch", "xs (the examples)")
+        return super().forward_batch([self._one_feature(x) for x in examples])
+
+    def _one_feature(self, x: Any) -> Any:
+        """A lone number as ``[x]`` when there is one feature, as every layer of one input."""
+        if self.num_features == 1 and (isinstance(x, Value) or is_real_number(x)):
+            return [x]
+        return x
+
 
 class BatchNorm2d(_BatchNorm):
     """Batch norm over examples of shape ``[C][H][W]``, statistics over batch, height and width."""

@@ -36,6 +36,7 @@ from autograd.value import is_real_number
 
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
+from .outputs import one_output, one_output_each
 
 NAMED_LOSSES = ("mse", "sse", "hinge", "bce", "cross_entropy")
 MEAN_LOSSES = ("mse", "hinge", "bce", "cross_entropy")
@@ -114,7 +115,9 @@ class CompiledStep:
         loss_term = PER_EXAMPLE[self.loss]
 
         def per_example(*data: Value) -> Value:
-            prediction = self.model(_rebuilt(self.x_shape, iter(data[: self.inputs_per_x])))
+            prediction = one_output(
+                self.model(_rebuilt(self.x_shape, iter(data[: self.inputs_per_x])))
+            )
             if self.loss == "cross_entropy":
                 if isinstance(prediction, Value) or not isinstance(prediction, Sequence):
                     raise TypeError(
@@ -209,7 +212,7 @@ class WholeBatchStep:
         targets = list(ys)
 
         def whole_batch() -> Value:
-            return loss([model(x) for x in xs], targets)
+            return loss(one_output_each([model(x) for x in xs]), targets)
 
         graph = trace(whole_batch, "fit", [], self.parameters)
         names = [p.label or f"theta{i}" for i, p in enumerate(self.parameters)]

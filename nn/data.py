@@ -14,6 +14,7 @@ from autograd.value import is_real_number
 from optim.checks import whole_number
 
 from .layers import random_source
+from .outputs import one_output_each
 from .sequences import ListLike, as_list, is_sequence
 
 
@@ -87,6 +88,7 @@ def accuracy(scores: ListLike, ys: ListLike, threshold: float = 0.0) -> float:
       0, 1, ..., k-1: the largest output (the first, on ties) predicts the class.
 
     Scores may be Values or numbers; scores and labels may be lists, tuples or NumPy arrays.
+    A one-element output ``[v]`` (``Sequential(..., Linear(8, 1))``) is one score ``v``.
     Labels mixing the conventions (-1 with 0), or outside them, raise ValueError naming the
     label.
 
@@ -95,8 +97,8 @@ def accuracy(scores: ListLike, ys: ListLike, threshold: float = 0.0) -> float:
     >>> accuracy([[0.1, 2.0, -1.0], [0.5, 0.2, 0.1]], [1, 2])
     0.5
     """
-    scores = as_list(scores, "accuracy", "scores")
-    ys = as_list(ys, "accuracy", "labels")
+    scores = one_output_each(as_list(scores, "accuracy", "scores"))  # [v] is v (nn.outputs)
+    ys = one_output_each(as_list(ys, "accuracy", "labels"))
     if len(scores) != len(ys):
         raise ValueError(
             f"accuracy: scores and labels differ in length ({len(scores)} and {len(ys)})"

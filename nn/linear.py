@@ -18,8 +18,11 @@ class Linear(Module):
     """y_o = Σ_i W[o][i] x_i + b[o] for o = 0..out_features−1, each one ``dot`` node plus bias.
 
     Unlike ``Layer`` it applies no activation (put a ``ReLU()`` after it in a ``Sequential``),
-    and it always returns a list, one Value per output. ``weight[o][i]`` and ``bias[o]`` are
-    initialised as in PyTorch: uniform in [-1/sqrt(in_features), 1/sqrt(in_features)].
+    and it always returns a list, one Value per output (a one-element list counts as its
+    number in every loss and in ``fit``, see ``nn.outputs``). With ``in_features == 1`` a lone
+    number is taken as well as ``[x]``, as every model of one input takes it. ``weight[o][i]``
+    and ``bias[o]`` are initialised as in PyTorch: uniform in [-1/sqrt(in_features),
+    1/sqrt(in_features)].
 
     >>> layer = Linear(3, 2, seed=0)
     >>> len(layer([1.0, 2.0, 3.0]))
@@ -42,6 +45,8 @@ class Linear(Module):
 
     def __call__(self, x: Any) -> list[Value]:
         shape = shape_of(x, repr(self))
+        if shape == () and self.in_features == 1:  # a lone number: the one input
+            x, shape = [x], (1,)
         if shape != (self.in_features,):
             raise ValueError(
                 f"{self!r}: expected an input of shape [{self.in_features}], got {describe(shape)}"

@@ -1,11 +1,12 @@
 """Loss functions l(y, ŷ): how far predictions are from targets, as one Value to backpropagate.
 
 Each loss takes predictions (a list of Values or numbers, or a single one) and targets of the
-same length, and returns a Value. Empty inputs, lists of different lengths and labels outside
-a loss's allowed set raise ValueError naming the loss and the value; a prediction or target
-that is not a number (or, for predictions, a Value) raises TypeError naming the loss, its
-position and the value. NumPy scalars count as numbers, and a tuple or a NumPy array as a
-list.
+same length, and returns a Value. A one-element list counts as its one item (see
+``nn.outputs``), so the ``[Value]`` of ``Sequential(..., Linear(8, 1))`` is a prediction.
+Empty inputs, lists of different lengths and labels outside a loss's allowed set raise
+ValueError naming the loss and the value; a prediction or target that is not a number (or,
+for predictions, a Value) raises TypeError naming the loss, its position and the value.
+NumPy scalars count as numbers, and a tuple or a NumPy array as a list.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import autograd
 from autograd import Value
 from autograd.value import Operand, as_float, is_real_number
 
+from .outputs import one_output
 from .sequences import ArrayLike, as_list, is_sequence
 
 Predictions = Sequence[Operand] | ArrayLike | Operand
@@ -43,7 +45,8 @@ def _pairs(loss: str, predictions: Predictions, targets: Targets) -> list[tuple[
     if not y_hat:
         raise ValueError(f"{loss}: no predictions given (empty input)")
     pairs = []
-    for position, (prediction, target) in enumerate(zip(y_hat, y, strict=True)):
+    for position, (output, label) in enumerate(zip(y_hat, y, strict=True)):
+        prediction, target = one_output(output), one_output(label)
         if not isinstance(prediction, Value):
             prediction = Value(as_float(prediction, f"{loss}: prediction {position}"))
         pairs.append((prediction, as_float(target, f"{loss}: target {position}")))

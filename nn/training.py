@@ -18,9 +18,11 @@ from optim.checks import whole_number
 from optim.optimizer import check_lr
 
 from .compiled_step import compiled_step, compiled_training, store_gradients
+from .loss_modules import fit_loss
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 from .monitor import Monitor, plot_diagnostics
+from .outputs import one_output_each
 from .penalty import l2_penalty
 from .sequences import ListLike, as_list
 from .validation import EarlyStopping, checked_validation, evaluate
@@ -72,6 +74,19 @@ class History:
     best_epoch: int | None = None
     grad_norms: dict[str, list[float]] = field(default_factory=dict)
     update_ratios: dict[str, list[float]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """Short, not every list: the epochs run, the last losses and accuracy, the best epoch."""
+        parts = [f"epochs={len(self.losses)}"]
+        if self.losses:
+            parts.append(f"loss={self.losses[-1]:.4g}")
+        if self.accuracies:
+            parts.append(f"accuracy={self.accuracies[-1]:.3g}")
+        if self.val_losses:
+            parts.append(f"val_loss={self.val_losses[-1]:.4g}")
+        if self.best_epoch is not None:
+            parts.append(f"best_epoch={self.best_epoch}")
+        return f"History({', '.join(parts)})"
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Draw the loss curves against the epoch with matplotlib; returns the Axes.
@@ -187,8 +202,10 @@ def fit(
         xs, ys: the inputs and targets, of equal length: lists, tuples or NumPy arrays (a 2-D
             array of xs is one example per row). Each x is passed to the model as is.
         loss: "mse", "sse", "hinge" (labels ±1), "bce" (labels 0/1, the model gives logits),
-            "cross_entropy" (class indices, the model gives a list of logits), or a function
-            ``loss(predictions, targets) -> Value`` taking a batch's lists.
+            "cross_entropy" (class indices, the model gives a list of logits), a loss module
+            (``nn.MSELoss()``, the same as its name), or a function
+            ``loss(predictions, targets) -> Value`` taking a batch's lists. A one-element
+            output or target ``[v]`` counts as ``v`` (see ``nn.outputs``).
         optimizer: an ``optim`` optimizer made on ``model.parameters()``; by default
             ``optim.SGD(model.parameters(), lr=0.1)``.
         epochs: passes over the data, >= 1.
@@ -236,8 +253,10 @@ def fit(
         history = nn.fit(model, xs, ys, loss="hinge", l2=1e-4, optimizer=optim.SGD(
             model.parameters(), lr=1.0), lr_schedule=lambda k: 1.0 - 0.9 * k / 100)
     """
+    loss = fit_loss(loss)
     loss_function, hits = _checked_loss(loss)
     xs, ys = _checked_data(xs, ys)
+    ys = one_output_each(ys)
     n = len(xs)
     epochs = whole_number(epochs, "fit", "epochs")
     if batch_size is not None:
@@ -348,10 +367,11 @@ def fit(
 
 
 def _forward(model: Any, batch: list[Any]) -> list[Any]:
-    """The model's outputs for a batch: ``forward_batch`` for a Module, else one call each."""
+    """The model's outputs for a batch: ``forward_batch`` for a Module, else one call each;
+    a one-element output as its item."""
     if isinstance(model, Module):
-        return model.forward_batch(batch)
-    return [model(x) for x in batch]
+        return one_output_each(model.forward_batch(batch))
+    return one_output_each([model(x) for x in batch])
 
 
 def _clear_gradients(model: Module, optimizer: Optimizer) -> None:

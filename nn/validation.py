@@ -12,6 +12,7 @@ from optim import Optimizer
 from optim.checks import whole_number
 
 from .module import Module
+from .outputs import one_output_each
 from .sequences import as_list
 
 LossFunction = Callable[[list[Any], list[Any]], Value]
@@ -31,7 +32,7 @@ def checked_validation(validation: Any) -> tuple[list[Any], list[Any]] | None:
             f"fit: validation must be a pair (xs_val, ys_val), got {len(validation)} items"
         )
     xs_val = as_list(validation[0], "fit", "validation's xs_val")
-    ys_val = as_list(validation[1], "fit", "validation's ys_val")
+    ys_val = one_output_each(as_list(validation[1], "fit", "validation's ys_val"))
     if len(xs_val) != len(ys_val):
         raise ValueError(
             f"fit: validation's xs_val and ys_val differ in length ({len(xs_val)} and "
@@ -59,11 +60,12 @@ def evaluation_mode(model: Any, record_graph: bool = False) -> Iterator[None]:
 
 
 def predict(model: Any, xs: Sequence[Any]) -> list[Any]:
-    """The model's outputs for ``xs``: ``model.forward_batch(xs)`` where it has one."""
+    """The model's outputs for ``xs``: ``model.forward_batch(xs)`` where it has one; a
+    one-element output as its item (``nn.outputs``)."""
     forward_batch = getattr(model, "forward_batch", None)
     if callable(forward_batch):
-        return list(forward_batch(list(xs)))
-    return [model(x) for x in xs]
+        return one_output_each(list(forward_batch(list(xs))))
+    return one_output_each([model(x) for x in xs])
 
 
 def evaluate(

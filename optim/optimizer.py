@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import math
 import numbers
 import re
@@ -31,7 +33,11 @@ class Optimizer:
     to run (as in PyTorch), and so is an empty list or the same parameter twice.
 
     ``defaults`` maps each hyper-parameter's name to its value; each becomes an attribute
-    (``optimizer.lr``), which a learning-rate schedule may change between steps.
+    (``optimizer.lr``), which a learning-rate schedule may change between steps. Setting one
+    checks it as the constructor does (``optimizer.eps = -1`` raises ValueError and changes
+    nothing), and setting a name that is not a setting (``optimizer.learning_rate = 0.1``)
+    raises AttributeError listing the settings. A subclass that keeps attributes of its own
+    declares them in its class body (``momentum_buffer: float``).
 
     ``state[i]`` holds what the optimizer remembers about parameter ``i`` (a momentum buffer,
     the running averages s and v, the step count k): plain floats, so ``state_dict()`` can be
@@ -57,6 +63,9 @@ class Optimizer:
     # Names of the per-parameter state entries, e.g. ("v", "s", "k") for Adam.
     state_names: tuple[str, ...] = ()
 
+    # Settings newer than some saved states, with the value that reproduces those states' runs.
+    settings_added_later: tuple[tuple[str, Hyperparameter], ...] = ()
+
     # Every optimizer has a learning rate α; a schedule changes it between steps.
     lr: float
 
@@ -64,10 +73,34 @@ class Optimizer:
         name = type(self).__name__
         self.params: list[Value] = _ordered_parameters(params, name)
         self._check_hyperparameters(defaults)
-        self.defaults: dict[str, Hyperparameter] = _plain_hyperparameters(defaults, name)
-        for key, value in self.defaults.items():
-            setattr(self, key, value)
+        plain = _plain_hyperparameters(defaults, name)
+        for key, value in plain.items():
+            object.__setattr__(self, key, value)
+        self.defaults: dict[str, Hyperparameter] = plain
         self.state: dict[int, dict[str, float]] = {i: {} for i in range(len(self.params))}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """A setting is checked as the constructor checks it; a name that is no setting is refused.
+
+        ``optimizer.lr = 0.01`` (a schedule does this) is checked with the other settings as
+        they are; an invalid value raises ValueError and changes nothing.
+        """
+        defaults = self.__dict__.get("defaults")
+        if defaults is not None and name in defaults:
+            where = f"{type(self).__name__}.{name} = {describe_number(value)}"
+            try:
+                self._check_hyperparameters({**self.hyperparameters(), name: value})
+            except ValueError as error:
+                raise ValueError(f"{where}: {error}; nothing was changed") from None
+            value = _plain_hyperparameters({name: value}, where)[name]
+        elif defaults is not None and not _declared(type(self), name):
+            settings = ", ".join(sorted(defaults))
+            hint = _did_you_mean(name, [*defaults, *_declared_names(type(self))])
+            raise AttributeError(
+                f"{type(self).__name__} has no setting {name!r}{hint}; its settings are "
+                f"{settings} (per-parameter state is in optimizer.state)"
+            )
+        object.__setattr__(self, name, value)
 
     # ---- what subclasses provide -------------------------------------------------------------
 
@@ -175,6 +208,8 @@ class Optimizer:
         if not isinstance(state_dict["hyperparameters"], Mapping):
             raise ValueError(f"{where}: 'hyperparameters' must be a dict")
         hyper = dict(state_dict["hyperparameters"])
+        for key, value in self.settings_added_later:
+            hyper.setdefault(key, value)
         if set(hyper) != set(self.defaults):
             raise ValueError(
                 f"{where}: expected hyper-parameters {sorted(self.defaults)}, got {sorted(hyper)}"
@@ -184,7 +219,7 @@ class Optimizer:
         state = self._checked_state(state_dict["state"], where)
         # All checks passed: now change things.
         for key, value in hyper.items():
-            setattr(self, key, value)
+            object.__setattr__(self, key, value)
         self.state = state
 
     def _checked_state(self, saved: Any, where: str) -> dict[int, dict[str, float]]:
@@ -228,6 +263,30 @@ class Optimizer:
     def __repr__(self) -> str:
         settings = ", ".join(f"{key}={value!r}" for key, value in self.hyperparameters().items())
         return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
+
+
+# Attributes every optimizer keeps beside its settings.
+_OWN_ATTRIBUTES = ("params", "defaults", "state")
+
+
+def _declared_names(cls: type) -> list[str]:
+    """The attributes ``cls`` and its bases declare: annotated, or properties and the like."""
+    names = list(_OWN_ATTRIBUTES)
+    for klass in cls.__mro__:
+        names.extend(inspect.get_annotations(klass))
+        names.extend(
+            key for key, member in vars(klass).items() if hasattr(member, "__set__")
+        )
+    return names
+
+
+def _declared(cls: type, name: str) -> bool:
+    return name in _declared_names(cls)
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(set(known)), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _check_finite_update(
@@ -381,6 +440,15 @@ def check_momentum(momentum: float) -> None:
         raise ValueError(
             f"Invalid momentum value: {describe_number(momentum)} "
             f"(momentum must be a finite number >= 0)"
+        )
+
+
+def check_weight_decay(weight_decay: float) -> None:
+    """λ: a finite number >= 0."""
+    if not is_real_number(weight_decay) or not 0.0 <= weight_decay < math.inf:
+        raise ValueError(
+            f"Invalid weight_decay value: {describe_number(weight_decay)} "
+            f"(weight_decay must be a finite number >= 0)"
         )
 
 

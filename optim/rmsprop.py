@@ -41,7 +41,8 @@ class RMSProp(Optimizer):
         maximize: climb the objective instead of descending it (default False; PyTorch
             ``maximize``). The lecture writes updates as ascent, θ ← θ + α ∇; this is that.
 
-    PyTorch's extras (momentum, centered, weight_decay) are left out.
+    PyTorch's extras (momentum, centered, weight_decay) are left out. ``RMSprop``, PyTorch's
+    spelling, is this same class.
 
     Example::
 
@@ -90,3 +91,7 @@ class RMSProp(Optimizer):
         state = super()._checked_state(saved, where)
         check_mean_of_squares(state, where)
         return state
+
+
+# PyTorch's spelling: optim.RMSprop is optim.RMSProp.
+RMSprop = RMSProp

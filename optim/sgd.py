@@ -1,4 +1,4 @@
-"""``SGD``: stochastic gradient descent, θ ← θ − α g, optionally with momentum."""
+"""``SGD``: stochastic gradient descent, θ ← θ − α g, optionally with momentum and weight decay."""
 
 from __future__ import annotations
 
@@ -6,22 +6,31 @@ from collections.abc import Iterable, Mapping
 
 from autograd import Value
 
-from .optimizer import Hyperparameter, Optimizer, check_lr, check_maximize, check_momentum
+from .optimizer import (
+    Hyperparameter,
+    Optimizer,
+    check_lr,
+    check_maximize,
+    check_momentum,
+    check_weight_decay,
+)
 
 
 class SGD(Optimizer):
     """Stochastic gradient descent, the lecture's "Training" slide, optionally with momentum.
 
-    For each parameter θ, with learning rate α and momentum μ::
+    For each parameter θ, with learning rate α, momentum μ and weight decay λ::
 
         g ← ∇θ ℓ              (g ← −∇θ ℓ with maximize=True)
+        g ← g + λ θ           (only when λ > 0: the gradient of the penalty λ/2 ‖θ‖²)
         b ← μ b + g           (only when μ > 0; the buffer b starts at 0)
         θ ← θ − α b           (θ ← θ − α g when μ = 0)
 
     Momentum follows PyTorch's form (b accumulates gradients, α multiplies b), not the
     Sutskever et al. form (b ← μ b + α g, θ ← θ − b); the two agree while α is constant and
-    differ once a schedule changes α. There is no dampening, Nesterov momentum or weight decay
-    (for an L2 penalty add ``nn.l2_penalty`` to the loss).
+    differ once a schedule changes α. Weight decay is PyTorch's: added to the gradient, so it
+    is the L2 penalty ``nn.l2_penalty(params, λ / 2)`` without recording it in the graph. There
+    is no dampening or Nesterov momentum.
 
     Args:
         params: the parameters to learn, in a fixed order (``model.parameters()``).
@@ -29,6 +38,7 @@ class SGD(Optimizer):
         momentum: μ >= 0 (default 0.0, plain SGD; PyTorch ``momentum``).
         maximize: climb the objective instead of descending it (default False; PyTorch
             ``maximize``). The lecture writes updates as ascent, θ ← θ + α ∇; this is that.
+        weight_decay: λ >= 0 (default 0.0; PyTorch ``weight_decay``, same default).
 
     Example::
 
@@ -40,19 +50,31 @@ class SGD(Optimizer):
 
     state_names = ("momentum_buffer",)
 
+    settings_added_later: tuple[tuple[str, Hyperparameter], ...] = (("weight_decay", 0.0),)
+
     lr: float
     momentum: float
     maximize: bool
+    weight_decay: float
 
     def __init__(
-        self, params: Iterable[Value], lr: float, momentum: float = 0.0, maximize: bool = False
+        self,
+        params: Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        maximize: bool = False,
+        weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(params, {"lr": lr, "momentum": momentum, "maximize": maximize})
+        super().__init__(
+            params,
+            {"lr": lr, "momentum": momentum, "maximize": maximize, "weight_decay": weight_decay},
+        )
 
     def _check_hyperparameters(self, h: Mapping[str, Hyperparameter]) -> None:
         check_lr(h["lr"])
         check_momentum(h["momentum"])
         check_maximize(h["maximize"])
+        check_weight_decay(h["weight_decay"])
 
     def _update(
         self, theta: float, g: float, state: Mapping[str, float]
@@ -60,6 +82,9 @@ class SGD(Optimizer):
         if self.maximize:
             # g ← −∇θ ℓ
             g = -g
+        if self.weight_decay > 0:
+            # g ← g + λ θ
+            g = g + self.weight_decay * theta
         if self.momentum > 0:
             # b ← μ b + g
             b = self.momentum * state.get("momentum_buffer", 0.0) + g

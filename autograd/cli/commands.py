@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     output: Path | None = None
     try:
         args = _parse_arguments(argv)
-        output = _checked_output(args.output, args.steps)
+        output = _checked_output(args.output, args.steps, args.local_derivatives)
         graph = _example() if args.command == "example" else _expression_graph(args)
         # nodes are named as the pictures and the stepping page name them (node_names)
         lines = [str(chain_rule(graph.root, node)) for node in graph.wrt]
@@ -157,7 +157,8 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--local-derivatives",
         action="store_true",
-        help="label each edge with its local derivative (the lecture's red factors)",
+        help="label each edge of the drawing (-o FILE) with its local derivative (the "
+        "lecture's red factors)",
     )
     command.add_argument(
         "--steps",
@@ -168,11 +169,16 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
 
 # ---- checking the command line ---------------------------------------------------------------
 
-def _checked_output(output: Path | None, steps: bool) -> Path | None:
+def _checked_output(output: Path | None, steps: bool, local_derivatives: bool) -> Path | None:
     """The output path, once its suffix and directory are known to be usable."""
     if output is None:
         if steps:
             raise UsageError("--steps writes a web page: give its file name with -o FILE.html")
+        if local_derivatives:
+            raise UsageError(
+                "--local-derivatives labels the edges of the drawn graph: give its file name "
+                "with -o FILE.svg (the chain-rule text printed without -o has no edges)"
+            )
         return None
     suffix = output.suffix.lower()
     if steps and suffix not in PAGE_SUFFIXES:

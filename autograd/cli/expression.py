@@ -5,8 +5,10 @@ have a value, the constants ``pi`` and ``e`` (unless given a value), ``+ - * / *
 ``-`` and ``+``, parentheses, and calls of the engine's functions (``exp(x)`` or ``x.exp()``).
 Nothing is ever passed to ``eval``. Anything else is refused with an ``ExpressionError`` that
 names the offending piece and its column, and says how to write what was probably meant:
-``2x`` → ``2*x``, ``x^2`` and ``x²`` → ``x**2``, ``2(x+1)`` → ``2*(x+1)``, ``sin x`` →
-``sin(x)``, ``math.sin(x)`` → ``sin(x)``, ``ln(x)`` → ``log(x)``.
+``2x`` → ``2*x``, ``2πx`` → ``2*π*x``, ``sin(pi x)`` → ``sin(pi*x)``, ``x^2`` and ``x²`` →
+``x**2``, ``2(x+1)`` → ``2*(x+1)``, ``sin x`` → ``sin(x)``, ``math.sin(x)`` → ``sin(x)``,
+``ln(x)`` → ``log(x)``, ``sigma(x)`` and ``σ(x)`` → ``sigmoid(x)``; a name with no value says
+how to give it one (``y=NUMBER``).
 """
 
 from __future__ import annotations
@@ -58,13 +60,15 @@ _OTHER_NAMES = {
     "sqr": ("x**2", "a square"),
     "pow": ("x**y", "a power"),
     "max": ("relu(x)", "max(0, x)"),
+    "sigma": ("sigmoid(x)", "the logistic function σ"),
+    "σ": ("sigmoid(x)", "the logistic function σ"),
 }
 
 # Modules whose functions people call by habit (``math.sin(x)``): here the name alone is enough.
 _MODULE_NAMES = ("math", "np", "numpy", "torch")
 
 # Names that stand for constants unless ``values`` gives them a value of its own.
-CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+CONSTANTS: dict[str, float] = {"pi": math.pi, "π": math.pi, "e": math.e}
 
 _BINARY: dict[type[ast.operator], Callable[[_Operand, _Operand], Value]] = {
     ast.Add: operator.add,
@@ -225,6 +229,31 @@ def _syntax_hint(line: str, column: int) -> tuple[int, str] | None:
     if product is not None:
         at, suggestion = product
         return at, f"a number directly before a name; write {suggestion!r} for a product"
+    names = _names_side_by_side(line, column)
+    if names is not None:
+        at, suggestion = names
+        return at, f"two names side by side; write {suggestion!r} for a product"
+    return None
+
+
+# Two names (or a name and a number) with only spaces between: ``pi x``, read as pi·x.
+_NAME_SPACE_OPERAND = re.compile(
+    r"(?<![\w.])(?P<name>[^\W\d]\w*)(?P<space>[ \t]+)(?P<operand>[^\W\d]\w*|\d[\w.]*)"
+)
+
+
+def _names_side_by_side(line: str, column: int) -> tuple[int, str] | None:
+    """Where a ``*`` is missing between two names, ``sin(pi x)``, around the error's ``column``
+    (0-based): (the first name's column, the line with the ``*``, or the piece if too long)."""
+    for match in _NAME_SPACE_OPERAND.finditer(line):
+        name, operand = match["name"], match["operand"]
+        if not match.start() <= column <= match.end():
+            continue
+        if name in FUNCTIONS or keyword.iskeyword(name) or keyword.iskeyword(operand):
+            continue
+        fixed = line[: match.start("space")] + "*" + line[match.end("space") :]
+        piece = f"{name}*{operand}"
+        return match.start(), fixed.strip() if len(fixed.strip()) <= _LONGEST_PIECE else piece
     return None
 
 
@@ -237,6 +266,8 @@ def _missing_product(line: str, column: int) -> tuple[int, str] | None:
             continue
         if not space and _is_literal(number + name):  # 1e5, 0x1F, 2j: one token, not a product
             continue
+        if name.startswith("π") and len(name) > 1:  # 2πx: π is a constant of one letter
+            name = "π*" + name[1:]
         return match.start("name"), f"{number}*{name}"
     return None
 
@@ -271,8 +302,9 @@ def _refuse_anything_outside_whitelist(
         line, byte_offset, _, problem = min(problems)
         source_line = text.strip().splitlines()[line - 1]
         column = len(source_line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
-        problem, _, fix = problem.partition("; write ")  # the position, then how to fix it
-        fix = f"; write {fix}" if fix else ""
+        how_to_fix = re.search("; (write|give) ", problem)  # the position first, then the fix
+        fix = problem[how_to_fix.start() :] if how_to_fix else ""
+        problem = problem[: how_to_fix.start()] if how_to_fix else problem
         raise ExpressionError(f"{problem} at {_position(text, line, column)}{fix}")
 
 
@@ -320,7 +352,8 @@ def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | No
                     f"unknown name {node.id!r} (it has no value); write the function alone, "
                     f"as in 'sin(x)', not '{node.id}.sin(x)'"
                 )
-            return f"unknown name {node.id!r} (it has no value)"
+            return f"unknown name {node.id!r} (it has no value); give {node.id} a value: " \
+                f"{node.id}=NUMBER"
         return None
     if isinstance(node, ast.Call):
         return _call_problem(node, text, values)

@@ -121,8 +121,7 @@ class TracedValue(Value):
         return complex(self._read("complex()"))
 
     def __bool__(self) -> bool:
-        self._read("bool() (an if or while on a Value)")
-        return True  # as any Value outside a trace: Values do not define truth
+        return self._read("bool() (an if or while on a Value)") != 0
 
     def __round__(self, ndigits: int | None = None) -> Any:
         return round(self._read("round()"), ndigits)
