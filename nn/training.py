@@ -17,7 +17,8 @@ from optim import SGD, NonFiniteStep, Optimizer, Schedule
 from optim.checks import whole_number
 from optim.optimizer import check_lr
 
-from .compiled_step import compiled_step, compiled_training, store_gradients
+from .array_step import ArrayTraining
+from .compiled_step import compiled_training
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 from .monitor import Monitor, plot_diagnostics
@@ -266,6 +267,7 @@ def fit(
     if isinstance(model, Module):
         model.train()
     compiled = compiled_training(model, loss, xs, ys, batch_size) if compile else None
+    arrays = ArrayTraining(compiled, optimizer, l2) if compiled is not None else None
     rng = random.Random(seed)
     parameters = model.parameters() if l2 > 0 else []
     history = History(
@@ -276,6 +278,8 @@ def fit(
     try:
         for epoch in range(1, epochs + 1):
             if lr_schedule is not None and not isinstance(lr_schedule, Schedule):
+                if arrays is not None:
+                    arrays.write_parameters()  # the function may read the model
                 optimizer.lr = _scheduled_lr(lr_schedule, epoch - 1)
             order = list(range(n))
             if batch_size is not None:
@@ -285,32 +289,34 @@ def fit(
             correct = 0
             for start in range(0, n, size):
                 batch = order[start:start + size]
+                if arrays is not None:
+                    # the step on arrays; the monitor watches the epoch's last step only
+                    last = start + size >= n
+                    on_arrays = arrays.step(batch, watcher if last else None)
+                    if on_arrays is not None:
+                        value, right = on_arrays
+                        batch_losses.append(value)
+                        correct += right
+                        continue
+                    arrays.hand_over()  # a NaN or an infinity: the eager engine says where
                 targets = [ys[i] for i in batch]
-                step = compiled_step(compiled, batch, parameters, l2)
                 try:
-                    if step is None:
-                        predictions = _forward(model, [xs[i] for i in batch])
-                        if isinstance(loss, str):
-                            _check_predictions(loss, predictions, batch)
-                        objective = loss_function(predictions, targets)
-                        if l2 > 0:
-                            objective = objective + l2_penalty(parameters, l2)
+                    predictions = _forward(model, [xs[i] for i in batch])
+                    if isinstance(loss, str):
+                        _check_predictions(loss, predictions, batch)
+                    objective = loss_function(predictions, targets)
+                    if l2 > 0:
+                        objective = objective + l2_penalty(parameters, l2)
                 except OverflowError as error:
                     what = f"the forward pass overflowed ({error})"
                     raise _diverged(epoch, epochs, math.inf, what, history) from error
-                if step is not None:
-                    value, predictions, gradients = step
-                else:
-                    if not isinstance(objective, Value):
-                        raise TypeError(f"fit: the loss must return a Value, got {objective!r}")
-                    value = objective.data
+                if not isinstance(objective, Value):
+                    raise TypeError(f"fit: the loss must return a Value, got {objective!r}")
+                value = objective.data
                 if not math.isfinite(value):
                     raise _diverged(epoch, epochs, value, f"the loss is {value!r}", history)
                 optimizer.zero_grad()
-                if step is not None:
-                    store_gradients(compiled, gradients)
-                else:
-                    objective.backward()
+                objective.backward()
                 _check_gradients(optimizer, epoch, epochs, value, history)
                 if watcher is not None:
                     watcher.before_step()
@@ -326,6 +332,8 @@ def fit(
             history.losses.append(math.fsum(batch_losses) / len(batch_losses))
             if history.accuracies is not None:
                 history.accuracies.append(correct / n)
+            if arrays is not None and held_out is not None:
+                arrays.write_parameters()  # validation and early stopping read them
             if watcher is not None:
                 _record_monitor(history, watcher)
             stop = held_out is not None and _validate(
@@ -338,9 +346,13 @@ def fit(
                 bar.update(1)
             if stop:
                 break
+        if arrays is not None:
+            arrays.write_back()
         if stopper is not None:
             stopper.restore()
     finally:
+        if arrays is not None:
+            arrays.write_back()  # also when fit raises: the parameters of the last step taken
         _clear_gradients(model, optimizer)
         if bar is not None:
             bar.close()
