@@ -218,7 +218,10 @@ def fit(
             same History and parameters, many times faster. Needs a model whose graph is the
             same on every call and one example at a time (no Dropout or batch norm in training
             mode: ValueError); a loss function (not a name) is compiled for full-batch
-            training only, and runs eagerly with mini-batches.
+            training only, and runs eagerly with mini-batches. The parameters and the
+            optimizer's state live in NumPy arrays meanwhile (``nn.array_step``), written back
+            before validation, early stopping or a schedule function reads them, and when
+            ``fit`` returns or raises.
 
     Gradients: each step starts from zero (``optimizer.zero_grad()``), and when ``fit`` returns
     or raises ``TrainingDiverged`` every parameter's ``.grad`` is 0 again. The last step's
