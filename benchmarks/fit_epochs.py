@@ -101,7 +101,7 @@ def timers() -> Iterator[dict[str, float]]:
         self.loss_and_grads = loss_and_grads
 
     CompiledStep.__init__ = timed_init  # type: ignore[method-assign]
-    nn.training.compiled_training = timed_setup
+    nn.training.compiled_training = timed_setup  # type: ignore[assignment]
     try:
         yield spent
     finally:
