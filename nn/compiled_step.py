@@ -286,7 +286,7 @@ def _examples(xs: Sequence[Any], np: Any) -> tuple[Shape, Any]:
     row by row); ValueError naming the first x whose shape differs."""
     try:
         array = np.asarray(xs)
-    except (TypeError, ValueError):  # ragged (xs of different shapes), or not numbers at all
+    except (TypeError, ValueError, OverflowError):  # ragged, or not numbers at all
         array = None
     if array is not None and array.dtype.kind in "iuf" and array.ndim >= 1:
         shape: Shape = None

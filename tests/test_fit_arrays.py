@@ -245,3 +245,20 @@ def test_a_compiled_step_runs_as_many_python_lines_for_2410_parameters_as_for_37
     assert len(wide) == 6
     assert wide[1:] == narrow[1:]  # the first step reads the parameters into an array
     assert max(wide[1:]) < 1000, wide
+
+
+def test_examples_as_lists_arrays_or_values_train_alike() -> None:
+    import numpy as np
+
+    from autograd import Value
+
+    def run(xs: Any) -> list[float]:
+        model = nn.MLP(2, [3, 1], activation="tanh", seed=4)
+        history = nn.fit(model, xs, MOONS, loss="hinge", epochs=2, batch_size=5, seed=0,
+                         progress=False, compile=True)
+        return history.losses + [p.data for p in model.parameters()]
+
+    as_lists = run(XS)
+    assert run(np.array(XS)) == as_lists
+    assert run([[Value(a), Value(b)] for a, b in XS]) == as_lists
+    assert run([(a, b) for a, b in XS]) == as_lists
