@@ -11,17 +11,33 @@ Every step of compiled training calls one function of this shape::
     grad     (P,)    Σ_i ∂ℓ_i/∂θ, summed over the batch
     outputs  (m, c)  the model's outputs f_θ(x_i), for the accuracy
 
-It is the one place the generated program is called, so a faster program (one written per
-layer rather than per scalar node) replaces ``per_node_program`` here and nothing else changes.
+``batch_program`` makes it from the traced per-example loss; it is the one place the generated
+program is made and called, so a faster program (one written per layer rather than per scalar
+node) replaces ``per_node_program`` there and nothing else changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+
+from autograd.compiler.codegen import generate, load
+from autograd.compiler.tracing import Trace
 
 Array = Any  # a NumPy array of float64
 LossAndGrads = Callable[[Array, Array, Array], tuple[Array, Array, Array]]
+
+
+def batch_program(
+    graph: Trace, input_names: Sequence[str], n_parameters: int, title: str, np: Any
+) -> tuple[LossAndGrads, str]:
+    """``loss_and_grads`` for a traced per-example loss, and the source of its program.
+
+    ``graph``'s inputs are the parameters (the first ``n_parameters``), then one example's
+    inputs, then its targets; its output the example's loss, its extras the model's outputs.
+    """
+    program = generate(graph, input_names, wrt=range(n_parameters), numpy=True, title="loss")
+    return per_node_program(load(program, title, np), np), program.source
 
 
 def per_node_program(run: Callable[..., Any], np: Any) -> LossAndGrads:

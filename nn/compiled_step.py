@@ -35,7 +35,7 @@ from autograd.compiler.codegen import generate, load
 from autograd.compiler.tracing import DataDependenceError, Trace, input_node, trace
 from autograd.value import is_real_number
 
-from .batch_gradient import LossAndGrads, per_node_program
+from .batch_gradient import LossAndGrads, batch_program
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 
@@ -105,11 +105,10 @@ class CompiledStep:
         names = [p.label or f"theta{i}" for i, p in enumerate(self.parameters)]
         names += [f"x{i + 1}" for i in range(self.inputs_per_x)]
         names += ["y"] if loss != "cross_entropy" else [f"t{j}" for j in range(self.n_outputs)]
-        program = generate(
-            graph, names, wrt=range(len(self.parameters)), numpy=True, title="loss"
+        self.loss_and_grads: LossAndGrads
+        self.loss_and_grads, self.source = batch_program(
+            graph, names, len(self.parameters), f"fit {loss}", np
         )
-        self.source = program.source
-        self.loss_and_grads: LossAndGrads = per_node_program(load(program, f"fit {loss}", np), np)
 
     def _trace(self, x: Any, y: Any) -> Trace:
         outputs: list[Value] = []
