@@ -262,3 +262,29 @@ def test_examples_as_lists_arrays_or_values_train_alike() -> None:
     assert run(np.array(XS)) == as_lists
     assert run([[Value(a), Value(b)] for a, b in XS]) == as_lists
     assert run([(a, b) for a, b in XS]) == as_lists
+
+
+class Stop(Exception):
+    """Raised by a schedule function to stop fit from outside."""
+
+
+def test_fit_stopped_by_an_error_leaves_the_steps_taken_and_training_continues_alike() -> None:
+    def schedule(k: int) -> float:
+        if k == 2:
+            raise Stop
+        return 0.02
+
+    def run(compile: bool) -> tuple[list[float], optim.Optimizer]:
+        model = nn.MLP(2, [5, 1], activation="tanh", seed=8)
+        optimizer = optim.Adam(model.parameters(), lr=0.02)
+        with pytest.raises(Stop):
+            nn.fit(model, XS, MOONS, loss="hinge", optimizer=optimizer, epochs=4, batch_size=10,
+                   seed=0, lr_schedule=schedule, progress=False, compile=compile)
+        assert all(optimizer.state[i]["k"] == 6 for i in optimizer.state)  # 2 epochs of 3 steps
+        nn.fit(model, XS, MOONS, loss="hinge", optimizer=optimizer, epochs=2, batch_size=10,
+               seed=1, progress=False, compile=compile)
+        return [p.data for p in model.parameters()], optimizer
+
+    (eager_params, eager_opt), (compiled_params, compiled_opt) = run(False), run(True)
+    assert_same_numbers(compiled_params, eager_params)
+    assert_same_state(compiled_opt, eager_opt)
