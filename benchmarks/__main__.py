@@ -129,6 +129,16 @@ def _compiled_section(sizes: Sizes) -> tuple[str, list[report.Target]]:
         return f"## 8. Compiled\n\nNot run: {error}.", []
 
 
+def _fit_epochs_section(sizes: Sizes) -> str:
+    """Workload 9, when NumPy and scikit-learn's digits are installed (PyTorch optional)."""
+    try:
+        from .fit_epochs import section, time_fit_epochs
+
+        return section(time_fit_epochs(sizes.digits_examples, 1 if sizes.repeats_on == 1 else 3))
+    except ImportError as error:
+        return f"## 9. `fit(compile=True)` against PyTorch\n\nNot run: {error}."
+
+
 def run(sizes: Sizes) -> str:
     """Every workload, and the report as Markdown."""
     started = time.perf_counter()
@@ -165,11 +175,13 @@ def run(sizes: Sizes) -> str:
 
     print("compiled ...", file=sys.stderr)
     compiled, compiled_found = _compiled_section(sizes)
+    print("fit(compile=True) against PyTorch ...", file=sys.stderr)
+    fit_epochs = _fit_epochs_section(sizes)
     found = report.targets(gc_off, gc_on, chain, memory) + compiled_found
     elapsed = time.perf_counter() - started
     text = report.render(sizes, gc_off, gc_on, chain, memory, demo, found, elapsed)
     before_footer = text.rindex("\n\n---\n\n")  # workloads 5 to 7 go before the run time
-    workloads = [overhead, digits, compiled]
+    workloads = [overhead, digits, compiled, fit_epochs]
     return text[:before_footer] + "\n\n" + "\n\n".join(workloads) + text[before_footer:]
 
 

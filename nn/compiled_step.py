@@ -16,9 +16,10 @@ their graph is the same for every example (no ``if`` on a value):
 A loss given as a function of a whole batch cannot be split per example; for full-batch
 training (the same samples every epoch) it is compiled whole instead (``WholeBatchStep``).
 
-The L2 penalty β‖θ‖² and its gradient 2βθ are added on plain floats. Whenever a batch gives a
-NaN or an infinity, the batch is computed again by the eager engine, so errors and divergence
-are reported exactly as without ``compile``.
+Both take the parameters as one array θ and give the gradient as one array (the optimizer's
+step, on arrays too, is ``nn.array_step``'s). Whenever a batch gives a NaN or an infinity,
+``NotFinite`` is raised and the batch is computed again by the eager engine, so errors and
+divergence are reported exactly as without ``compile``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from autograd.compiler.codegen import generate, load
 from autograd.compiler.tracing import DataDependenceError, Trace, input_node, trace
 from autograd.value import is_real_number
 
+from .batch_gradient import LossAndGrads, batch_program
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 from .outputs import one_output, one_output_each
@@ -74,7 +76,8 @@ PER_EXAMPLE: dict[str, Callable[[Any, Sequence[Value]], Value]] = {
 
 
 class CompiledStep:
-    """A model's per-example loss, compiled; ``loss_and_gradients(batch)`` runs one step's worth."""
+    """A model's per-example loss, compiled; ``loss_and_gradients(theta, batch)`` runs one step's
+    worth. ``loss_and_grads`` is the generated program behind it (``nn.batch_gradient``)."""
 
     def __init__(self, model: Module, loss: str, xs: Sequence[Any], ys: Sequence[Any]) -> None:
         np = _numpy()
@@ -87,11 +90,10 @@ class CompiledStep:
         self.model: Any = model  # called: a Module subclass defines __call__
         self.loss = loss
         self.parameters: list[Parameter] = model.parameters()
-        self.x_shape = _input_shape(xs)
-        x_columns = np.array([_flat(x) for x in xs], dtype=float).reshape(len(xs), -1)
-        self.inputs_per_x = x_columns.shape[1]
-        graph = self._trace(x_columns[0], ys[0])
-        again = self._trace(x_columns[-1], ys[-1])  # the same graph, or no single graph
+        self.x_shape, x_rows = _examples(xs, np)
+        self.inputs_per_x = x_rows.shape[1]
+        graph = self._trace(x_rows[0], ys[0])
+        again = self._trace(x_rows[-1], ys[-1])  # the same graph, or no single graph
         if _shape_of(graph) != _shape_of(again):
             raise ValueError(
                 "fit: compile=True needs a model whose graph is the same on every call, but "
@@ -99,16 +101,15 @@ class CompiledStep:
                 "numbers, or branch on values?); use compile=False"
             )
         self.n_outputs = len(graph.extras)
-        self.x_columns = x_columns
-        self.y_columns = self._targets(ys)
+        self.x_rows = x_rows
+        self.y_rows = self._targets(ys)
         names = [p.label or f"theta{i}" for i, p in enumerate(self.parameters)]
         names += [f"x{i + 1}" for i in range(self.inputs_per_x)]
         names += ["y"] if loss != "cross_entropy" else [f"t{j}" for j in range(self.n_outputs)]
-        program = generate(
-            graph, names, wrt=range(len(self.parameters)), numpy=True, title="loss"
+        self.loss_and_grads: LossAndGrads
+        self.loss_and_grads, self.source = batch_program(
+            graph, names, len(self.parameters), f"fit {loss}", np
         )
-        self.source = program.source
-        self._run = load(program, f"fit {loss}", np)
 
     def _trace(self, x: Any, y: Any) -> Trace:
         outputs: list[Value] = []
@@ -150,11 +151,13 @@ class CompiledStep:
         return 1 if isinstance(prediction, Value) else len(prediction)
 
     def _targets(self, ys: Sequence[Any]) -> Any:
-        """The targets as columns (one-hot for cross_entropy), checked as the eager loss does."""
+        """The targets, one row each (one-hot for cross_entropy), checked as the eager loss does."""
         np = _numpy()
         if self.loss == "cross_entropy":
+            classes = range(self.n_outputs)
             for y in ys:
-                cross_entropy([0.0] * self.n_outputs, y)
+                if type(y) is not int or y not in classes:  # else the loss says what is wrong
+                    cross_entropy([0.0] * self.n_outputs, y)
         else:
             LOSSES[self.loss]([0.0] * len(ys), list(ys))
         if self.loss != "cross_entropy":
@@ -163,37 +166,45 @@ class CompiledStep:
         one_hot[np.arange(len(ys)), [int(k) for k in ys]] = 1.0
         return one_hot
 
-    def loss_and_gradients(self, batch: Sequence[int]) -> tuple[float, list[Any], list[float]]:
-        """(the batch's loss, the predictions, ∂loss/∂θ per parameter); NotFinite otherwise.
+    def loss_and_gradients(self, theta: Any, batch: Sequence[int]) -> tuple[float, Any, int]:
+        """(the batch's loss, ∂loss/∂θ as an array, how many examples it classified correctly)
+        at parameters ``theta`` (an array in ``parameters`` order); NotFinite otherwise.
 
         The loss is the named loss of the batch (a mean, or a sum for "sse"), without the
-        penalty. The predictions are floats (lists of floats for cross_entropy).
+        penalty; the count is 0 for the losses that do not classify (mse, sse).
         """
         np = _numpy()
         m = len(batch)
         rows = np.asarray(batch)
-        data = [*self.x_columns[rows].T, *self.y_columns[rows].T]
-        values = [p.data for p in self.parameters]
         with np.errstate(all="ignore"):
             try:
-                terms, grads, extras = self._run(*values, *data)
+                losses, grad, outputs = self.loss_and_grads(
+                    theta, self.x_rows[rows], self.y_rows[rows]
+                )
             except (ArithmeticError, ValueError) as error:  # on the parameters (floats) alone
                 raise NotFinite from error
-            terms = np.broadcast_to(terms, (m,))
-            total = float(np.sum(terms))
-            sums = [float(np.sum(np.broadcast_to(g, (m,)))) for g in grads]
-        # the mean losses end with a division by m, whose local derivative is 1/m
-        loss = total / m if self.loss in MEAN_LOSSES else total
-        scale = 1.0 / m if self.loss in MEAN_LOSSES else 1.0
-        gradients = [g * scale for g in sums]
-        outputs = [np.broadcast_to(e, (m,)).tolist() for e in extras]
-        predictions: list[Any] = (
-            [list(row) for row in zip(*outputs, strict=True)] if self.loss == "cross_entropy"
-            else outputs[0]
-        )
-        if not (math.isfinite(loss) and all(math.isfinite(g) for g in gradients)):
+            total = float(np.sum(losses))
+            # the mean losses end with a division by m, whose local derivative is 1/m
+            loss = total / m if self.loss in MEAN_LOSSES else total
+            scale = 1.0 / m if self.loss in MEAN_LOSSES else 1.0
+            gradient = grad * scale
+        if not (math.isfinite(loss) and np.isfinite(gradient).all()):
             raise NotFinite
-        return loss, predictions, gradients
+        return loss, gradient, self._hits(outputs, self.y_rows[rows])
+
+    def _hits(self, outputs: Any, targets: Any) -> int:
+        """How many outputs classify their example correctly, as ``fit``'s accuracy counts:
+        the sign for hinge (labels ±1) and bce (0/1), the first largest logit for cross_entropy."""
+        np = _numpy()
+        if self.loss == "cross_entropy":
+            right = outputs.argmax(axis=1) == targets.argmax(axis=1)
+        elif self.loss == "hinge":
+            right = np.where(outputs[:, 0] > 0, 1.0, -1.0) == targets[:, 0]
+        elif self.loss == "bce":
+            right = np.where(outputs[:, 0] > 0, 1.0, 0.0) == targets[:, 0]
+        else:
+            return 0
+        return int(right.sum())
 
 
 class WholeBatchStep:
@@ -221,16 +232,19 @@ class WholeBatchStep:
         self._run = load(program, "fit loss")
         self.n = len(xs)
 
-    def loss_and_gradients(self, batch: Sequence[int]) -> tuple[float, list[Any], list[float]]:
-        """(the loss of all samples, no predictions, ∂loss/∂θ); NotFinite otherwise."""
+    def loss_and_gradients(self, theta: Any, batch: Sequence[int]) -> tuple[float, Any, int]:
+        """(the loss of all samples, ∂loss/∂θ as an array, 0) at parameters ``theta``;
+        NotFinite otherwise."""
+        np = _numpy()
         assert list(batch) == list(range(self.n)), "compiled for the whole data set in order"
         try:
-            loss, gradients = self._run(*[p.data for p in self.parameters])
+            loss, gradients = self._run(*theta.tolist())
         except (ArithmeticError, ValueError) as error:
             raise NotFinite from error
-        if not (math.isfinite(loss) and all(math.isfinite(g) for g in gradients)):
+        gradient = np.array(gradients, dtype=float)
+        if not (math.isfinite(loss) and np.isfinite(gradient).all()):
             raise NotFinite
-        return loss, [], list(gradients)
+        return loss, gradient, 0
 
 
 class NotFinite(ArithmeticError):
@@ -267,6 +281,22 @@ def _refuse_uncompilable(model: Module) -> None:
 # The shape of an example x: None for one number, else a tuple of its items' shapes (an image
 # [1][8][8] is a tuple of one tuple of eight tuples of eight Nones).
 Shape = Any
+
+
+def _examples(xs: Sequence[Any], np: Any) -> tuple[Shape, Any]:
+    """The shape every x shares, and the examples' numbers as an array, one x per row (pixels
+    row by row); ValueError naming the first x whose shape differs."""
+    try:
+        array = np.asarray(xs)
+    except (TypeError, ValueError, OverflowError):  # ragged, or not numbers at all
+        array = None
+    if array is not None and array.dtype.kind in "iuf" and array.ndim >= 1:
+        shape: Shape = None
+        for size in reversed(array.shape[1:]):
+            shape = (shape,) * size
+        return shape, array.astype(float).reshape(len(xs), -1)
+    shape = _input_shape(xs)
+    return shape, np.array([_flat(x) for x in xs], dtype=float).reshape(len(xs), -1)
 
 
 def _input_shape(xs: Sequence[Any]) -> Shape:
@@ -334,47 +364,6 @@ def _numpy() -> Any:
             "fit: compile=True needs NumPy (pip install 'backprop-lab[compile]')"
         ) from None
     return numpy
-
-
-def compiled_step(
-    compiled: CompiledStep | WholeBatchStep | None,
-    batch: Sequence[int],
-    parameters: Sequence[Parameter],
-    l2: float,
-) -> tuple[float, list[Any], dict[int, float]] | None:
-    """One batch through ``compiled`` with the L2 penalty added: (loss, predictions, gradients).
-
-    None when there is nothing compiled, or when the compiled batch met a NaN or an infinity:
-    ``fit`` then computes the batch eagerly, which reports it exactly as without compile.
-    """
-    if compiled is None:
-        return None
-    try:
-        loss, predictions, gradients = compiled.loss_and_gradients(batch)
-    except NotFinite:
-        return None
-    by_parameter = {
-        id(p): g for p, g in zip(compiled.parameters, gradients, strict=True)
-    }
-    if l2 > 0:
-        # β Σ θ², summed in order as autograd.sum does; its gradient 2θ·β, as backprop makes it
-        penalty = 0.0
-        for theta in parameters:
-            penalty += theta.data * theta.data
-            by_parameter[id(theta)] = by_parameter.get(id(theta), 0.0) + 2.0 * theta.data * l2
-        loss = loss + l2 * penalty
-    if not math.isfinite(loss):
-        return None
-    return loss, predictions, by_parameter
-
-
-def store_gradients(
-    compiled: CompiledStep | WholeBatchStep | None, gradients: dict[int, float]
-) -> None:
-    """Put the compiled gradients into the parameters' ``.grad``, as ``backward()`` would."""
-    assert compiled is not None
-    for p in compiled.parameters:
-        p.grad = gradients.get(id(p), 0.0)
 
 
 def compiled_training(

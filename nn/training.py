@@ -17,7 +17,8 @@ from optim import SGD, NonFiniteStep, Optimizer, Schedule
 from optim.checks import whole_number
 from optim.optimizer import check_lr
 
-from .compiled_step import compiled_step, compiled_training, store_gradients
+from .array_step import ArrayTraining
+from .compiled_step import compiled_training
 from .loss_modules import fit_loss
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
@@ -234,7 +235,10 @@ def fit(
             same History and parameters, many times faster. Needs a model whose graph is the
             same on every call and one example at a time (no Dropout or batch norm in training
             mode: ValueError); a loss function (not a name) is compiled for full-batch
-            training only, and runs eagerly with mini-batches.
+            training only, and runs eagerly with mini-batches. The parameters and the
+            optimizer's state live in NumPy arrays meanwhile (``nn.array_step``), written back
+            before validation, early stopping or a schedule function reads them, and when
+            ``fit`` returns or raises.
 
     Gradients: each step starts from zero (``optimizer.zero_grad()``), and when ``fit`` returns
     or raises ``TrainingDiverged`` every parameter's ``.grad`` is 0 again. The last step's
@@ -285,6 +289,7 @@ def fit(
     if isinstance(model, Module):
         model.train()
     compiled = compiled_training(model, loss, xs, ys, batch_size) if compile else None
+    arrays = ArrayTraining(compiled, optimizer, l2) if compiled is not None else None
     rng = random.Random(seed)
     parameters = model.parameters() if l2 > 0 else []
     history = History(
@@ -295,6 +300,8 @@ def fit(
     try:
         for epoch in range(1, epochs + 1):
             if lr_schedule is not None and not isinstance(lr_schedule, Schedule):
+                if arrays is not None:
+                    arrays.write_parameters()  # the function may read the model
                 optimizer.lr = _scheduled_lr(lr_schedule, epoch - 1)
             order = list(range(n))
             if batch_size is not None:
@@ -304,32 +311,34 @@ def fit(
             correct = 0
             for start in range(0, n, size):
                 batch = order[start:start + size]
+                if arrays is not None:
+                    # the step on arrays; the monitor watches the epoch's last step only
+                    last = start + size >= n
+                    on_arrays = arrays.step(batch, watcher if last else None)
+                    if on_arrays is not None:
+                        value, right = on_arrays
+                        batch_losses.append(value)
+                        correct += right
+                        continue
+                    arrays.hand_over()  # a NaN or an infinity: the eager engine says where
                 targets = [ys[i] for i in batch]
-                step = compiled_step(compiled, batch, parameters, l2)
                 try:
-                    if step is None:
-                        predictions = _forward(model, [xs[i] for i in batch])
-                        if isinstance(loss, str):
-                            _check_predictions(loss, predictions, batch)
-                        objective = loss_function(predictions, targets)
-                        if l2 > 0:
-                            objective = objective + l2_penalty(parameters, l2)
+                    predictions = _forward(model, [xs[i] for i in batch])
+                    if isinstance(loss, str):
+                        _check_predictions(loss, predictions, batch)
+                    objective = loss_function(predictions, targets)
+                    if l2 > 0:
+                        objective = objective + l2_penalty(parameters, l2)
                 except OverflowError as error:
                     what = f"the forward pass overflowed ({error})"
                     raise _diverged(epoch, epochs, math.inf, what, history) from error
-                if step is not None:
-                    value, predictions, gradients = step
-                else:
-                    if not isinstance(objective, Value):
-                        raise TypeError(f"fit: the loss must return a Value, got {objective!r}")
-                    value = objective.data
+                if not isinstance(objective, Value):
+                    raise TypeError(f"fit: the loss must return a Value, got {objective!r}")
+                value = objective.data
                 if not math.isfinite(value):
                     raise _diverged(epoch, epochs, value, f"the loss is {value!r}", history)
                 optimizer.zero_grad()
-                if step is not None:
-                    store_gradients(compiled, gradients)
-                else:
-                    objective.backward()
+                objective.backward()
                 _check_gradients(optimizer, epoch, epochs, value, history)
                 if watcher is not None:
                     watcher.before_step()
@@ -345,6 +354,8 @@ def fit(
             history.losses.append(math.fsum(batch_losses) / len(batch_losses))
             if history.accuracies is not None:
                 history.accuracies.append(correct / n)
+            if arrays is not None and held_out is not None:
+                arrays.write_parameters()  # validation and early stopping read them
             if watcher is not None:
                 _record_monitor(history, watcher)
             stop = held_out is not None and _validate(
@@ -357,9 +368,13 @@ def fit(
                 bar.update(1)
             if stop:
                 break
+        if arrays is not None:
+            arrays.write_back()
         if stopper is not None:
             stopper.restore()
     finally:
+        if arrays is not None:
+            arrays.write_back()  # also when fit raises: the parameters of the last step taken
         _clear_gradients(model, optimizer)
         if bar is not None:
             bar.close()

@@ -1,0 +1,74 @@
+"""The gradient function of ``fit(compile=True)``: θ and a batch in, losses and Σ ∇θ out, as arrays.
+
+Every step of compiled training calls one function of this shape::
+
+    loss_and_grads(theta, x, t) -> (losses, grad, outputs)
+
+    theta    (P,)    the model's parameters, in ``model.parameters()`` order
+    x        (m, d)  the batch's inputs, one flattened example per row
+    t        (m, k)  the batch's targets (the one-hot class for cross_entropy)
+    losses   (m,)    each example's loss ℓ(f_θ(x_i), t_i)
+    grad     (P,)    Σ_i ∂ℓ_i/∂θ, summed over the batch
+    outputs  (m, c)  the model's outputs f_θ(x_i), for the accuracy
+
+``batch_program`` makes it from the traced per-example loss; it is the one place the generated
+program is made and called, so a faster program (one written per layer rather than per scalar
+node) replaces ``per_node_program`` there and nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd.compiler.codegen import generate, load
+from autograd.compiler.tracing import Trace
+
+Array = Any  # a NumPy array of float64
+LossAndGrads = Callable[[Array, Array, Array], tuple[Array, Array, Array]]
+
+
+def batch_program(
+    graph: Trace, input_names: Sequence[str], n_parameters: int, title: str, np: Any
+) -> tuple[LossAndGrads, str]:
+    """``loss_and_grads`` for a traced per-example loss, and the source of its program.
+
+    ``graph``'s inputs are the parameters (the first ``n_parameters``), then one example's
+    inputs, then its targets; its output the example's loss, its extras the model's outputs.
+    """
+    program = generate(graph, input_names, wrt=range(n_parameters), numpy=True, title="loss")
+    return per_node_program(load(program, title, np), np), program.source
+
+
+def per_node_program(run: Callable[..., Any], np: Any) -> LossAndGrads:
+    """``loss_and_grads`` from ``autograd.compiler.codegen``'s batched program, one NumPy line
+    per scalar node: ``run(*θ, *x columns, *t columns) -> (ℓ, (∂ℓ/∂θ_j ...), (outputs ...))``,
+    each an array over the batch or, where it does not depend on the example, one number."""
+
+    def loss_and_grads(theta: Array, x: Array, t: Array) -> tuple[Array, Array, Array]:
+        m = x.shape[0]
+        columns = np.ascontiguousarray(x.T)
+        targets = np.ascontiguousarray(t.T)
+        losses, grads, outputs = run(*theta.tolist(), *columns, *targets)
+        return (
+            np.broadcast_to(losses, (m,)),
+            summed_over_batch(grads, m, np),
+            np.array([np.broadcast_to(output, (m,)) for output in outputs]).T,
+        )
+
+    return loss_and_grads
+
+
+def summed_over_batch(grads: tuple[Any, ...], m: int, np: Any) -> Array:
+    """Each parameter's gradient summed over the m examples (NumPy's pairwise sum), as an array.
+
+    One matrix of all of them when each is an array over the batch; a number (a gradient that
+    does not depend on the example) counts m times.
+    """
+    try:
+        stacked = np.array(grads, dtype=float)
+    except ValueError:  # some are arrays over the batch, some one number
+        stacked = None
+    if stacked is None or stacked.shape != (len(grads), m):
+        stacked = np.array([np.broadcast_to(g, (m,)) for g in grads], dtype=float)
+    return stacked.sum(axis=1)
