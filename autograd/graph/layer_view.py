@@ -31,7 +31,7 @@ _ROUNDS = 6  # refinement rounds at most; three suffice for the course's network
 _N_ARY = frozenset({"sum", "max", "dot"})
 ACTIVATIONS = frozenset({"tanh", "sigmoid", "relu"})
 _INDEX = re.compile(r"\[[\d,\s]*\]")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ONE_WORD = re.compile(r"[^\s.]+")  # not a state dict's "0.weight.1.2": then W1, b1 ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -433,14 +433,18 @@ class _Names:
 
 
 def _labelled_name(nodes: Sequence[Value]) -> str:
-    """The nodes' shared label with indices dropped (``W1``), or their shared stem (``x``)."""
+    """The nodes' shared label with indices dropped (``W1``), or their shared stem (``x``).
+
+    Only a name of one word without dots is taken: PyTorch-style names such as
+    ``0.weight.1.2`` give way to the lecture's letters.
+    """
     if not all(node.label for node in nodes):
         return ""
     names = {_INDEX.sub("", node.label) for node in nodes}
     if len(names) > 1:
         names = {name.rstrip("0123456789") for name in names}
     name = names.pop() if len(names) == 1 else ""
-    return name if _IDENTIFIER.fullmatch(name) else ""
+    return name if _ONE_WORD.fullmatch(name) else ""
 
 
 # ---- local derivatives in matrix form ------------------------------------------------------------

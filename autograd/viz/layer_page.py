@@ -56,8 +56,9 @@ def layer_explanations(view: LayerView, steps: list[LayerStep], precision: int) 
                 f'        <li class="contribution" data-input="{html_attribute(part.input.name)}">',
                 f'          <div class="formula"><span class="math">∂{html_text(root)}/∂'
                 f"{html_text(part.input.name)}</span> += {html_text(term)}</div>",
-                f'          <div class="numbers"><span class="local-derivative">'
-                f"{html_text(part.local_derivative)}</span>, {html_text(shapes)}: "
+                f'          <div class="numbers">{html_text(shapes)}: <span class="grad">'
+                f"{html_text(summary(step.grad, precision))}</span> through "
+                f'<span class="local-derivative">{html_text(part.local_derivative)}</span> = '
                 f'<span class="contribution-value">'
                 f"{html_text(summary(part.contribution, precision))}</span></div>",
                 "        </li>",
