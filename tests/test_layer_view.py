@@ -6,6 +6,7 @@ Gradients are checked against PyTorch (``nn.to_torch``), never only against our 
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import statistics
@@ -14,12 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 import nn
 from autograd import Parameter, Value, backprop_steps, chain_rule, draw_graph, format_number, sum
+from autograd.backprop import topological_order
 from autograd.graph.layer_view import layer_view
-from autograd.viz.layer_steps import LayerStep, gradients_after
+from autograd.viz.layer_steps import LayerStep, gradients_after, layer_steps
 from autograd.viz.stepping_page import stepping_page, write_stepping_page
+
+from .test_compile_properties import Program, programs
 
 torch = pytest.importorskip("torch")
 
@@ -277,3 +282,37 @@ def test_step_through_takes_the_layer_view() -> None:
     assert "Step 7 of 7: layer z1 (16) sends its gradient back" in arithmetic.value
     assert "∂loss/∂W1 += ∂loss/∂z1 · xᵀ   (16×2) = (16×1) · (1×2)" in arithmetic.value
     assert "<svg" in picture.value
+
+
+# ---- any graph -------------------------------------------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(programs(max_inputs=3, max_steps=10))
+def test_any_program_splits_into_layers_whose_steps_give_backwards_gradients(
+    program: Program,
+) -> None:
+    copies = [[Value(x * (1 + 0.01 * k)) for x in program.inputs] for k in range(3)]
+    root = sum([program(*copy) for copy in copies])
+    view = layer_view(root)
+    order = topological_order(root)
+    assert sorted(map(id, view.layer_of)) == sorted(map(id, order))  # each node in one layer
+    drawn = {id(node) for layer in view.layers for node in (*layer.nodes, *layer.inner)}
+    assert drawn == set(map(id, order))
+    seen: set[int] = set()
+    for layer in view.layers:  # inputs before the layers that read them
+        assert all(id(source) in seen for source in layer.inputs)
+        seen.add(id(layer))
+    totals = gradients_after(view, list(layer_steps(view)))
+    root.backward()
+    for leaf in (node for copy in copies for node in copy):
+        scale = max(1.0, abs(leaf.grad))
+        assert math.isclose(totals.get(leaf, 0.0), leaf.grad, rel_tol=1e-9, abs_tol=1e-9 * scale)
+    draw_graph(root, group="layer", local_derivatives=True)  # every layer can be drawn
+
+
+def test_a_leaf_has_no_layer_steps() -> None:
+    x = Value(2.0, label="x")
+    assert list(backprop_steps(x, group="layer")) == []
+    assert chain_rule(x, x, group="layer").lines() == ["∂x/∂x = 1"]
+    with pytest.raises(ValueError, match="draw_graph: step=0, but root is a leaf"):
+        draw_graph(x, group="layer", step=0)

@@ -477,11 +477,13 @@ def local_matrix(layer: Layer, source: Layer) -> str:
         if source is inputs:
             windows = "" if layer.dense else " (windows)"
             return f"{top} = {weights.name}ᵀ{windows}"
-        return f"{top} = I"
+        return f"{top} = I" if source.size == layer.size else f"{top} = 1 (broadcast)"
     node = layer.nodes[0]
     assert node._op is not None
     op = node._op.name
     other = next((n for n in names if n != source.name), source.name)
+    if op not in _N_ARY and layer.size != source.size:  # not one to one: say which it reads
+        return f"{top} = {_elementwise(op, names, source)}{_how_read(layer, source)}"
     if op == "add":
         return f"{top} = I"
     if op == "sub":
@@ -509,3 +511,25 @@ def local_matrix(layer: Layer, source: Layer) -> str:
     if local is not None:
         return f"{top} = diag({local.format(x=source.name, out=layer.name)})"
     return f"{top} = diag(∂{layer.name}ᵢ/∂{source.name}ᵢ)"
+
+
+def _elementwise(op: str, names: list[str], source: Layer) -> str:
+    """The factor of an elementwise op, for a source read other than one to one."""
+    if op == "add":
+        return "1"
+    if op == "sub":
+        return "1" if names and names[0] == source.name else "−1"
+    if op == "mul":
+        return next((n for n in names if n != source.name), source.name)
+    return "∂/∂" + source.name
+
+
+def _how_read(layer: Layer, source: Layer) -> str:
+    """`` at z2[3]`` when a layer reads one element of a larger source, else `` (broadcast)``."""
+    at = {id(node): i for i, node in enumerate(source.nodes)}
+    read = sorted({at[id(c)] for n in layer.nodes for c in n.inputs if id(c) in at})
+    if layer.size < source.size and len(read) == 1:
+        return f" at {source.name}[{read[0]}]"
+    if layer.size < source.size:
+        return f" at {len(read)} of {source.name}"
+    return " (broadcast)"

@@ -131,9 +131,11 @@ def matrix_term(root: str, user: Layer, source: Layer) -> tuple[str, str]:
         if source is inputs and user.dense:
             return (f"{weights.name}ᵀ · {upstream}",
                     f"({m}×1) = ({m}×{n}) · {column}")
-        if source is bias:
+        if source is bias and m == n:
             return upstream, f"({m}×1) = {column}"
     local = local_matrix(user, source).split(" = ", 1)[1]
+    if m != n:
+        return f"(∂{user.name}/∂{source.name})ᵀ · {upstream}", f"({m}×1) = ({m}×{n}) · {column}"
     if local == "I":
         return upstream, f"({m}×1) = {column}"
     if local == "−I":
