@@ -29,7 +29,7 @@ def test_the_ten_lines_print_the_slide_gradients() -> None:
     assert run(block).split() == ["-85000.0", "-212500000.0"]
 
 
-@pytest.mark.parametrize("index", range(1, 7))
+@pytest.mark.parametrize("index", range(1, 8))
 def test_every_other_example_runs(
     index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -41,9 +41,9 @@ def test_every_other_example_runs(
 
 
 def test_the_readme_has_the_examples_this_test_expects() -> None:
-    assert len(python_blocks()) == 7
+    assert len(python_blocks()) == 8
 
 
 def test_the_convnet_example_reaches_the_first_kernel() -> None:
     pytest.importorskip("sklearn")
-    assert run(python_blocks()[4]).split() == ["True"]
+    assert run(python_blocks()[5]).split() == ["True"]

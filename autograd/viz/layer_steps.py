@@ -134,6 +134,8 @@ def matrix_term(root: str, user: Layer, source: Layer) -> tuple[str, str]:
         if source is bias and m == n:
             return upstream, f"({m}×1) = {column}"
     local = local_matrix(user, source).split(" = ", 1)[1]
+    if user.op == "sum":
+        return f"1 · {upstream}", f"({m}×1) = ({m}×1) · (1×1)"
     if m != n:
         return f"(∂{user.name}/∂{source.name})ᵀ · {upstream}", f"({m}×1) = ({m}×{n}) · {column}"
     if local == "I":

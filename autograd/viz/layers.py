@@ -151,7 +151,7 @@ def box(
     formula = view.formula(layer)
     title = f"<B>{text(layer.name)}</B>"
     if formula:
-        title += text(f" = {formula}")
+        title += text(f"\u00a0= {formula}")  # a no-break space: SVG text drops a leading one
     if layer.kind != "constant" or layer.size > 1:
         title += f'  <FONT COLOR="#555555">{text(layer.shape_text())}</FONT>'
     rows = []
