@@ -99,7 +99,8 @@ def test_the_mlp_shows_its_layers_by_name_and_shape_with_matrix_derivatives() ->
     for name, shape in (("W1", "16×2"), ("W2", "16×16"), ("W3", "1×16"), ("x", "2"),
                         ("b1", "16"), ("z1", "16"), ("h1", "16"), ("z3", "1")):
         assert f"<B>{name}</B>" in shown[name] and f">{shape}</FONT>" in shown[name], name
-    assert "<B>z1</B> = W1·x + b1" in shown["z1"] and "<B>h1</B> = relu(z1)" in shown["h1"]
+    assert "<B>z1</B>\u00a0= W1·x + b1" in shown["z1"]
+    assert "<B>h1</B>\u00a0= relu(z1)" in shown["h1"]
     for label in ("∂z1/∂W1 = xᵀ", "∂z1/∂x = W1ᵀ", "∂z1/∂b1 = I", "∂h1/∂z1 = diag([z1 &gt; 0])",
                   "∂z2/∂W2 = h1ᵀ", "∂z3/∂h2 = W3ᵀ"):
         assert f"label=<{label}>" in source, label
@@ -316,3 +317,20 @@ def test_a_leaf_has_no_layer_steps() -> None:
     assert chain_rule(x, x, group="layer").lines() == ["∂x/∂x = 1"]
     with pytest.raises(ValueError, match="draw_graph: step=0, but root is a leaf"):
         draw_graph(x, group="layer", step=0)
+
+
+def test_bad_options_are_named_and_change_nothing() -> None:
+    _, _, loss = mlp_loss()
+    loss.backward()
+    before = [(node.data, node.grad) for node in topological_order(loss)]
+    with pytest.raises(ValueError, match="draw_graph: rankdir must be one of"):
+        draw_graph(loss, group="layer", rankdir="up")
+    with pytest.raises(ValueError, match="draw_graph: max_nodes must be a positive int"):
+        draw_graph(loss, group="layer", max_nodes=0)
+    with pytest.raises(ValueError, match="draw_graph: the layer view has 15 layers, more than"):
+        draw_graph(loss, group="layer", max_nodes=10)
+    with pytest.raises(ValueError, match="draw_graph: step must be from 0 to 6, got 7"):
+        draw_graph(loss, group="layer", step=7)
+    with pytest.raises(TypeError, match="chain_rule: with group='layer', wrt must be"):
+        chain_rule(loss, 3.0, group="layer")  # type: ignore[call-overload]
+    assert [(node.data, node.grad) for node in topological_order(loss)] == before

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..backprop import local_derivatives, topological_order
 from ..value import Parameter, Value
@@ -80,6 +81,7 @@ class LayerView:
     root: Value
     layers: tuple[Layer, ...]
     layer_of: Mapping[Value, Layer] = field(repr=False)
+    rank: Mapping[Value, int] = field(repr=False)  # each node's place in topological order
 
     @property
     def root_layer(self) -> Layer:
@@ -96,7 +98,17 @@ class LayerView:
 
     def users(self, layer: Layer) -> list[Layer]:
         """The layers that read ``layer``, in order."""
-        return [user for user in self.layers if any(i is layer for i in user.inputs)]
+        return self._users.get(id(layer), [])
+
+    @cached_property
+    def _users(self) -> dict[int, list[Layer]]:
+        found: dict[int, list[Layer]] = {}
+        for user in self.layers:
+            for source in user.inputs:
+                readers = found.setdefault(id(source), [])
+                if not readers or readers[-1] is not user:
+                    readers.append(user)
+        return found
 
     def formula(self, layer: Layer) -> str:
         """What the layer computes, in its inputs' names: ``W1·x + b1``, ``relu(z1)``."""
@@ -126,7 +138,7 @@ class LayerView:
         gradient = {node: g for node, g in zip(layer.nodes, grad, strict=True)}
         inside = set(map(id, (*layer.nodes, *layer.inner)))
         sent: dict[Layer, dict[Value, float]] = {source: {} for source in layer.inputs}
-        for node in _reverse_topological((*layer.nodes, *layer.inner)):
+        for node in sorted((*layer.nodes, *layer.inner), key=lambda n: -self.rank[n]):
             g = gradient.get(node, 0.0)
             for child, local in zip(node.inputs, local_derivatives(node), strict=True):
                 share = float(local) * g
@@ -136,27 +148,6 @@ class LayerView:
                     into = sent[self.layer_of[child]]
                     into[child] = into.get(child, 0.0) + share
         return sent
-
-
-def _reverse_topological(nodes: Sequence[Value]) -> list[Value]:
-    """``nodes`` so that every node comes before its inputs (an output before its ``dot``)."""
-    depth: dict[int, int] = {}
-    for node in topological_order_of(nodes):
-        depth[id(node)] = 1 + max((depth.get(id(c), 0) for c in node.inputs), default=0)
-    return sorted(nodes, key=lambda node: -depth[id(node)])
-
-
-def topological_order_of(nodes: Sequence[Value]) -> list[Value]:
-    """The nodes ``nodes`` depend on, inputs first (all of their graphs, once)."""
-    seen: set[int] = set()
-    order: list[Value] = []
-    for node in nodes:
-        if id(node) not in seen:
-            for found in topological_order(node):
-                if id(found) not in seen:
-                    seen.add(id(found))
-                    order.append(found)
-    return order
 
 
 # ---- finding the layers --------------------------------------------------------------------------
@@ -317,22 +308,20 @@ def _build(
             layer_of[member] = layer
     # leaves were made before their shapes and names were known: make them again
     final: dict[int, Layer] = {}
+    group_index = {id(layer): g for g, layer in layers.items()}
     for g, layer in layers.items():
         if layer.is_leaf:
             final[g] = Layer(names.leaf(layer, ""), layer.kind, "", shapes.get(g, layer.shape),
                              tuple(nodes_of[g]))
     for g, layer in layers.items():
         if not layer.is_leaf:
-            read = tuple(final[_index(layers, s)] for s in layer.inputs)
+            read = tuple(final[group_index[id(s)]] for s in layer.inputs)
             final[g] = Layer(layer.name, "op", layer.op, layer.shape, layer.nodes, read,
                              layer.inner, layer.dense)
     ordered = tuple(final[g] for g in sorted(final))
     by_old = {id(layers[g]): final[g] for g in final}
-    return LayerView(root, ordered, {node: by_old[id(layer)] for node, layer in layer_of.items()})
-
-
-def _index(layers: Mapping[int, Layer], layer: Layer) -> int:
-    return next(g for g, candidate in layers.items() if candidate is layer)
+    return LayerView(root, ordered, {node: by_old[id(layer)] for node, layer in layer_of.items()},
+                     {node: i for i, node in enumerate(order)})
 
 
 def _affine_dot(

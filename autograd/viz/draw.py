@@ -159,6 +159,7 @@ def draw_graph(
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__} {root!r}")
     if group == "layer":  # each layer (W1, z1 = W1·x + b1, h1) one box: autograd.viz.layers
+        _check_options(rankdir or "TB", max_nodes, max_edges, precision)
         return draw_layers(root, grads=grads, local_derivatives=local_derivatives,
                            highlight=highlight, rankdir=rankdir, max_nodes=max_nodes,
                            precision=precision, step=step)
