@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..graph.layer_view import Layer, LayerView, layer_view
 from ..graph.numbers_format import check_precision, format_number
@@ -66,6 +67,10 @@ class LayerChainRule:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """In IPython and Jupyter, the lines themselves."""
+        printer.text(str(self))
 
 
 def layer_chain_rule(
