@@ -109,7 +109,9 @@ def test_the_mlp_shows_its_layers_by_name_and_shape_with_matrix_derivatives() ->
 def test_values_and_gradients_are_the_scalar_graphs() -> None:
     model, x, loss = mlp_loss()
     loss.backward()
-    shown = boxes(draw_graph(loss, group="layer").source)
+    source = draw_graph(loss, group="layer").source
+    assert "mean ± standard deviation" in source  # the picture says what the summary is
+    shown = boxes(source)
     # a small layer shows each number: x's values and the gradients backward left on x
     for node in x:
         assert f">{format_number(node.data)}</TD>" in shown["x"]

@@ -33,6 +33,7 @@ from .palette import (
 
 SMALL = 6  # a layer of at most this many numbers shows them all
 UNKNOWN_GRAD = "?"
+SUMMARY_NOTE = f"a layer of more than {SMALL} numbers: mean ± standard deviation"
 
 
 def draw_layers(
@@ -69,6 +70,8 @@ def draw_layers(
                    "style": "filled", "margin": "0.05,0.03"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
+    if any(layer.size > SMALL and layer.kind != "constant" for layer in view.layers):
+        graph.attr(label=SUMMARY_NOTE, labelloc="b", fontname="Helvetica", fontsize="10")
     ids = {id(layer): f"L{i}" for i, layer in enumerate(view.layers)}
     show_grads = grads or step is not None
     for layer in view.layers:
