@@ -14,7 +14,8 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ..graph.layer_view import Layer, LayerView, local_matrix
+from ..graph.layer_view import Layer, LayerView
+from ..graph.matrix_form import local_matrix
 from ..graph.numbers_format import format_number
 from ..value import Value
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..graph.layer_view import Layer, LayerView, layer_view, local_matrix
+from ..graph.layer_view import Layer, LayerView, layer_view
+from ..graph.matrix_form import local_matrix
 from ..graph.numbers_format import check_precision, format_number
 from ..value import Value
 from .escaping import dot_html_text, dot_tooltip
