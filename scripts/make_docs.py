@@ -5,6 +5,7 @@ pictures (for the same versions of Graphviz, matplotlib and Chromium):
 
 - worked_example.svg     the lecture's worked example after backward(), with local derivatives
 - neuron_view.svg        a 2-2-1 MLP and its loss, one box per neuron (draw_graph group="neuron")
+- layer_view.svg         a 2-16-16-1 MLP and its loss, one box per layer (group="layer")
 - stepping_page.png      a frame of the stepping page, three steps into backprop (Chromium)
 - function_fits.png      notebook 2: Fourier features against a two-layer network
 - optimizers.png         notebook 3: SGD, RMSProp and Adam from the same start
@@ -111,6 +112,16 @@ def neuron_view(images: Path) -> Path:
     loss.backward()
     graph = draw_graph(loss, group="neuron", local_derivatives=True, rankdir="TB")
     return render(graph, images / "neuron_view.svg")
+
+
+def layer_view(images: Path) -> Path:
+    """A 2-16-16-1 MLP and its squared error after backward(), each layer one box."""
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    loss = (model([Value(0.5, label="x1"), Value(-0.3, label="x2")]) - 1.0) ** 2
+    loss.label = "loss"
+    loss.backward()
+    graph = draw_graph(loss, group="layer", local_derivatives=True)
+    return render(graph, images / "layer_view.svg")
 
 
 def stepping_page_frame(images: Path) -> Path:
@@ -317,6 +328,7 @@ def playground(images: Path) -> Path:
 PICTURES: tuple[Callable[[Path], Path], ...] = (
     worked_example,
     neuron_view,
+    layer_view,
     stepping_page_frame,
     function_fits,
     optimizers,

@@ -124,9 +124,9 @@ def _inside(root: Value, name: str) -> Value:
 
 def test_a_bad_group_is_named() -> None:
     _, loss = mlp_loss([2, 1], [1.0, 2.0])
-    with pytest.raises(ValueError, match="draw_graph: group must be None or 'neuron', got 'layer'"):
-        draw_graph(loss, group="layer")
-    with pytest.raises(ValueError, match="backprop_steps: group must be None or 'neuron'"):
+    with pytest.raises(ValueError, match="draw_graph: group must be None, 'neuron' or 'layer'"):
+        draw_graph(loss, group="layers")
+    with pytest.raises(ValueError, match="backprop_steps: group must be None, 'neuron' or 'layer'"):
         backprop_steps(loss, group="layers")
 
 

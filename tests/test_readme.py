@@ -46,4 +46,4 @@ def test_the_readme_has_the_examples_this_test_expects() -> None:
 
 def test_the_convnet_example_reaches_the_first_kernel() -> None:
     pytest.importorskip("sklearn")
-    assert run(python_blocks()[4]).split() == ["True"]
+    assert run(python_blocks()[5]).split() == ["True"]

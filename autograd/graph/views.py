@@ -88,7 +88,7 @@ class View:
 def graph_view(root: Value, group: str | None = None, where: str = "draw_graph") -> View:
     """The ``View`` of ``root``'s graph for ``group`` (None: every scalar node; "neuron")."""
     if group not in GROUPS:
-        raise ValueError(f"{where}: group must be None or 'neuron', got {group!r}")
+        raise ValueError(f"{where}: group must be None, 'neuron' or 'layer', got {group!r}")
     order = topological_order(root)
     if group is None:
         return View(root, None, order)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Literal, TypeAlias, overload
 
 from ..backprop import topological_order
 from ..graph.names import in_fraction, node_names
@@ -13,6 +13,7 @@ from ..graph.numbers_format import check_precision, format_number
 from ..graph.views import View, graph_view
 from ..value import Value
 from .escaping import latex_text
+from .layer_chain_rule import LayerChainRule, layer_chain_rule
 from .steps import BackpropStep
 
 PARTIAL = "∂"
@@ -136,15 +137,35 @@ class ChainRule:
         return r"$$\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}$$"
 
 
+@overload
+def chain_rule(  # type: ignore[overload-overlap]  # "layer" is a str, with another result
+    root: Value,
+    wrt: Value | str | Sequence[Value],
+    *,
+    max_paths: int = ...,
+    precision: int = ...,
+    names: Mapping[Value, str] | None = ...,
+    group: Literal["layer"],
+) -> LayerChainRule: ...
+@overload
 def chain_rule(
     root: Value,
     wrt: Value,
+    *,
+    max_paths: int = ...,
+    precision: int = ...,
+    names: Mapping[Value, str] | None = ...,
+    group: str | None = ...,
+) -> ChainRule: ...
+def chain_rule(
+    root: Value,
+    wrt: Value | str | Sequence[Value],
     *,
     max_paths: int = 1000,
     precision: int = 4,
     names: Mapping[Value, str] | None = None,
     group: str | None = None,
-) -> ChainRule:
+) -> ChainRule | LayerChainRule:
     """d root/d wrt written out: for each path from ``root`` to ``wrt``, the product of the
     local derivatives along it; the gradient is the sum over paths (the multivariate chain
     rule). An input used twice (``a * a``) gives two paths.
@@ -158,14 +179,19 @@ def chain_rule(
     them: the label; a neuron's ``h1[0]``, ``z1[0]``, ``W1[0]·x``; else the formula that made
     the node (``w1*x1``), or a short name (``mul3``) for a long one. ``names`` overrides them.
     With ``group="neuron"`` each neuron is one factor, as ``draw_graph(root,
-    group="neuron")`` draws it: ``∂h2[0]/∂h1[0]`` is σ'(z2[0]) · W2[0,0].
+    group="neuron")`` draws it: ``∂h2[0]/∂h1[0]`` is σ'(z2[0]) · W2[0,0]. With
+    ``group="layer"``, ``wrt`` may be a layer (its name, or its Values) and the result is a
+    ``LayerChainRule`` in the lecture's matrix form, ``∂loss/∂W2 = ∂loss/∂z2 · h1ᵀ``.
 
     The number of paths can grow exponentially with depth, so they are counted first (by
     dynamic programming, in linear time) and more than ``max_paths`` raises ValueError at
     once; ``autograd.gradients`` gives the same total without listing the paths.
     """
     _check_value(root, "chain_rule", "root")
-    _check_value(wrt, "chain_rule", "wrt")
+    if group == "layer":  # ∂loss/∂W2 = ∂loss/∂z2 · h1ᵀ: autograd.viz.layer_chain_rule
+        return layer_chain_rule(root, wrt, precision=precision)
+    if not isinstance(wrt, Value):
+        raise TypeError(f"chain_rule: wrt must be a Value, got {type(wrt).__name__} {wrt!r}")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
         raise ValueError(f"chain_rule: max_paths must be a positive int, got {max_paths!r}")
     check_precision(precision, "chain_rule")

@@ -18,6 +18,7 @@ from ..value import Parameter, Value
 from .escaping import dot_record_field, dot_text, dot_tooltip
 from .graphviz_program import ADVICE, DOT_TIMEOUT, run_dot
 from .graphviz_program import INSTALL_HINT as INSTALL_HINT  # where it was first defined
+from .layers import draw_layers
 from .network import add_neuron_view
 from .palette import (
     HIGHLIGHT,
@@ -100,6 +101,11 @@ def draw_graph(
     drawn once, and the neurons of a layer line up in one column (in one row with
     ``rankdir="TB"``). Everything else (the loss and its inputs) is one box per value, named
     as above.
+    ``group="layer"`` draws each layer as one box, as the lecture writes a network in arrays:
+    ``W1  16×2``, ``z1 = W1·x + b1``, ``h1 = relu(z1)``, with its values and gradients (all of
+    them for a small layer, mean ± std for a large one) and, with ``local_derivatives=True``,
+    edges labelled by the local derivative in matrix form (``∂z1/∂W1 = xᵀ``); see
+    ``autograd.viz.layers``. It is drawn top to bottom.
     ``group=None`` (the default) is the scalar view, every node of the engine.
 
     Legend (fill colours):
@@ -152,6 +158,11 @@ def draw_graph(
 
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__} {root!r}")
+    if group == "layer":  # each layer (W1, z1 = W1·x + b1, h1) one box: autograd.viz.layers
+        _check_options(rankdir or "TB", max_nodes, max_edges, precision)
+        return draw_layers(root, grads=grads, local_derivatives=local_derivatives,
+                           highlight=highlight, rankdir=rankdir, max_nodes=max_nodes,
+                           precision=precision, step=step)
     view = graph_view(root, group)
     if rankdir is None:
         rankdir = "TB" if group is None else "LR"

@@ -11,7 +11,8 @@ The graph sits in a window-sized pane that pans (drag, or the scroll bars' keys)
 (wheel, the + / - / Fit buttons, or the + - 0 keys). It opens at a zoom where the smallest node
 text is at least 12 px, on the whole graph if that fits, else centred on the current step's
 node; each step pans to its node if it is out of view. ``group="neuron"`` draws each neuron as
-one box (``draw_graph(root, group="neuron")``), left to right, layer by layer.
+one box (``draw_graph(root, group="neuron")``), left to right, layer by layer;
+``group="layer"`` each layer as one box, one step per layer, in matrix form.
 
 The page has no external resources at all (inline SVG, CSS and script), so it works offline,
 from a file, on a course site, or on a lecture-hall PC. Prev/Next and the Left/Right arrow keys
@@ -34,6 +35,7 @@ from typing import Any
 
 from ..backprop import topological_order
 from ..files import write_atomically
+from ..graph.layer_view import layer_view
 from ..graph.names import in_fraction, node_names, stable_names
 from ..graph.numbers_format import check_precision, format_number
 from ..graph.views import graph_view
@@ -42,6 +44,8 @@ from .chain_rule import DIRECT
 from .draw import draw_graph
 from .escaping import fill_template, html_attribute, html_text, script_json
 from .graphviz_program import ADVICE, DOT_TIMEOUT, GraphvizTimeout, run_dot
+from .layer_page import layer_explanations, layer_steps_data
+from .layer_steps import layer_steps
 from .network import neuron_formula
 from .steps import BackpropStep, backprop_steps
 
@@ -89,36 +93,46 @@ def stepping_page(
         )
     check_precision(precision, "stepping_page")
     _check_title_and_timeout(title, timeout)
-    order = topological_order(root)
-    names = _Names(
-        node_names(order),
-        stable_names(order),
-        {node: f"v{i}" for i, node in enumerate(order)},
-    )
-    view = graph_view(root, group, "stepping_page")
-    operations = {  # what the page writes beside a step's node: its op, or its neuron's formula
-        node: neuron_formula(neuron, names.shown) for node, neuron in view.neurons.items()
-    }
-    steps = list(backprop_steps(root, group=group))
     drawing: dict[str, Any] = {
         "local_derivatives": True,
         "precision": precision,
-        "rankdir": "TB" if group is None else "LR",
+        "rankdir": "LR" if group == "neuron" else "TB",
         "group": group,
     }
+    if group == "layer":  # one step per layer, in matrix form: autograd.viz.layer_page
+        layers = layer_view(root, "stepping_page")
+        by_layer = list(layer_steps(layers))
+        indices = [step.index for step in by_layer]
+        explanations = layer_explanations(layers, by_layer, precision)
+        data = layer_steps_data(layers, by_layer, precision, title)
+    else:
+        order = topological_order(root)
+        names = _Names(
+            node_names(order),
+            stable_names(order),
+            {node: f"v{i}" for i, node in enumerate(order)},
+        )
+        view = graph_view(root, group, "stepping_page")
+        operations = {  # beside a step's node: its op, or its neuron's formula
+            node: neuron_formula(neuron, names.shown) for node, neuron in view.neurons.items()
+        }
+        steps = list(backprop_steps(root, group=group))
+        indices = [step.index for step in steps]
+        explanations = [_before_backprop(root, names, len(steps), precision)]
+        explanations += [
+            _explain(step, root, names, len(steps), precision,
+                     operations.get(step.node, step.node.op))
+            for step in steps
+        ]
+        if steps:
+            explanations[-1] += _leaf_gradients(order, steps, root, names, precision)
+        data = _steps_data(steps, root, names, precision, title, group)
     deadline = time.monotonic() + timeout
     frames = [_svg(draw_graph(root, grads=False, **drawing), deadline)]
-    frames += [_svg(draw_graph(root, step=step.index, **drawing), deadline) for step in steps]
-    explanations = [_before_backprop(root, names, len(steps), precision)]
-    explanations += [
-        _explain(step, root, names, len(steps), precision, operations.get(step.node, step.node.op))
-        for step in steps
-    ]
-    if steps:
-        explanations[-1] += _leaf_gradients(order, steps, root, names, precision)
+    frames += [_svg(draw_graph(root, step=index, **drawing), deadline) for index in indices]
     fields = {
         "title": html_text(title),
-        "steps": str(len(steps)),
+        "steps": str(len(indices)),
         "frames": "\n".join(
             f'    <figure class="frame" data-frame="{k}"{" hidden" if k else ""}>\n'
             f"{_unique_ids(svg, f'f{k}-')}\n    </figure>"
@@ -129,7 +143,7 @@ def stepping_page(
             f"{text}\n    </div>"
             for k, text in enumerate(explanations)
         ),
-        "steps_json": script_json(_steps_data(steps, root, names, precision, title, group)),
+        "steps_json": script_json(data),
     }
     template = resources.files(__package__).joinpath("stepping_page.html").read_text("utf-8")
     fields["script_hashes"] = _script_hashes(template)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal, overload
 
+from ..graph.layer_view import layer_view
 from ..graph.views import View, graph_view
 from ..value import Value
+from .layer_steps import LayerStep, layer_steps
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,21 @@ class BackpropStep:
         return self.index + 1
 
 
-def backprop_steps(root: Value, *, group: str | None = None) -> Iterator[BackpropStep]:
+@overload
+def backprop_steps(  # type: ignore[overload-overlap]  # "layer" is a str, with other steps
+    root: Value, *, group: Literal["layer"]
+) -> Iterator[LayerStep]: ...
+@overload
+def backprop_steps(root: Value, *, group: str | None = None) -> Iterator[BackpropStep]: ...
+def backprop_steps(
+    root: Value, *, group: str | None = None
+) -> Iterator[BackpropStep] | Iterator[LayerStep]:
     """The steps ``root.backward()`` takes, in its order, computed on the side.
 
     With ``group="neuron"`` each neuron σ(w · x + b) is one step that sends its gradient to
     its weights, its inputs and its bias at once (see ``autograd.viz.views``); the gradients
-    that reach the leaves are the same.
+    that reach the leaves are the same. With ``group="layer"`` each layer is one step, a
+    ``LayerStep`` whose gradient and contributions are arrays (``autograd.viz.layer_steps``).
 
     One step per interior node, in reverse topological order (leaves have nothing to pass on,
     so they get no step). At each step the node's gradient is complete: every node that uses
@@ -67,6 +79,8 @@ def backprop_steps(root: Value, *, group: str | None = None) -> Iterator[Backpro
         raise TypeError(
             f"backprop_steps: root must be a Value, got {type(root).__name__} {root!r}"
         )
+    if group == "layer":  # one step per layer, gradients as arrays: autograd.viz.layer_steps
+        return layer_steps(layer_view(root, "backprop_steps"))
     return view_steps(graph_view(root, group, "backprop_steps"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backprop import topological_order
+from ..graph.layer_view import layer_view
 from ..graph.names import in_fraction, node_names
 from ..graph.numbers_format import format_number
 from ..value import Value
@@ -12,6 +13,7 @@ from .chain_rule import explain_step
 from .draw import draw_graph
 from .escaping import html_text
 from .graphviz_program import INSTALL_HINT, GraphvizTimeout, run_dot
+from .layer_steps import explain_layer_step, layer_steps, summary
 from .steps import BackpropStep, backprop_steps
 
 
@@ -26,7 +28,8 @@ def step_through(
     lecture's order) and ``draw_graph(root, step=k - 1, group=group)`` as SVG at its natural
     size, in a pane that scrolls: gradients known so far, the current node and the edges it
     sends gradient along in orange, their local derivatives in red. The scalar view is drawn
-    top to bottom, the neuron view (``group="neuron"``) left to right.
+    top to bottom, the neuron view (``group="neuron"``) left to right; the layer view
+    (``group="layer"``) top to bottom, one step per layer, its arithmetic in matrix form.
 
     Displayed in a notebook, the widget is followed by a static copy (every step's arithmetic
     and the finished picture, folded under a summary line), so a notebook exported to HTML or
@@ -43,16 +46,16 @@ def step_through(
 
     if not isinstance(root, Value):
         raise TypeError(f"step_through: root must be a Value, got {type(root).__name__} {root!r}")
-    steps = list(backprop_steps(root, group=group))
-    if not steps:
+    # the layer view: one step per layer, in matrix form (autograd.viz.layer_steps)
+    texts = _layer_texts(root, precision) if group == "layer" else _texts(root, precision, group)
+    count = len(texts) - 1
+    if not count:
         raise ValueError(f"step_through: root {root!r} is a leaf, so backprop has no steps")
-    rankdir = "TB" if group is None else "LR"
+    rankdir = "LR" if group == "neuron" else "TB"
     drawing: dict[str, Any] = {
         "precision": precision, "max_nodes": max_nodes, "group": group, "rankdir": rankdir
     }
     draw_graph(root, grads=False, **drawing)  # fail now on a graph too large
-    names = node_names(topological_order(root))
-    count = len(steps)
 
     def picture_of(k: int) -> str:
         if k == 0:
@@ -60,17 +63,7 @@ def step_through(
         return _svg_or_source(draw_graph(root, step=k - 1, **drawing))
 
     def text_of(k: int) -> str:
-        if k == 0:
-            title = f"Step 0 of {count}: the forward pass has computed every value"
-            lines = [
-                f"{names[root]} = {format_number(root.data, precision)}",
-                f"∂{in_fraction(names[root])}/∂{in_fraction(names[root])} = 1: "
-                f"backprop starts at the output",
-            ]
-        else:
-            step = steps[k - 1]
-            title = _title(step, count, names)
-            lines = explain_step(step, root, precision=precision, names=names)
+        title, lines = texts[k]
         return f"<b>{html_text(title)}</b><pre>{html_text(chr(10).join(lines))}</pre>"
 
     class Stepper(widgets.VBox):
@@ -87,7 +80,7 @@ def step_through(
             from IPython.display import HTML, display
 
             display(self._repr_mimebundle_(**kwargs), raw=True)
-            display(HTML(_static_copy(steps, root, names, precision, picture_of(count))))
+            display(HTML(_static_copy(texts[1:], picture_of(count))))
 
     slider = widgets.IntSlider(
         value=0, min=0, max=count, step=1, description="step", continuous_update=False
@@ -119,27 +112,56 @@ def step_through(
     return Stepper([widgets.HBox([previous, slider, following]), arithmetic, picture])
 
 
+def _texts(root: Value, precision: int, group: str | None) -> list[tuple[str, list[str]]]:
+    """Each frame's title and chain-rule lines: the forward pass, then each step's arithmetic."""
+    steps = list(backprop_steps(root, group=group))
+    names = node_names(topological_order(root))
+    count = len(steps)
+    texts = [(
+        f"Step 0 of {count}: the forward pass has computed every value",
+        [
+            f"{names[root]} = {format_number(root.data, precision)}",
+            f"∂{in_fraction(names[root])}/∂{in_fraction(names[root])} = 1: "
+            f"backprop starts at the output",
+        ],
+    )]
+    for step in steps:
+        texts.append((_title(step, count, names),
+                      explain_step(step, root, precision=precision, names=names)))
+    return texts
+
+
+def _layer_texts(root: Value, precision: int) -> list[tuple[str, list[str]]]:
+    """As ``_texts`` in the layer view: one step per layer, its gradient in matrix form."""
+    view = layer_view(root, "step_through")
+    steps = list(layer_steps(view))
+    name = view.root_layer.name
+    texts = [(
+        f"Step 0 of {len(steps)}: the forward pass has computed every layer",
+        [f"{name} = {summary([n.data for n in view.root_layer.nodes], precision)}",
+         f"∂{name}/∂{name} = 1: backprop starts at the output"],
+    )]
+    for step in steps:
+        texts.append((
+            f"Step {step.number} of {len(steps)}: layer {step.layer.name} "
+            f"({step.layer.shape_text()}) sends its gradient back",
+            explain_layer_step(step, view, precision),
+        ))
+    return texts
+
+
 def _title(step: BackpropStep, count: int, names: dict[Value, str]) -> str:
     return f"Step {step.number} of {count}: {names[step.node]} sends its gradient back"
 
 
-def _static_copy(
-    steps: list[BackpropStep],
-    root: Value,
-    names: dict[Value, str],
-    precision: int,
-    finished_picture: str,
-) -> str:
+def _static_copy(texts: list[tuple[str, list[str]]], finished_picture: str) -> str:
     """Every step's arithmetic and the finished picture, as HTML that needs no widget."""
-    parts = []
-    for step in steps:
-        lines = explain_step(step, root, precision=precision, names=names)
-        parts.append(
-            f"<b>{html_text(_title(step, len(steps), names))}</b>"
-            f"<pre>{html_text(chr(10).join(lines))}</pre>"
-        )
+    parts = [
+        f"<b>{html_text(title)}</b><pre>{html_text(chr(10).join(lines))}</pre>"
+        for title, lines in texts
+    ]
     return (
-        f'<details class="backprop-steps"><summary>Backprop in {len(steps)} steps, as text '
+        f'<details class="backprop-steps"><summary>Backprop in {len(texts)} steps, as text '
         f"(a static copy of the widget above, kept when the notebook is exported)</summary>"
         + "".join(parts)
         + finished_picture

@@ -1,0 +1,417 @@
+"""Groups of like nodes: the layers a scalar graph is made of, found by colour refinement.
+
+The lecture writes a layer as z1 = W1·x + b1; the engine records one node per neuron and one
+leaf per weight. ``group_like_nodes`` finds the layers again, knowing nothing of ``nn``: nodes
+are alike when they do the same op (with the same constant, such as an exponent) on inputs that
+are alike, position by position; leaves (Parameters, inputs, constants) are alike when they are
+used alike, so the weights of one layer, each feeding the same group of ``dot`` nodes in the same
+place, form one matrix W1. This is colour refinement, as in the Weisfeiler-Lehman test:
+
+1. colour each op node by (op, its constant, the number of inputs, its inputs' colours in
+   position), inputs before the nodes that use them: one pass;
+2. colour each leaf by its kind and the set of (user's colour, place) it is used in;
+3. repeat from 1 while the number of colours grows (a few rounds; each is one pass over the
+   graph's edges, so grouping costs O(N log N) for N nodes and their edges, the sort in 2).
+
+A ``dot`` node's inputs have two places, its weights (the first half) and its inputs (the
+second); ``sum`` and ``max`` have one: the place of an input, not its position, is what a leaf's
+use is told by. Each group is then one array, and each edge between groups an index map: which
+node of the source feeds which argument of which node of the group (``GroupEdge``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..value import Parameter, Value
+from .names import node_names, stable_names
+
+__all__ = ["GroupEdge", "NodeGroup", "group_like_nodes", "matrix_derivative", "op_key"]
+
+_ROUNDS = 4  # colour refinement rounds at most; two suffice for the networks of the course
+_N_ARY = frozenset({"sum", "max", "dot"})
+
+
+@dataclass(frozen=True)
+class GroupEdge:
+    """Where a group's arguments come from: one source group, one place of the op.
+
+    ``position`` is the argument position for an op of fixed arity (``0`` and ``1`` for ``+``),
+    the place for ``dot`` (``0`` its weights, ``1`` its inputs) and ``0`` for ``sum`` and ``max``.
+    ``arguments`` are the argument positions this edge feeds in every node of the group and
+    ``index`` the source's node feeding each, row by row: node ``k`` of the group takes, as
+    argument ``arguments[a]``, node ``index[k * len(arguments) + a]`` of the source. ``kind`` says
+    what the map is: ``"identity"``, ``"reshape"`` (the same nodes, another shape),
+    ``"broadcast"`` (source nodes repeated), ``"slice"`` (evenly spaced ones), ``"matmul"``
+    (a ``dot``'s weights as a matrix, or its inputs as one vector for every row) or ``"gather"``.
+    """
+
+    source: str
+    position: int
+    kind: str
+    arguments: tuple[int, ...]
+    index: tuple[int, ...]
+
+    @property
+    def width(self) -> int:
+        """How many arguments of each node this edge feeds."""
+        return len(self.arguments)
+
+
+@dataclass(frozen=True)
+class NodeGroup:
+    """Like nodes taken as one array: a layer's weights W1, its sums z1, its outputs h1.
+
+    ``name`` is the nodes' shared name with the indices dropped (``W1`` for ``W1[0,1]``...),
+    ``op`` the op's symbol (None for leaves), ``kind`` one of ``"parameter"``, ``"input"``,
+    ``"constant"``, ``"op"``; ``nodes`` are in row-major order of ``shape``.
+    """
+
+    name: str
+    op: str | None
+    kind: str
+    shape: tuple[int, ...]
+    nodes: tuple[Value, ...]
+    inputs: tuple[GroupEdge, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.nodes)
+
+    def __repr__(self) -> str:
+        return f"NodeGroup({self.name!r}, op={self.op!r}, kind={self.kind!r}, shape={self.shape})"
+
+
+def op_key(node: Value) -> tuple[object, ...]:
+    """What makes two nodes' ops the same: the op's name, its constant, its number of inputs."""
+    op = node._op
+    assert op is not None
+    constant = getattr(op, "exponent", getattr(op, "constant", None))
+    return (op.name, type(op).__name__, repr(constant), len(node.inputs))
+
+
+def place(op_name: str, position: int, arity: int) -> int:
+    """The place of argument ``position``: a dot's weights 0 and inputs 1, any of a sum's 0."""
+    if op_name == "dot":
+        return 0 if position < arity // 2 else 1
+    if op_name in _N_ARY:
+        return 0
+    return position
+
+
+def group_like_nodes(order: Sequence[Value], inputs: Sequence[Value] = ()) -> list[NodeGroup]:
+    """The groups of like nodes of ``order`` (a topological order), in topological order.
+
+    ``inputs`` are the leaves that are a function's arguments (kind ``"input"``); other leaves
+    are ``"parameter"`` (a Parameter) or ``"constant"``. Every node of ``order`` is in exactly
+    one group; a node like no other is a group of one.
+    """
+    order = list(order)
+    position_of = {id(node): i for i, node in enumerate(order)}
+    input_ids = {id(node) for node in inputs}
+    kinds = [_kind(node, input_ids) for node in order]
+    arguments = [[position_of[id(child)] for child in node.inputs] for node in order]
+    users: list[list[tuple[int, int]]] = [[] for _ in order]
+    for i, node in enumerate(order):
+        if node._op is not None:
+            arity = len(node.inputs)
+            for p, child in enumerate(arguments[i]):
+                users[child].append((i, place(node._op.name, p, arity)))
+    keys = [op_key(node) if node._op is not None else None for node in order]
+
+    colours = _refine(order, kinds, keys, arguments, users)
+    return _groups(order, kinds, arguments, users, colours)
+
+
+def _kind(node: Value, input_ids: set[int]) -> str:
+    if node._op is not None:
+        return "op"
+    if id(node) in input_ids:
+        return "input"
+    return "parameter" if isinstance(node, Parameter) else "constant"
+
+
+def _refine(
+    order: list[Value],
+    kinds: list[str],
+    keys: list[tuple[object, ...] | None],
+    arguments: list[list[int]],
+    users: list[list[tuple[int, int]]],
+) -> list[int]:
+    """Each node's colour after refinement: equal colours, like nodes."""
+    leaf_colour: dict[int, object] = {i: kind for i, kind in enumerate(kinds) if kind != "op"}
+    colours: list[int] = []
+    count = -1
+    for _ in range(_ROUNDS):
+        table: dict[object, int] = {}
+        colours = [0] * len(order)
+        for i in range(len(order)):
+            key = keys[i]
+            signature: object = (
+                leaf_colour[i] if key is None else (key, tuple(colours[j] for j in arguments[i]))
+            )
+            colours[i] = table.setdefault(signature, len(table))
+        if len(table) == count:
+            break
+        count = len(table)
+        for i in leaf_colour:
+            leaf_colour[i] = (kinds[i], tuple(sorted({(colours[u], p) for u, p in users[i]})))
+    return colours
+
+
+def _groups(
+    order: list[Value],
+    kinds: list[str],
+    arguments: list[list[int]],
+    users: list[list[tuple[int, int]]],
+    colours: list[int],
+) -> list[NodeGroup]:
+    members: dict[int, list[int]] = {}
+    for i, colour in enumerate(colours):
+        members.setdefault(colour, []).append(i)
+    # op groups keep topological order; a leaf group takes the order its users first read it in
+    op_members = [m for m in members.values() if kinds[m[0]] == "op"]
+    leaf_order: dict[int, int] = {}
+    for group in sorted(op_members, key=lambda m: m[0]):
+        for i in group:
+            for child in arguments[i]:
+                if kinds[child] != "op":
+                    leaf_order.setdefault(child, len(leaf_order))
+    groups_members: list[list[int]] = []
+    for leaves in members.values():
+        if kinds[leaves[0]] != "op":
+            leaves.sort(key=lambda i: leaf_order.get(i, len(order) + i))
+        groups_members.append(leaves)
+    # topological order of groups: by their first node in ``order`` (a group's inputs come
+    # from groups whose first nodes are earlier, because like nodes have like inputs)
+    groups_members.sort(key=lambda m: min(m))
+    group_of = {}
+    slot = {}
+    for g, m in enumerate(groups_members):
+        for k, i in enumerate(m):
+            group_of[i] = g
+            slot[i] = k
+    names = _group_names(order, groups_members, kinds)
+    shapes: list[tuple[int, ...]] = [(len(m),) for m in groups_members]
+    edges_of: list[tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...]] = []
+    for m in groups_members:
+        first = m[0]
+        if kinds[first] != "op":
+            edges_of.append(())
+            continue
+        node = order[first]
+        assert node._op is not None
+        arity = len(arguments[first])
+        by_source: dict[tuple[int, int], list[int]] = {}
+        for p, child in enumerate(arguments[first]):
+            by_source.setdefault((place(node._op.name, p, arity), group_of[child]), []).append(p)
+        found = []
+        for (where, source), feeding in by_source.items():
+            index = tuple(slot[arguments[i][p]] for i in m for p in feeding)
+            found.append((where, source, tuple(feeding), index))
+        edges_of.append(tuple(found))
+    # a leaf group read by a dot's weights row by row is a matrix: rows x the dot's width
+    for g, m in enumerate(groups_members):
+        for where, source, positions, index in edges_of[g]:
+            if order[m[0]]._op is not None and order[m[0]]._op.name == "dot" and where == 0:
+                width = len(positions)
+                size = len(groups_members[source])
+                if (
+                    kinds[groups_members[source][0]] != "op"
+                    and size % width == 0
+                    and size >= width
+                    and _rows_of_matrix(index, width)
+                ):
+                    shapes[source] = (size // width, width)
+    result = []
+    for g, m in enumerate(groups_members):
+        node = order[m[0]]
+        edges = tuple(
+            GroupEdge(
+                names[source],
+                where,
+                _edge_kind(node, where, positions, index, len(groups_members[source]),
+                           shapes[source], len(m)),
+                positions,
+                index,
+            )
+            for where, source, positions, index in edges_of[g]
+        )
+        result.append(
+            NodeGroup(
+                names[g],
+                node._op.symbol if node._op is not None else None,
+                kinds[m[0]],
+                shapes[g],
+                tuple(order[i] for i in m),
+                edges,
+            )
+        )
+    return result
+
+
+def _rows_of_matrix(index: tuple[int, ...], width: int) -> bool:
+    """True if every row of ``index`` (``width`` wide) is a whole row r·width .. r·width+width−1."""
+    for start in range(0, len(index), width):
+        first = index[start]
+        if first % width or index[start : start + width] != tuple(range(first, first + width)):
+            return False
+    return True
+
+
+def _edge_kind(
+    node: Value,
+    where: int,
+    positions: tuple[int, ...],
+    index: tuple[int, ...],
+    source_size: int,
+    source_shape: tuple[int, ...],
+    size: int,
+) -> str:
+    """What an index map is: identity, reshape, broadcast, slice, matmul or gather."""
+    assert node._op is not None
+    width = len(positions)
+    if node._op.name == "dot" and width > 1:
+        if where == 0 and index == tuple(range(source_size)) and len(source_shape) == 2:
+            return "matmul"
+        if where == 1 and all(
+            index[k * width : (k + 1) * width] == index[:width] for k in range(size)
+        ):
+            return "matmul"
+        return "gather"
+    if width == 1:
+        if index == tuple(range(source_size)):
+            return "identity" if len(source_shape) == 1 else "reshape"
+        if source_size == 1 or _is_tiled(index, source_size) or _is_repeated(index, source_size):
+            return "broadcast"
+        if _is_progression(index):
+            return "slice"
+    return "gather"
+
+
+def _is_progression(index: tuple[int, ...]) -> bool:
+    if len(index) < 2:
+        return True
+    step = index[1] - index[0]
+    return step > 0 and all(b - a == step for a, b in itertools.pairwise(index))
+
+
+def _is_tiled(index: tuple[int, ...], n: int) -> bool:
+    """index is 0..n−1 repeated whole: the source laid along the last axis of a matrix."""
+    return len(index) % n == 0 and index == tuple(range(n)) * (len(index) // n)
+
+
+def _is_repeated(index: tuple[int, ...], n: int) -> bool:
+    """index is each of 0..n−1 repeated in turn: the source laid along the first axis."""
+    if len(index) % n:
+        return False
+    times = len(index) // n
+    return index == tuple(k for k in range(n) for _ in range(times))
+
+
+# ---- names -------------------------------------------------------------------------------------
+
+_INDEX = re.compile(r"\[[\d,\s]*\]")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LEAF_NAMES = {"parameter": "p", "input": "x", "constant": "c"}
+
+
+def _group_names(
+    order: list[Value], groups_members: list[list[int]], kinds: list[str]
+) -> list[str]:
+    """A name for each group: its nodes' shared name without the indices, else op name + count.
+
+    ``W1[0,1]``, ``W1[1,0]`` ... give ``W1``; ``x1``, ``x2`` give ``x``. A name is a plain ASCII
+    identifier, distinct from every other group's.
+    """
+    names_of = node_names(order)
+    fallback = stable_names(order)
+    wanted_names = [
+        {_INDEX.sub("", names_of[order[i]]) for i in m if names_of[order[i]] != fallback[order[i]]
+         or order[i].label}
+        for m in groups_members
+    ]
+    everywhere = set().union(*wanted_names) if wanted_names else set()
+    taken: set[str] = set()
+    counters: dict[str, int] = {}
+    result = []
+    for m, wanted in zip(groups_members, wanted_names, strict=True):
+        node = order[m[0]]
+        name = next(iter(wanted)) if len(wanted) == 1 else _common_stem(wanted)
+        if kinds[m[0]] == "constant" and not node.label:
+            name = ""
+        if not _IDENTIFIER.fullmatch(name) or name in taken:
+            stem = name if _IDENTIFIER.fullmatch(name) else (
+                node._op.name if node._op is not None else _LEAF_NAMES[kinds[m[0]]]
+            )
+            stem = stem if _IDENTIFIER.fullmatch(stem) else "v"
+            while True:
+                counters[stem] = counters.get(stem, 0) + 1
+                name = f"{stem}_{counters[stem] + 1}" if stem == name else f"{stem}{counters[stem]}"
+                if name not in taken and name not in everywhere:
+                    break
+        taken.add(name)
+        result.append(name)
+    return result
+
+
+def _common_stem(names: set[str]) -> str:
+    """``x`` for ``x1``, ``x2``: the names with their trailing digits dropped, if then equal."""
+    stems = {name.rstrip("0123456789") for name in names}
+    return stems.pop() if len(stems) == 1 else ""
+
+
+# ---- the local derivative of an edge in matrix form ---------------------------------------------
+
+def matrix_derivative(group: NodeGroup, edge: GroupEdge, others: Sequence[GroupEdge] = ()) -> str:
+    """The local derivative ∂group/∂source of ``edge`` in the lecture's matrix form, as text.
+
+    For z1 = W1·x + b1: ∂z1/∂W1 = xᵀ, ∂z1/∂x = W1ᵀ, ∂z1/∂b1 = I; for h1 = relu(z1):
+    ∂h1/∂z1 = diag([z1 > 0]). ``others`` are the group's other edges (its ``inputs`` by default).
+    """
+    others = others or group.inputs
+    top = f"∂{group.name}/∂{edge.source}"
+    name = _op_name(group)
+    partner = next((e.source for e in others if e is not edge and e.position != edge.position),
+                   None)
+    if name == "dot":
+        if partner is None:
+            return f"{top} = 2·{edge.source}ᵀ"
+        return f"{top} = {partner}ᵀ"
+    if name in ("add", "sum"):
+        return f"{top} = {'1ᵀ' if edge.kind == 'broadcast' and group.size > 1 else 'I'}"
+    if name == "sub":
+        return f"{top} = {'I' if edge.position == 0 else '−I'}"
+    if name == "neg":
+        return f"{top} = −I"
+    if name == "mul":
+        return f"{top} = diag({partner or edge.source})"
+    if name == "div":
+        if edge.position == 0:
+            return f"{top} = diag(1/{partner})"
+        return f"{top} = diag(−{group.name}/{edge.source})"
+    local = _LOCAL.get(name)
+    if local is not None:
+        return f"{top} = diag({local.format(x=edge.source, out=group.name)})"
+    return f"{top} = diag(∂{group.name}ᵢ/∂{edge.source}ᵢ)"
+
+
+_LOCAL = {
+    "relu": "[{x} > 0]",
+    "tanh": "1 − {out}²",
+    "sigmoid": "{out}(1 − {out})",
+    "exp": "{out}",
+    "log": "1/{x}",
+    "sqrt": "1/(2{out})",
+    "sin": "cos {x}",
+    "cos": "−sin {x}",
+    "abs": "sign {x}",
+}
+
+
+def _op_name(group: NodeGroup) -> str:
+    node = group.nodes[0]
+    return node._op.name if node._op is not None else ""

@@ -1,0 +1,153 @@
+"""Groups of like nodes: an MLP's layers (W1, b1, z1, h1), micrograd-style code, ConvNet windows."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+
+import autograd
+import nn
+from autograd import Parameter, Value
+from autograd.backprop import topological_order
+from autograd.graph.groups import NodeGroup, group_like_nodes, matrix_derivative
+
+from .test_compile_properties import Program, programs
+
+
+def _groups(root: Value, inputs: list[Value]) -> dict[str, NodeGroup]:
+    groups = group_like_nodes(topological_order(root), inputs)
+    return {group.name: group for group in groups}
+
+
+def _mlp_loss(widths: list[int]) -> tuple[Value, list[Value]]:
+    model = nn.MLP(2, widths, activation="relu", seed=0)
+    x = [Value(0.5, label="x1"), Value(-0.3, label="x2")]
+    return (model(x) - 1.0) ** 2, x
+
+
+def _check_edges(groups: list[NodeGroup], order: list[Value]) -> None:
+    """Every node in one group; each edge's index map gives each node's inputs; topological."""
+    seen = [node for group in groups for node in group.nodes]
+    assert sorted(map(id, seen)) == sorted(map(id, order))
+    by_name = {group.name: group for group in groups}
+    assert len(by_name) == len(groups)
+    earlier: set[str] = set()
+    for group in groups:
+        size = 1
+        for extent in group.shape:
+            size *= extent
+        assert size == len(group.nodes)
+        covered = set()
+        for edge in group.inputs:
+            assert edge.source in earlier
+            source = by_name[edge.source]
+            for k, node in enumerate(group.nodes):
+                for a, argument in enumerate(edge.arguments):
+                    assert node.inputs[argument] is source.nodes[edge.index[k * edge.width + a]]
+            covered.update(edge.arguments)
+        if group.kind == "op":
+            assert covered == set(range(len(group.nodes[0].inputs)))
+        else:
+            assert group.inputs == ()
+        earlier.add(group.name)
+
+
+def test_an_mlp_loss_groups_into_its_layers() -> None:
+    loss, x = _mlp_loss([16, 16, 1])
+    groups = _groups(loss, x)
+    assert groups["W1"].shape == (16, 2) and groups["W1"].kind == "parameter"
+    assert groups["b1"].shape == (16,)
+    assert groups["W2"].shape == (16, 16)
+    assert groups["W3"].shape == (1, 16)
+    assert groups["x"].shape == (2,) and groups["x"].kind == "input"
+    assert groups["z1"].op == "+" and groups["z1"].shape == (16,)
+    assert groups["h1"].op == "relu" and groups["h1"].shape == (16,)
+    # row j of W1 is neuron j's weights: the labels say so
+    assert [w.label for w in groups["W1"].nodes[:3]] == ["W1[0,0]", "W1[0,1]", "W1[1,0]"]
+    dots = [g for g in groups.values() if g.op == "dot"]
+    assert [{edge.source: edge.kind for edge in dot.inputs} for dot in dots] == [
+        {"W1": "matmul", "x": "matmul"},
+        {"W2": "matmul", "h1": "matmul"},
+        {"W3": "matmul", "h2": "matmul"},
+    ]
+    _check_edges(list(groups.values()), topological_order(loss))
+
+
+def test_the_number_of_groups_does_not_depend_on_the_widths() -> None:
+    counts = set()
+    for widths in ([16, 16, 1], [5, 3, 1], [40, 7, 1]):
+        loss, x = _mlp_loss(widths)
+        groups = group_like_nodes(topological_order(loss), x)
+        counts.add(tuple((g.name, g.op, len(g.shape)) for g in groups))
+    assert len(counts) == 1
+
+
+def test_matrix_derivatives_read_as_the_lecture_writes_them() -> None:
+    loss, x = _mlp_loss([4, 1])
+    groups = _groups(loss, x)
+    dot = next(g for g in groups.values() if g.op == "dot" and g.shape == (4,))
+    texts = {matrix_derivative(dot, edge) for edge in dot.inputs}
+    assert texts == {f"∂{dot.name}/∂W1 = xᵀ", f"∂{dot.name}/∂x = W1ᵀ"}
+    z1 = groups["z1"]
+    bias = next(edge for edge in z1.inputs if edge.source == "b1")
+    assert matrix_derivative(z1, bias) == "∂z1/∂b1 = I"
+    h1 = groups["h1"]
+    assert matrix_derivative(h1, h1.inputs[0]) == "∂h1/∂z1 = diag([z1 > 0])"
+
+
+def _micrograd_layer(rng: random.Random, nin: int, nout: int, xs: list[Value]) -> list[Value]:
+    outs = []
+    for _ in range(nout):
+        w = [Parameter(rng.uniform(-1, 1)) for _ in range(nin)]
+        b = Parameter(0.0)
+        outs.append(sum((wi * xi for wi, xi in zip(w, xs, strict=True)), b).relu())
+    return outs
+
+
+def test_micrograd_style_code_groups_one_node_per_op() -> None:
+    rng = random.Random(0)
+    x = [Value(0.5), Value(-0.2)]
+    h = _micrograd_layer(rng, 2, 16, x)
+    out = _micrograd_layer(rng, 16, 3, h)
+    loss = autograd.sum(out)
+    order = topological_order(loss)
+    groups = group_like_nodes(order, x)
+    _check_edges(groups, order)
+    sizes = sorted(len(g.nodes) for g in groups)
+    # the first layer's 32 products are one group, their weights another; the second's 48 too
+    assert sizes.count(32) == 2 and sizes.count(48) == 2
+    assert len(groups) < 60  # against 16 * 2 * 2 + 3 * 16 * 2 nodes one by one
+    first = next(g for g in groups if g.op == "*" and len(g.nodes) == 32)
+    assert {edge.kind for edge in first.inputs} == {"identity", "broadcast"}
+
+
+def test_a_convnet_groups_its_windows() -> None:
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(18, 1))
+    image = [[[Value(random.Random(i).uniform(-1, 1)) for i in range(5 * r, 5 * r + 5)]
+              for r in range(5)]]
+    loss = model(image)[0]
+    order = topological_order(loss)
+    inputs = [v for row in image[0] for v in row]
+    groups = group_like_nodes(order, inputs)
+    _check_edges(groups, order)
+    windows = next(g for g in groups if g.op == "dot" and len(g.nodes) == 18)  # 2 x 3 x 3
+    weights = next(g for g in groups if g.name == next(
+        e.source for e in windows.inputs if e.position == 0))
+    assert weights.shape == (2, 9)
+    pixels = next(e for e in windows.inputs if e.position == 1)
+    assert pixels.kind == "gather" and pixels.width == 9
+
+
+@settings(max_examples=40, deadline=None)
+@given(programs(max_inputs=3, max_steps=12))
+def test_any_program_groups_with_index_maps_that_rebuild_it(program: Program) -> None:
+    leaves = [Value(x) for x in program.inputs]
+    # the program three times over on other inputs, added up: groups of three at least
+    copies = [[Value(x * (1 + 0.01 * k)) for x in program.inputs] for k in range(3)]
+    root = autograd.sum([program(*leaves), *(program(*copy) for copy in copies)])
+    order = topological_order(root)
+    groups = group_like_nodes(order, [v for copy in [leaves, *copies] for v in copy])
+    _check_edges(groups, order)
+    interior = [node for node in order if node._op is not None and node is not root]
+    assert len([g for g in groups if g.kind == "op"]) <= len(interior) // 4 + 1 + 1
