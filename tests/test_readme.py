@@ -29,7 +29,7 @@ def test_the_ten_lines_print_the_slide_gradients() -> None:
     assert run(block).split() == ["-85000.0", "-212500000.0"]
 
 
-@pytest.mark.parametrize("index", range(1, 8))
+@pytest.mark.parametrize("index", range(1, 9))
 def test_every_other_example_runs(
     index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -41,7 +41,7 @@ def test_every_other_example_runs(
 
 
 def test_the_readme_has_the_examples_this_test_expects() -> None:
-    assert len(python_blocks()) == 8
+    assert len(python_blocks()) == 9
 
 
 def test_the_convnet_example_reaches_the_first_kernel() -> None:
