@@ -1,5 +1,7 @@
-# backprop-lab: `make demo` and `make test` set everything up on a fresh Debian machine.
-# Each target installs only what it needs into .venv: `make demo` the engine and Graphviz,
+# backprop-lab: `make demo`, `make notebooks` and `make test` set everything up on a fresh Debian
+# machine. Each target installs only what it needs into .venv: `make demo` the engine and Graphviz,
+# `make notebooks` the course extra (JupyterLab and what the notebooks import, no PyTorch, no test
+# tools; pip skips precompiling bytecode, which keeps it under 600 MB) and starts JupyterLab,
 # `make bench` micrograd, NumPy, scikit-learn's digits and PyTorch too (its anchors), `make test`
 # and `make docs` the development, notebook, benchmark, digits, PyTorch and
 # reinforcement-learning (Gymnasium) extras. pip's output goes to .venv/pip.log and is
@@ -9,10 +11,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CORE := $(VENV)/.installed-core
 BENCH := $(VENV)/.installed-bench
+COURSE := $(VENV)/.installed-course
 EVERYTHING := $(VENV)/.installed-everything
 HYPOTHESIS_PROFILE ?= $(if $(CI),ci,dev)
 
-.PHONY: demo test lint typecheck pytest bench docs system-deps browser-deps clean
+.PHONY: demo notebooks test lint typecheck pytest bench docs system-deps browser-deps clean
 
 $(CORE): pyproject.toml
 	@bash scripts/system-deps.sh
@@ -21,6 +24,10 @@ $(CORE): pyproject.toml
 $(BENCH): pyproject.toml
 	@bash scripts/system-deps.sh
 	@bash scripts/install.sh $(VENV) $@ bench,torch
+
+$(COURSE): pyproject.toml
+	@bash scripts/system-deps.sh
+	@BACKPROP_PIP_OPTIONS=--no-compile bash scripts/install.sh $(VENV) $@ course
 
 $(EVERYTHING): pyproject.toml
 	@bash scripts/system-deps.sh
@@ -34,6 +41,9 @@ browser-deps:
 
 demo: $(CORE) system-deps
 	@$(PY) -m autograd.cli.demo
+
+notebooks: $(COURSE)
+	@bash scripts/notebooks.sh $(VENV)
 
 test: $(EVERYTHING) browser-deps lint typecheck pytest
 

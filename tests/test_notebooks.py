@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -34,8 +36,8 @@ NOTEBOOKS = {
     "06_convnets.ipynb": {"graphs": 3, "plots": 5},
     # error against features, β and data; early stopping; dropout; histograms, ratios (~40 s)
     "07_generalization.ipynb": {"graphs": 0, "plots": 12},
-    # Q_θ on MountainCar, π_θ on CartPole, exploration; the policy's graph (~70 s on two cores)
-    "08_reinforcement_learning.ipynb": {"graphs": 1, "plots": 3},
+    # Q_θ on MountainCar, π_θ on CartPole, exploration; the map of RL methods, the policy's graph
+    "08_reinforcement_learning.ipynb": {"graphs": 2, "plots": 3},
     # The playground's apps: with the widget state saved, the page draws them with the widget
     # manager's script; without it, each leaves its last picture (see the tests below).
     "09_playground.ipynb": {"graphs": 0, "plots": 0},
@@ -59,6 +61,9 @@ def test_stored_notebook_is_stripped_of_outputs(name: str) -> None:
     assert "widgets" not in raw["metadata"], f"{name} stores widget state in its metadata"
 
 
+RUN_SECONDS: dict[str, float] = {}  # notebook name -> how long its run top to bottom took
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> Runner:
     """Runs a notebook top to bottom in a fresh python3 kernel (once), in notebooks/.
@@ -66,6 +71,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Runner:
     The kernel keeps hypothesis's files in a temporary directory, not in notebooks/.
     """
     scratch = tmp_path_factory.mktemp("hypothesis")
+    RUN_SECONDS.clear()
     environment = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(scratch)}
 
     @cache
@@ -77,7 +83,9 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> Runner:
             timeout=CELL_TIMEOUT,
             resources={"metadata": {"path": str(NOTEBOOK_DIR)}},
         )
+        started = time.perf_counter()
         client.execute(env=environment)
+        RUN_SECONDS[name] = time.perf_counter() - started
         return notebook
 
     return run
@@ -130,10 +138,13 @@ def test_backprop_by_hand_prints_the_slides_gradients(executed: Runner) -> None:
     assert re.search(r"dl/dtheta2 / dl/dtheta1 = 2500\b", printed)
 
 
-def test_classifier_reaches_full_training_accuracy(executed: Runner) -> None:
+def test_classifier_reports_held_out_accuracy_beside_training_accuracy(executed: Runner) -> None:
     printed = text_outputs(executed("04_classifier.ipynb"))
-    (accuracy,) = re.findall(r"final accuracy: (\S+)", printed)
-    assert float(accuracy) == 1.0
+    (training, held_out) = re.findall(
+        r"training accuracy: (\S+), held-out accuracy: (\S+)", printed
+    )[0]
+    assert float(training) == 1.0
+    assert 0.9 <= float(held_out) <= 1.0  # fresh moons from the same distribution
 
 
 def test_newton_iterates_converge_to_a_stationary_point(executed: Runner) -> None:
@@ -282,17 +293,69 @@ def test_playground_apps_leave_their_last_state_for_a_reader_without_a_kernel(
     assert "epoch 20 · train loss" in first[: first.index("</svg>")]
 
 
-LABS = [name for name in NOTEBOOKS if name[:2] in {"01", "02", "03", "04", "05"}]
-LABS = [name for name in NOTEBOOKS if name[:2] in {"01", "02", "03", "04", "05", "06"}]
-
-
-@pytest.mark.parametrize("name", LABS)
+@pytest.mark.parametrize("name", NOTEBOOKS)
 def test_exercises_left_unanswered_say_so_and_the_notebook_runs_on(
     executed: Runner, name: str
 ) -> None:
     notebook = executed(name)
-    asked = re.findall(r'check\("(\d\.\d)", ', "".join(c.source for c in notebook.cells))
-    assert 2 <= len(asked) <= 3
+    asked = re.findall(r'check\("(\d+\.\d+)", ', "".join(c.source for c in notebook.cells))
+    assert len(asked) >= 3
     printed = text_outputs(notebook)
     for exercise in asked:
         assert f"Exercise {exercise}: not answered yet." in printed
+
+
+# "**Run time:** under N seconds/minutes on a two-core machine.", in each notebook's first cell
+RUN_TIME = re.compile(r"\*\*Run time:\*\* under (\d+) (second|minute)s? on a two-core machine")
+# Each bound holds with room on a two-core machine running little else (most notebooks took under
+# half their bound even at a load of 7). A busy shared machine or a CI runner is slower (notebook
+# 6: 122 s alone, 514 s at a load of 7), so a run fails its statement only past twice the bound.
+NOISE_MARGIN = 2.0
+
+
+def stated_run_seconds(name: str) -> float:
+    first = "".join(nbformat.read(NOTEBOOK_DIR / name, as_version=4).cells[0].source)
+    found = RUN_TIME.search(first)
+    assert found is not None, f"{name}: its first cell states no run time ({RUN_TIME.pattern})"
+    return int(found[1]) * (60 if found[2] == "minute" else 1)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_keeps_to_the_run_time_it_states(executed: Runner, name: str) -> None:
+    stated = stated_run_seconds(name)
+    executed(name)
+    took = RUN_SECONDS[name]
+    assert took <= NOISE_MARGIN * stated, (
+        f"{name} took {took:.0f} s, more than {NOISE_MARGIN:g} times the {stated:.0f} s it states"
+    )
+
+
+def test_generalization_uses_the_test_set_once_for_the_chosen_setting(executed: Runner) -> None:
+    name = "07_generalization.ipynb"
+    code = "\n".join(
+        cell.source for cell in nbformat.read(NOTEBOOK_DIR / name, as_version=4).cells
+        if cell.cell_type == "code"
+    )
+    # the test set is split off, counted, and measured once; it is never fitted or compared on
+    statements = [line.split("#")[0] for line in code.splitlines()]
+    measured = [line for line in statements if "xs_test" in line.replace("len(xs_test)", "")]
+    assert len(measured) == 2, measured
+    assert "train_test_split" in measured[0]
+    assert re.search(r"= mse\(chosen_model, xs_test, ys_test\)", measured[1])
+    notebook = executed(name)
+    printed = text_outputs(notebook)
+    assert "test error" not in printed.replace("its test error, measured once", "")
+    (chosen,) = re.findall(r"chosen on the validation set: (.*)", printed)
+    (table,) = [text_outputs(nbformat.v4.new_notebook(cells=[cell])) for cell in notebook.cells
+                if cell.get("id") == "cell-23"]
+    errors = dict(re.findall(r" *(.+?): validation error (\S+)\n", table))
+    assert len(errors) == 3
+    assert float(errors[chosen]) == min(float(e) for e in errors.values())
+    (test_error,) = re.findall(r"its test error, measured once: (\S+)", printed)
+    assert float(test_error) < 1.5 * 0.3**2
+
+
+def test_convnet_notebook_checks_its_initial_loss_against_ln_10(executed: Runner) -> None:
+    printed = text_outputs(executed("06_convnets.ipynb"))
+    (initial,) = re.findall(r"initial loss (\S+), ln 10 = 2\.303", printed)
+    assert abs(float(initial) - math.log(10)) < 0.1
