@@ -59,3 +59,172 @@ def test_the_second_derivative_of_elu_away_from_the_kink_is_alpha_e_to_the_x() -
     assert grad(grad(lambda v: v.elu(2.0)))(0.5) == 0.0
 
 
+
+
+# ---- absurd sizes are refused before any work ------------------------------------------------
+
+
+def _refuse_to_make_parameters(monkeypatch: pytest.MonkeyPatch, module: Any) -> None:
+    """Make building a Parameter in ``module`` fail: a refusal must come before any is made."""
+
+    def no_parameters(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a Parameter was made before the sizes were checked")
+
+    monkeypatch.setattr(module, "Parameter", no_parameters)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        ((1, 1, 10**9), r"kernel_size=1,000,000,000x1,000,000,000"),
+        ((1, 10**9, 3), r"out_channels=1,000,000,000"),
+        ((10**6, 10**6, (1, 10**400)), r"in_channels=1,000,000.*about 10\^412 parameters"),
+    ],
+)
+def test_a_convolution_past_the_parameter_limit_is_refused_before_any_weight_is_made(
+    monkeypatch: pytest.MonkeyPatch, arguments: tuple[Any, ...], named: str
+) -> None:
+    import nn.conv
+    from nn.limits import MAX_PARAMETERS
+
+    _refuse_to_make_parameters(monkeypatch, nn.conv)
+    with pytest.raises(ValueError, match=rf"Conv2d: {named}.*at most|{MAX_PARAMETERS:,}"):
+        nn.conv.Conv2d(*arguments)
+
+
+def test_the_limits_are_those_the_documentation_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nn
+    import nn.limits
+    from nn.limits import MAX_PADDING, MAX_PARAMETERS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"{MAX_PARAMETERS:,} parameters" in readme and f"padding at most {MAX_PADDING}" in readme
+    nn.Conv2d(1, 1, 3, padding=MAX_PADDING)  # the limits themselves are allowed
+    monkeypatch.setattr(nn.limits, "MAX_PARAMETERS", 20)  # the boundary, without a big layer
+    nn.Conv2d(1, 2, 3)  # nine weights and a bias per output channel: 20
+    with pytest.raises(ValueError, match=r"Conv2d: .*makes 30 parameters, more than the 20 "):
+        nn.Conv2d(1, 3, 3)
+
+
+@pytest.mark.parametrize("padding", [10**6, (0, 101), (101, 1)])
+def test_padding_past_the_limit_is_refused_when_the_layer_is_made(padding: Any) -> None:
+    import nn
+
+    with pytest.raises(ValueError, match=r"Conv2d: padding must be at most 100 .*MAX_PADDING"):
+        nn.Conv2d(1, 1, 3, padding=padding)
+
+
+@pytest.mark.parametrize(
+    ("make", "named"),
+    [
+        (lambda nn: nn.Linear(10**6, 10**6), "Linear: in_features=1,000,000 and out_features="),
+        (lambda nn: nn.MLP(2, [10**7, 1]), "Layer: nin=2 and nout=10,000,000"),
+        (lambda nn: nn.BatchNorm1d(10**9), "BatchNorm1d: num_features=1,000,000,000"),
+    ],
+)
+def test_other_layers_past_the_parameter_limit_are_refused(
+    monkeypatch: pytest.MonkeyPatch, make: Any, named: str
+) -> None:
+    import nn
+    import nn.batchnorm
+    import nn.layers
+    import nn.linear
+
+    for module in (nn.linear, nn.layers, nn.batchnorm):
+        _refuse_to_make_parameters(monkeypatch, module)
+    with pytest.raises(ValueError, match=f"{named}.* makes .* parameters, more than the 1,000,000"):
+        make(nn)
+
+
+def test_a_playground_past_the_sample_limit_is_refused_before_making_its_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import nn.playground.state as state
+
+    def never(*args: Any) -> Any:
+        raise AssertionError("the data set was made before n_samples was checked")
+
+    monkeypatch.setattr(state, "make_dataset", never)
+    with pytest.raises(ValueError, match=r"Playground: n_samples must be at most 10,000 "):
+        state.Playground(n_samples=10**7)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2x" * 10**6,
+        "x" * 10**6 + "+1",
+        "f" * 10**6 + "(x)",
+        "sin " + "x" * 10**6,
+        "x." + "q" * 10**6 + "()",
+        "2 " + "y" * 10**6,
+    ],
+)
+def test_an_expression_error_quotes_a_short_piece_of_a_long_text(text: str) -> None:
+    from autograd import parse_expression
+    from autograd.cli.expression import ExpressionError
+
+    with pytest.raises(ExpressionError) as refused:
+        parse_expression(text, {"x": 1.0})
+    assert len(str(refused.value)) < 300, str(refused.value)[:300]
+
+
+def test_an_error_about_values_quotes_a_short_piece_of_them() -> None:
+    from autograd import parse_expression
+    from autograd.cli.expression import ExpressionError
+
+    with pytest.raises(ExpressionError) as refused:
+        parse_expression("x", {"y" * 10**6: "a"})
+    assert len(str(refused.value)) < 300
+    with pytest.raises(TypeError) as wrong_type:
+        parse_expression("x", [1.0] * 10**6)  # type: ignore[arg-type]
+    assert len(str(wrong_type.value)) < 300
+
+
+# ---- settings and model files ----------------------------------------------------------------
+
+
+def test_a_misspelt_playground_setting_is_refused_listing_the_settings() -> None:
+    import nn
+
+    pg = nn.Playground(n_samples=20, hidden=[2], seed=0)
+    with pytest.raises(AttributeError, match=r"no setting 'learning_rate' \(did you mean 'lr'\?\)"
+                       r"; the settings are data, n_samples, .*, lr, .*, resolution$"):
+        pg.learning_rate = 0.5
+    assert "learning_rate" not in vars(pg) and pg.lr == 0.03
+    with pytest.raises(AttributeError, match=r"no setting 'hiden' \(did you mean 'hidden'\?\)"):
+        pg.hiden = [3]
+    pg.lr = 0.5  # the real settings and the playground's own state still take
+    pg.epoch = pg.epoch
+    assert pg.lr == 0.5
+
+
+@pytest.mark.parametrize(("value", "problem"), [(10**6, "at most 400"), (1, "an int >= 2")])
+def test_the_playground_resolution_is_checked_when_set(value: int, problem: str) -> None:
+    import nn
+
+    pg = nn.Playground(n_samples=20, hidden=[2], seed=0, resolution=30)
+    with pytest.raises(ValueError, match=f"Playground: resolution must be {problem}"):
+        pg.resolution = value
+    assert pg.resolution == 30
+
+
+@pytest.mark.parametrize("count", ["1e300", str(2**70), "9007199254740994"])
+def test_a_model_file_with_an_absurd_batch_count_is_refused(tmp_path: Path, count: str) -> None:
+    import nn
+
+    model = nn.Sequential(nn.Linear(2, 2, seed=0), nn.BatchNorm1d(2))
+    path = tmp_path / "model.json"
+    model.save(path)
+    text = path.read_text(encoding="utf-8")
+    assert '"1.num_batches_tracked": 0.0' in text
+    saved = '"1.num_batches_tracked": 0.0'
+    path.write_text(text.replace(saved, f'"1.num_batches_tracked": {count}'))
+    other = nn.Sequential(nn.Linear(2, 2, seed=1), nn.BatchNorm1d(2))
+    before = other.state_dict()
+    with pytest.raises(nn.ModelFileError, match=r"'1.num_batches_tracked' counts batches and "
+                       r"must be at most 2\*\*53 = 9,007,199,254,740,992"):
+        other.load(path)
+    assert other.state_dict() == before
+    path.write_text(text.replace('"1.num_batches_tracked": 0.0', '"1.num_batches_tracked": 7'))
+    assert other.load(path)[1].num_batches_tracked == 7  # a real count still loads
