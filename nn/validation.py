@@ -11,6 +11,7 @@ from autograd import Value, enable_grad, no_grad
 from optim import Optimizer
 from optim.checks import whole_number
 
+from .fit_checks import first_non_finite
 from .module import Module
 from .sequences import as_list
 
@@ -72,11 +73,20 @@ def evaluate(
     loss_function: LossFunction,
     hits: Hits | None,
 ) -> tuple[float, float | None]:
-    """The loss (no penalty) and accuracy (None without ``hits``) on ``data``, in eval mode."""
+    """The loss (no penalty) and accuracy (None without ``hits``) on ``data``, in eval mode.
+
+    Outputs that are NaN or infinite give a NaN loss for every loss, also for those that
+    refuse such outputs (cross-entropy raises ValueError on them, where mse gives NaN).
+    """
     xs, ys = data
     with evaluation_mode(model):
         predictions = predict(model, xs)
-        loss = float(loss_function(predictions, ys))
+        try:
+            loss = float(loss_function(predictions, ys))
+        except ValueError:
+            if first_non_finite(predictions) is None:
+                raise
+            loss = math.nan
         accuracy = hits(predictions, ys) / len(xs) if hits is not None else None
     return loss, accuracy
 

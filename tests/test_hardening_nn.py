@@ -228,3 +228,146 @@ def test_a_model_file_with_an_absurd_batch_count_is_refused(tmp_path: Path, coun
     assert other.state_dict() == before
     path.write_text(text.replace('"1.num_batches_tracked": 0.0', '"1.num_batches_tracked": 7'))
     assert other.load(path)[1].num_batches_tracked == 7  # a real count still loads
+
+
+# ---- training never leaves a broken model ----------------------------------------------------
+
+XS = [[0.0, 1.0], [1.0, 0.0], [2.0, 2.0], [-1.0, 0.5], [0.5, -1.5], [1.5, 1.0]]
+CLASSES = [0, 1, 0, 1, 1, 0]
+
+
+class BreaksInEpoch:
+    """A batch-norm network whose first output becomes NaN in the forward pass of one epoch."""
+
+    @staticmethod
+    def model(loss: str, breaking_epoch: int) -> Any:
+        import nn
+
+        class Network(nn.Sequential):
+            def forward_batch(self, xs: Any) -> list[Any]:
+                self.passes += 1
+                outputs = super().forward_batch(xs)
+                if self.passes == breaking_epoch:
+                    outputs[0][0] = outputs[0][0] * math.nan
+                return outputs if loss == "cross_entropy" else [out[0] for out in outputs]
+
+        network = Network(nn.Linear(2, 3, seed=0), nn.BatchNorm1d(3), nn.ReLU(),
+                          nn.Linear(3, 2 if loss == "cross_entropy" else 1, seed=1))
+        network.passes = 0
+        return network
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
+def test_a_failed_fit_leaves_buffers_matching_the_parameters_of_the_last_step(loss: str) -> None:
+    import nn
+    import optim
+
+    broken = BreaksInEpoch.model(loss, breaking_epoch=3)
+    with pytest.raises(nn.TrainingDiverged, match=r"epoch 3 of 5: the model's output for "
+                       r"sample 0 is nan") as diverged:
+        nn.fit(broken, XS, CLASSES, loss=loss, epochs=5, progress=False,
+               optimizer=optim.SGD(broken.parameters(), lr=0.1))
+    assert diverged.value.epoch == 3 and len(diverged.value.history.losses) == 2
+    two_epochs = BreaksInEpoch.model(loss, breaking_epoch=0)
+    nn.fit(two_epochs, XS, CLASSES, loss=loss, epochs=2, progress=False,
+           optimizer=optim.SGD(two_epochs.parameters(), lr=0.1))
+    assert broken.state_dict() == two_epochs.state_dict()  # running statistics included
+    assert broken[1].num_batches_tracked == 2
+
+
+def test_a_nan_input_with_cross_entropy_is_divergence_and_changes_nothing() -> None:
+    import nn
+
+    model = nn.Sequential(nn.Linear(2, 3, seed=0), nn.BatchNorm1d(3), nn.Linear(3, 2, seed=1))
+    before = model.state_dict()
+    # batch norm's mean spreads sample 2's NaN over the whole batch: sample 0 is the first
+    with pytest.raises(nn.TrainingDiverged, match=r"the model's output for sample 0 is nan"):
+        nn.fit(model, [*XS[:2], [math.nan, 1.0], *XS[3:]], CLASSES, loss="cross_entropy",
+               epochs=2, progress=False)
+    after = model.state_dict()
+    assert after == before, [name for name in before if after[name] != before[name]]
+
+
+def test_nan_validation_outputs_give_a_nan_validation_loss_with_every_loss() -> None:
+    import nn
+
+    model = nn.Sequential(nn.Linear(2, 2, seed=0))
+    history = nn.fit(model, XS, CLASSES, loss="cross_entropy", epochs=2, progress=False,
+                     validation=([[math.nan, 0.0]], [1]))
+    assert len(history.val_losses) == 2 and all(math.isnan(v) for v in history.val_losses)
+
+
+def _bad_fit_arguments() -> list[tuple[str, Any, type[Exception], str]]:
+    """(what, a function of the model giving fit's arguments, the error, its message)."""
+    import nn
+    import optim
+
+    other = nn.MLP(2, [3, 1], seed=9)
+    good = {"xs": XS, "ys": [1.0, -1.0] * 3}
+    return [
+        ("validation xs of another width",
+         lambda m: {**good, "validation": ([[0.0, 1.0, 2.0]], [1.0])}, ValueError,
+         r"fit: validation's xs_val\[0\] has shape \[3\], but every training example in xs "
+         r"has shape \[2\]"),
+        ("validation xs of single numbers",
+         lambda m: {**good, "validation": ([0.5, 0.1], [1.0, 1.0])}, ValueError,
+         r"validation's xs_val\[0\] is a single number, but every training example in xs has "
+         r"shape \[2\]"),
+        ("validation ys of lists",
+         lambda m: {**good, "validation": ([[0.5, 0.1]], [[1.0]])}, ValueError,
+         r"validation's ys_val\[0\] has shape \[1\], but every training example in ys is a "
+         r"single number"),
+        ("an optimizer on another model",
+         lambda m: {**good, "optimizer": optim.SGD(other.parameters(), lr=0.1)}, ValueError,
+         r"fit: optimizer was made on other parameters than this model's: its parameter 0 "
+         r"\('W1\[0,0\]'\) is not one of the model's"),
+        ("an optimizer on part of another model",
+         lambda m: {**good, "optimizer": optim.SGD([*m.parameters(), other.parameters()[0]],
+                                                   lr=0.1)}, ValueError,
+         r"optimizer was made on other parameters than this model's: its parameter 13 "),
+        ("strings as inputs", lambda m: {**good, "xs": [["a", "b"]] * 6}, TypeError,
+         r"fit: xs\[0\]\[0\] must be a number \(or a Value\), got str 'a'"),
+        ("strings as inputs, compiled",
+         lambda m: {**good, "xs": [[1.0, 2.0]] * 5 + [[1.0, "b"]], "compile": True}, TypeError,
+         r"fit: xs\[5\]\[1\] must be a number \(or a Value\), got str 'b'"),
+        ("a str as an input", lambda m: {**good, "xs": ["ab"] * 6, "compile": True}, TypeError,
+         r"fit: xs\[0\] must be a number \(or a Value\), got str 'ab'"),
+        ("strings as targets", lambda m: {**good, "ys": [1.0, "-1"] * 3}, TypeError,
+         r"fit: ys\[1\] must be a number \(or a Value\), got str '-1'"),
+        ("None in the validation data",
+         lambda m: {**good, "validation": ([[0.5, None]], [1.0])}, TypeError,
+         r"fit: validation's xs_val\[0\]\[1\] must be a number \(or a Value\), got NoneType"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(10))
+def test_fit_checks_its_arguments_before_the_first_step(case: int) -> None:
+    import nn
+
+    cases = _bad_fit_arguments()
+    assert len(cases) == 10
+    _, arguments, error, message = cases[case]
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(error, match=message):
+        nn.fit(model, loss="hinge", epochs=2, progress=False, **arguments(model))
+    assert model.state_dict() == before
+
+
+def test_a_function_as_the_model_needs_an_optimizer_made_on_its_parameters() -> None:
+    import nn
+    import optim
+    from autograd import Parameter
+
+    theta = Parameter(0.0)
+    with pytest.raises(TypeError, match=r"fit: model is function .*<lambda>, not an nn.Module, "
+                       r"so fit cannot find the parameters for its default optimizer; give "
+                       r"optimizer=optim.SGD"):
+        nn.fit(lambda x: theta * x, [1.0, 2.0], [2.0, 4.0], progress=False)
+    with pytest.raises(TypeError, match=r"fit: model must be an nn.Module .* or a function, "
+                       r"got str 'model'"):
+        nn.fit("model", [1.0, 2.0], [2.0, 4.0], progress=False)  # type: ignore[arg-type]
+    assert theta.data == 0.0
+    nn.fit(lambda x: theta * x, [1.0, 2.0], [2.0, 4.0], progress=False, epochs=50,
+           optimizer=optim.SGD([theta], lr=0.1))
+    assert theta.data == pytest.approx(2.0, abs=1e-6)  # least squares by hand: θ = Σxy / Σx²
