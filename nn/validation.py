@@ -75,8 +75,8 @@ def evaluate(
 ) -> tuple[float, float | None]:
     """The loss (no penalty) and accuracy (None without ``hits``) on ``data``, in eval mode.
 
-    Outputs that are NaN or infinite give a NaN loss for every loss, also for those that
-    refuse such outputs (cross-entropy raises ValueError on them, where mse gives NaN).
+    A loss that refuses NaN or infinite outputs (cross-entropy raises ValueError on such
+    logits) gives a NaN validation loss for them, as mse's own arithmetic does.
     """
     xs, ys = data
     with evaluation_mode(model):

@@ -59,8 +59,6 @@ def test_the_second_derivative_of_elu_away_from_the_kink_is_alpha_e_to_the_x() -
     assert grad(grad(lambda v: v.elu(2.0)))(0.5) == 0.0
 
 
-
-
 # ---- absurd sizes are refused before any work ------------------------------------------------
 
 
