@@ -512,7 +512,8 @@ class Value:
     def elu(self, alpha: float = 1.0) -> Value:
         """x for x > 0, else alpha (e^x - 1); e^x is taken only for x <= 0, so it never overflows.
 
-        At x = 0 both pieces are 0; the derivative there is alpha (1 for the usual alpha = 1).
+        At x = 0 both pieces are 0; the derivative there is alpha (1 for the usual alpha = 1),
+        and the second derivative 0, as in PyTorch (the kink's slope is a constant).
         """
         alpha = _finite_constant(alpha, "elu", "alpha")
         x = self.data
@@ -521,9 +522,12 @@ class Value:
 
     @staticmethod
     def _elu_derivatives(x: Any, out: Any, alpha: float) -> tuple[Any, ...]:
-        # d elu(x)/dx = 1 for x > 0, else alpha e^x (alpha at x = 0)
+        # d elu(x)/dx = 1 for x > 0, alpha e^x for x < 0, and the constant alpha at the kink
+        # x = 0 (so d²elu/dx² there is 0, as in PyTorch, which takes e^x only for x < 0)
         if float(x) > 0:
             return (1.0,)
+        if float(x) == 0:
+            return (alpha,)
         return (alpha * rules.exp(x),)
 
     _ELU = Op("elu", "elu", _elu_derivatives)

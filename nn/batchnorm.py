@@ -28,9 +28,15 @@ from autograd import Parameter, Value
 from autograd.value import is_real_number
 from optim.checks import whole_number
 
+from .limits import check_parameter_count, readable_count
 from .module import Module
 from .sequences import ListLike, as_list
 from .shapes import as_values, describe, flatten, map_nested, shape_of
+
+# The largest batch count a model file may hold: 2**53, the last whole number a float counts
+# exactly (the count is saved as a number like every buffer). A million batches a second would
+# take 285 years to get there; a file saying more (1e300, 2**70) is not a real model's.
+MAX_BATCHES_TRACKED = 2**53
 
 
 class BatchRequired(ValueError, RuntimeError):
@@ -48,6 +54,9 @@ class _BatchNorm(Module):
     ) -> None:
         name = type(self).__name__
         self.num_features = whole_number(num_features, name, "num_features")
+        check_parameter_count(
+            name, 2 * self.num_features, f"num_features={readable_count(self.num_features)}"
+        )
         if not is_real_number(eps) or not 0.0 < eps < math.inf:
             raise ValueError(f"{name}: eps must be a finite number > 0, got {eps!r}")
         if momentum is not None and (not is_real_number(momentum) or not 0.0 <= momentum <= 1.0):
@@ -158,6 +167,11 @@ class _BatchNorm(Module):
             return "is a variance and must be >= 0"
         if attribute == "num_batches_tracked" and not (value >= 0 and value.is_integer()):
             return "counts batches and must be a whole number >= 0"
+        if attribute == "num_batches_tracked" and value > MAX_BATCHES_TRACKED:
+            return (
+                f"counts batches and must be at most 2**53 = {MAX_BATCHES_TRACKED:,} "
+                f"(nn.batchnorm.MAX_BATCHES_TRACKED: no model has trained on more)"
+            )
         return None
 
     def architecture(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from autograd import Parameter, Value, dot
 from optim.checks import whole_number
 
 from .layers import random_source
+from .limits import check_padding, check_parameter_count, readable_count
 from .module import Module
 from .shapes import as_values, batch_hint, describe, flatten, pair, shape_of
 
@@ -34,8 +35,12 @@ class Conv2d(Module):
         out_channels: the number of kernels, so the channels of the output.
         kernel_size: k or (k_h, k_w).
         stride: s or (s_h, s_w), default 1.
-        padding: p or (p_h, p_w) zeros around each side, default 0.
+        padding: p or (p_h, p_w) zeros around each side, default 0, at most 100
+            (``nn.limits.MAX_PADDING``).
         seed: an int, a ``random.Random`` or None (see ``nn.layers``).
+
+    A layer has at most 1,000,000 parameters (``nn.limits.MAX_PARAMETERS``): larger sizes are
+    refused with a ValueError before anything is made.
 
     ``weight[o][i][u][v]`` and ``bias[o]`` are the Parameters, initialised as PyTorch does:
     uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)] with fan_in = in_channels · k_h · k_w.
@@ -62,8 +67,16 @@ class Conv2d(Module):
         self.kernel_size = pair(kernel_size, "Conv2d", "kernel_size", 1)
         self.stride = pair(stride, "Conv2d", "stride", 1)
         self.padding = pair(padding, "Conv2d", "padding", 0)
-        rng = random_source(seed)
         k_h, k_w = self.kernel_size
+        check_parameter_count(
+            "Conv2d",
+            self.in_channels * self.out_channels * k_h * k_w + self.out_channels,
+            f"in_channels={readable_count(self.in_channels)}, "
+            f"out_channels={readable_count(self.out_channels)} and "
+            f"kernel_size={readable_count(k_h)}x{readable_count(k_w)}",
+        )
+        check_padding("Conv2d", self.padding)
+        rng = random_source(seed)
         bound = 1.0 / math.sqrt(self.in_channels * k_h * k_w)
         self.weight = [
             [
@@ -162,3 +175,4 @@ class Conv2d(Module):
         if self.padding != (0, 0):
             text += f", padding={self.padding}"
         return text + ")"
+

@@ -30,6 +30,7 @@ from autograd import Parameter, Value, dot
 from autograd.value import Operand, is_real_number
 from optim.checks import whole_number
 
+from .limits import check_parameter_count, readable_count
 from .module import Module
 from .sequences import ArrayLike, Example, as_example, as_list, is_sequence
 
@@ -109,6 +110,7 @@ class Neuron(Module):
         seed: int | random.Random | None = None,
     ) -> None:
         self.nin = whole_number(nin, "Neuron", "nin")
+        check_parameter_count("Neuron", self.nin + 1, f"nin={readable_count(self.nin)}")
         self.activation = activation
         self._sigma = activation_function(activation, "Neuron")
         rng = random_source(seed)
@@ -152,6 +154,11 @@ class Layer(Module):
     ) -> None:
         self.nin = whole_number(nin, "Layer", "nin")
         self.nout = whole_number(nout, "Layer", "nout")
+        check_parameter_count(
+            "Layer",
+            self.nout * (self.nin + 1),
+            f"nin={readable_count(self.nin)} and nout={readable_count(self.nout)}",
+        )
         self.activation = activation
         activation_function(activation, "Layer")
         rng = random_source(seed)

@@ -10,6 +10,7 @@ from autograd import Parameter, Value, dot
 from optim.checks import whole_number
 
 from .layers import random_source
+from .limits import check_parameter_count, readable_count
 from .module import Module
 from .shapes import as_values, batch_hint, describe, shape_of
 
@@ -34,6 +35,12 @@ class Linear(Module):
     ) -> None:
         self.in_features = whole_number(in_features, "Linear", "in_features")
         self.out_features = whole_number(out_features, "Linear", "out_features")
+        check_parameter_count(
+            "Linear",
+            self.out_features * (self.in_features + 1),
+            f"in_features={readable_count(self.in_features)} and "
+            f"out_features={readable_count(self.out_features)}",
+        )
         rng = random_source(seed)
         bound = 1.0 / math.sqrt(self.in_features)
         self.weight = [

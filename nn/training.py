@@ -18,7 +18,9 @@ from optim.checks import whole_number
 from optim.optimizer import check_lr
 
 from .array_step import ArrayTraining
+from .buffer_rollback import BufferRollback
 from .compiled_step import compiled_training
+from .fit_checks import check_data, check_model, check_optimizer_owner, first_non_finite
 from .loss_modules import fit_loss
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
@@ -199,7 +201,8 @@ def fit(
         optimizer.step()                              θ ← θ − α ∇θ ℓ (for SGD)
 
     Args:
-        model: an ``nn.Module`` (``MLP``, ``FeatureModel``); put in training mode.
+        model: an ``nn.Module`` (``MLP``, ``FeatureModel``); put in training mode. A plain
+            function of x works too, given an ``optimizer`` made on the Parameters it uses.
         xs, ys: the inputs and targets, of equal length: lists, tuples or NumPy arrays (a 2-D
             array of xs is one example per row). Each x is passed to the model as is.
         loss: "mse", "sse", "hinge" (labels ±1), "bce" (labels 0/1, the model gives logits),
@@ -207,7 +210,8 @@ def fit(
             (``nn.MSELoss()``, the same as its name), or a function
             ``loss(predictions, targets) -> Value`` taking a batch's lists. A one-element
             output or target ``[v]`` counts as ``v`` (see ``nn.outputs``).
-        optimizer: an ``optim`` optimizer made on ``model.parameters()``; by default
+        optimizer: an ``optim`` optimizer made on ``model.parameters()`` (or some of them;
+            an optimizer stepping another model's parameters is refused); by default
             ``optim.SGD(model.parameters(), lr=0.1)``.
         epochs: passes over the data, >= 1.
         batch_size: None for full-batch gradient descent (one step per epoch), or the number of
@@ -221,7 +225,8 @@ def fit(
             or a function of the epoch k = 0, 1, ... giving α for that epoch, e.g.
             micrograd's ``lambda k: 1.0 - 0.9 * k / 100``.
         validation: held-out samples ``(xs_val, ys_val)``, measured at the end of each epoch
-            into ``History.val_losses`` (and ``val_accuracies``); see ``History``.
+            into ``History.val_losses`` (and ``val_accuracies``); see ``History``. Each must
+            have the shape the training examples (and targets) share.
         early_stopping: a patience: stop after that many epochs in a row without a lower
             validation loss, and end with the parameters of the best epoch
             (``History.best_epoch``), also when all ``epochs`` ran. Needs ``validation``.
@@ -245,10 +250,15 @@ def fit(
     gradients are cleared, so a later ``model(x).backward()`` (or a drawing of it) shows that
     pass's gradients alone, not a mix with training's.
 
-    Raises ``TrainingDiverged`` if the loss or a gradient becomes NaN or infinite (or the
-    forward pass overflows): it names the epoch and the loss, and no step is taken from it, so
-    the model keeps the parameters of the last finite step. Invalid arguments raise
-    ValueError/TypeError before anything changes.
+    Raises ``TrainingDiverged`` if the model's output, the loss or a gradient becomes NaN or
+    infinite (or the forward pass overflows), whatever the loss (cross-entropy, which refuses
+    non-finite logits, too): it names the epoch and the loss, and no step is taken from it, so
+    the model keeps the parameters of the last finite step. When ``fit`` raises anything, the
+    buffers (batch norm's running statistics, which each training forward pass moves) are put
+    back as they were after that step, so they match the parameters. Invalid arguments raise
+    ValueError/TypeError naming the argument before anything changes (see ``nn.fit_checks``:
+    a model that is neither a Module nor a function given with an optimizer, an optimizer made
+    on another model, anything but numbers in the data, validation data of another shape).
 
     Example::
 
@@ -257,6 +267,7 @@ def fit(
         history = nn.fit(model, xs, ys, loss="hinge", l2=1e-4, optimizer=optim.SGD(
             model.parameters(), lr=1.0), lr_schedule=lambda k: 1.0 - 0.9 * k / 100)
     """
+    check_model(model, optimizer)
     loss = fit_loss(loss)
     loss_function, hits = _checked_loss(loss)
     xs, ys = _checked_data(xs, ys)
@@ -272,8 +283,6 @@ def fit(
         if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
             raise TypeError(f"fit: seed must be an int or None, got {seed!r}")
         seed = int(seed)
-    if not callable(model):
-        raise TypeError(f"fit: model must be callable, got {type(model).__name__}")
     optimizer = _checked_optimizer(model, optimizer, lr)
     if isinstance(lr_schedule, Schedule):
         if lr_schedule.optimizer is not optimizer:
@@ -281,6 +290,8 @@ def fit(
     elif lr_schedule is not None and not callable(lr_schedule):
         raise TypeError(f"fit: lr_schedule must be a Schedule or a function, got {lr_schedule!r}")
     held_out = checked_validation(validation)
+    check_optimizer_owner(model, optimizer)
+    check_data(xs, ys, held_out)
     stopper = _checked_early_stopping(early_stopping, held_out, model, optimizer)
     if not isinstance(monitor, bool):
         raise TypeError(f"fit: monitor must be True or False, got {monitor!r}")
@@ -297,6 +308,7 @@ def fit(
         val_accuracies=[] if hits is not None and held_out is not None else None,
     )
     bar = _progress_bar(epochs) if progress else None
+    buffers = BufferRollback(model)
     try:
         for epoch in range(1, epochs + 1):
             if lr_schedule is not None and not isinstance(lr_schedule, Schedule):
@@ -326,6 +338,7 @@ def fit(
                     predictions = _forward(model, [xs[i] for i in batch])
                     if isinstance(loss, str):
                         _check_predictions(loss, predictions, batch)
+                    _check_outputs(predictions, batch, (epoch, epochs), history)
                     objective = loss_function(predictions, targets)
                     if l2 > 0:
                         objective = objective + l2_penalty(parameters, l2)
@@ -348,6 +361,7 @@ def fit(
                     raise _diverged(epoch, epochs, value, str(error), history) from error
                 if watcher is not None:
                     watcher.after_step()
+                buffers.save()
                 batch_losses.append(value)
                 if hits is not None:
                     correct += hits(predictions, targets)
@@ -372,6 +386,9 @@ def fit(
             arrays.write_back()
         if stopper is not None:
             stopper.restore()
+    except BaseException:
+        buffers.restore()  # as they were after the last step taken, matching the parameters
+        raise
     finally:
         if arrays is not None:
             arrays.write_back()  # also when fit raises: the parameters of the last step taken
@@ -525,6 +542,18 @@ def _describe(prediction: Any) -> str:
     if isinstance(prediction, (list, tuple)):
         return f"a {type(prediction).__name__} of {len(prediction)} outputs"
     return f"a {type(prediction).__name__} {prediction!r}"
+
+
+def _check_outputs(
+    predictions: list[Any], samples: list[int], epoch_of: tuple[int, int], history: History
+) -> None:
+    """TrainingDiverged if the model gave a NaN or an infinity, whatever the loss: cross-entropy
+    would refuse such logits with a ValueError, where mse would give a NaN loss."""
+    found = first_non_finite(predictions)
+    if found is not None:
+        position, value = found
+        what = f"the model's output for sample {samples[position]} is {value!r}"
+        raise _diverged(*epoch_of, value, what, history)
 
 
 def _check_gradients(

@@ -11,6 +11,7 @@ from autograd import Value, enable_grad, no_grad
 from optim import Optimizer
 from optim.checks import whole_number
 
+from .fit_checks import first_non_finite
 from .module import Module
 from .outputs import one_output_each
 from .sequences import as_list
@@ -74,11 +75,20 @@ def evaluate(
     loss_function: LossFunction,
     hits: Hits | None,
 ) -> tuple[float, float | None]:
-    """The loss (no penalty) and accuracy (None without ``hits``) on ``data``, in eval mode."""
+    """The loss (no penalty) and accuracy (None without ``hits``) on ``data``, in eval mode.
+
+    A loss that refuses NaN or infinite outputs (cross-entropy raises ValueError on such
+    logits) gives a NaN validation loss for them, as mse's own arithmetic does.
+    """
     xs, ys = data
     with evaluation_mode(model):
         predictions = predict(model, xs)
-        loss = float(loss_function(predictions, ys))
+        try:
+            loss = float(loss_function(predictions, ys))
+        except ValueError:
+            if first_non_finite(predictions) is None:
+                raise
+            loss = math.nan
         accuracy = hits(predictions, ys) / len(xs) if hits is not None else None
     return loss, accuracy
 

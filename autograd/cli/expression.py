@@ -14,6 +14,7 @@ how to give it one (``y=NUMBER``).
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import math
 import numbers
@@ -118,6 +119,17 @@ _DESCRIPTIONS: dict[type[ast.AST], str] = {
 _LONGEST_PIECE = 40  # characters of an offending piece quoted in a message
 
 
+def _shortened(text: str) -> str:
+    """``text`` cut to ``_LONGEST_PIECE`` characters (ending in ``...`` if cut): an error
+    quotes a name or a suggested fix, never a whole (perhaps megabytes long) text."""
+    return text if len(text) <= _LONGEST_PIECE else text[: _LONGEST_PIECE - 3] + "..."
+
+
+def _quoted(piece: str) -> str:
+    """``repr`` of ``piece`` shortened, for a message."""
+    return repr(_shortened(piece))
+
+
 def parse_expression(text: str, values: Mapping[str, float]) -> Value:
     """The graph of ``text`` with each name a labelled leaf ``Value(values[name], label=name)``.
 
@@ -148,25 +160,26 @@ def _checked_values(values: Mapping[str, float]) -> dict[str, float]:
     if not isinstance(values, Mapping):
         raise TypeError(
             f"parse_expression: values must be a mapping of names to numbers, got "
-            f"{type(values).__name__} {values!r}"
+            f"{type(values).__name__} {_shortened(repr(values))}"
         )
     checked: dict[str, float] = {}
     for name, number in values.items():
         if not isinstance(name, str):
             raise TypeError(
                 f"parse_expression: the names in values must be str, got "
-                f"{type(name).__name__} {name!r}"
+                f"{type(name).__name__} {_shortened(repr(name))}"
             )
         if not isinstance(number, numbers.Real) or isinstance(number, bool):
             raise ExpressionError(
-                f"the value of {name!r} must be a real number, got {type(number).__name__} "
+                f"the value of {_quoted(name)} must be a real number, got {type(number).__name__} "
                 f"{describe_number(number)}"
             )
         try:
             checked[name] = float(number)
         except OverflowError:
             raise ExpressionError(
-                f"the value of {name!r} is too large for a float: {describe_number(number)}"
+                f"the value of {_quoted(name)} is too large for a float: "
+                f"{describe_number(number)}"
             ) from None
     return checked
 
@@ -224,15 +237,15 @@ def _syntax_hint(line: str, column: int) -> tuple[int, str] | None:
     for match in _CALL_WITHOUT_PARENTHESES.finditer(line):
         if match["name"] in FUNCTIONS and match.start("argument") == column:
             call = f"{match['name']}({match['argument']})"
-            return column, f"a function without parentheses; write {call!r} to call it"
+            return column, f"a function without parentheses; write {_quoted(call)} to call it"
     product = _missing_product(line, column)
     if product is not None:
         at, suggestion = product
-        return at, f"a number directly before a name; write {suggestion!r} for a product"
+        return at, f"a number directly before a name; write {_quoted(suggestion)} for a product"
     names = _names_side_by_side(line, column)
     if names is not None:
         at, suggestion = names
-        return at, f"two names side by side; write {suggestion!r} for a product"
+        return at, f"two names side by side; write {_quoted(suggestion)} for a product"
     return None
 
 
@@ -349,11 +362,14 @@ def _problem(node: ast.expr, text: str, values: Mapping[str, float]) -> str | No
         if node.id not in values and node.id not in CONSTANTS:
             if node.id in _MODULE_NAMES:
                 return (
-                    f"unknown name {node.id!r} (it has no value); write the function alone, "
+                    f"unknown name {_quoted(node.id)} (it has no value); write the function alone, "
                     f"as in 'sin(x)', not '{node.id}.sin(x)'"
                 )
-            return f"unknown name {node.id!r} (it has no value); give {node.id} a value: " \
-                f"{node.id}=NUMBER"
+            name = _shortened(node.id)
+            return (
+                f"unknown name {_quoted(node.id)} (it has no value); give {name} a value: "
+                f"{name}=NUMBER"
+            )
         return None
     if isinstance(node, ast.Call):
         return _call_problem(node, text, values)
@@ -376,21 +392,26 @@ def _call_problem(node: ast.Call, text: str, values: Mapping[str, float]) -> str
             known = ", ".join(sorted(FUNCTIONS))
             product = _as_product(text, node)
             if product and (name in values or name in CONSTANTS):
-                return f"{name!r} is a value, not a function; write {product!r} for a product"
+                return (
+                    f"{_quoted(name)} is a value, not a function; write {product!r} for a product"
+                )
             if name in _OTHER_NAMES:
                 code, meaning = _OTHER_NAMES[name]
                 return f"unknown function {name!r}; write {code!r} for {meaning}"
-            return f"unknown function {name!r} (known: {known})"
+            return f"unknown function {_quoted(name)} (known: {known})"
     elif _is_method_call(node):
         name = node.func.attr  # type: ignore[attr-defined]
         owner = node.func.value  # type: ignore[attr-defined]
         if isinstance(owner, ast.Name) and owner.id in _MODULE_NAMES and owner.id not in values:
             call = f"{name}({', '.join(_piece(text, a) for a in node.args)})"
-            return f"module {owner.id!r} is not needed, in {_piece(text, node)!r}; write {call!r}"
+            return (
+                f"module {owner.id!r} is not needed, in {_piece(text, node)!r}; "
+                f"write {_quoted(call)}"
+            )
         if node.args:
             return f"method {name}() takes no arguments, in {_piece(text, node)!r}"
     elif isinstance(node.func, ast.Attribute):
-        return f"unknown function {node.func.attr!r} in {_piece(text, node)!r}"
+        return f"unknown function {_quoted(node.func.attr)} in {_piece(text, node)!r}"
     else:
         known = ", ".join(sorted(FUNCTIONS))
         product = _as_product(text, node)
@@ -416,7 +437,7 @@ def _as_power(text: str, node: ast.BinOp) -> str | None:
     """
     if node.lineno != node.end_lineno:
         return None
-    source = ast.get_source_segment(text.strip(), node)
+    source = _source_segment(text, node, longest=4 * _LONGEST_PIECE + 4)
     if source is None:
         return None
     power = source.replace("^", "**")
@@ -436,7 +457,7 @@ def _with_operator_replaced(
     if node.lineno != node.end_lineno:
         return None
     left = between[0] if between else node.left  # type: ignore[attr-defined]
-    line = text.strip().splitlines()[node.lineno - 1].encode("utf-8")
+    line = _source_lines(text)[node.lineno - 1]
     start, split, end = node.col_offset, left.end_col_offset, node.end_col_offset
     if split is None or end is None:
         return None
@@ -454,11 +475,42 @@ def _is_method_call(node: ast.Call) -> bool:
 
 def _piece(text: str, node: ast.AST) -> str:
     """The source text of ``node``, on one line and shortened, to quote in a message."""
-    segment = ast.get_source_segment(text.strip(), node) or type(node).__name__
+    segment = _source_segment(text, node, longest=64 * _LONGEST_PIECE) or type(node).__name__
     segment = " ".join(segment.split())
     if len(segment) > _LONGEST_PIECE:
         segment = segment[: _LONGEST_PIECE - 3] + "..."
     return segment
+
+
+@functools.lru_cache(maxsize=4)
+def _source_lines(text: str) -> tuple[bytes, ...]:
+    """The lines of ``text.strip()`` in UTF-8, as the parser numbers them (``ast``'s offsets
+    count bytes). Kept for the last few texts: every refused piece of a long text quotes from
+    them, and splitting the text once per piece would take time growing with its square."""
+    return tuple(line.encode("utf-8") for line in re.split(r"\r\n|\r|\n", text.strip()))
+
+
+def _source_segment(text: str, node: ast.AST, longest: int) -> str | None:
+    """The source of ``node`` (as ``ast.get_source_segment``), its first ``longest`` bytes
+    only: the time it takes grows with what is quoted, not with the whole text."""
+    lineno, end_lineno = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+    start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+    if lineno is None or end_lineno is None or start is None or end is None:
+        return None
+    lines = _source_lines(text)
+    if lineno == end_lineno:
+        piece = lines[lineno - 1][start:min(end, start + longest)]
+    else:
+        parts = [lines[lineno - 1][start:start + longest]]
+        size = len(parts[0])
+        for index in range(lineno, end_lineno):  # the following lines, counted from 0
+            if size >= longest:
+                break
+            line = lines[index][:end] if index == end_lineno - 1 else lines[index]
+            parts.append(line[:longest])
+            size += len(parts[-1]) + 1
+        piece = b"\n".join(parts)[:longest]
+    return piece.decode("utf-8", "replace")
 
 
 def _position(text: str, line: int, column: int) -> str:

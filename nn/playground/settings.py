@@ -2,11 +2,14 @@
 
 ``CHECKS[name](playground, value)`` returns the value as the playground keeps it (a list of
 ints for ``hidden``, a float for ``lr``) or raises ValueError/TypeError naming the setting and
-the value.
+the value. An attribute that is neither a setting nor part of the playground's state
+(``pg.learning_rate = 0.5``, a misspelt ``lr``) is refused: ``unknown_setting`` says which
+settings there are.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -27,6 +30,48 @@ REBUILDING = (
 )
 # The settings of the training step: a change applies from the next step on.
 STEPPING = ("lr", "optimizer", "l2", "dropout", "batch_size", "loss")
+# The settings of the pictures only: a change shows at the next drawing.
+PICTURE = ("resolution",)
+# What the playground keeps as it trains: attributes, but not settings.
+STATE = (
+    "model", "dataset", "xs_train", "xs_test", "ys_train", "ys_test", "input_features", "epoch",
+    "train_losses", "test_losses", "train_accuracies", "test_accuracies", "last_step",
+    "last_epoch_seconds", "extent",
+)
+
+# The most points a built-in data set may have: each epoch runs the scalar engine on every
+# training point, so 10,000 already takes seconds per epoch (and 10**7 would fill the memory).
+MAX_SAMPLES = 10_000
+# The most grid points per side of the pictures (the output is computed at resolution² points).
+MAX_RESOLUTION = 400
+
+# What people write for a setting, from other libraries, and the setting it is here.
+_OTHER_NAMES = {"learning_rate": "lr", "weight_decay": "l2", "momentum": "optimizer"}
+
+
+def unknown_setting(name: str) -> str:
+    """The message refusing ``name``: what was probably meant, and every setting there is."""
+    settings = (*REBUILDING, *STEPPING, *PICTURE)
+    meant = _OTHER_NAMES.get(name) or next(
+        iter(difflib.get_close_matches(name, settings, n=1)), None
+    )
+    hint = f" (did you mean {meant!r}?)" if meant else ""
+    shown = name if len(name) <= 40 else name[:37] + "..."
+    return (
+        f"Playground has no setting {shown!r}{hint}; the settings are {', '.join(settings)}"
+    )
+
+
+def _in_range(name: str, smallest: int, largest: int, why: str) -> Callable[[Any, Any], int]:
+    def check(_: Any, value: Any) -> int:
+        number = whole_number(value, "Playground", name, smallest=smallest)
+        if number > largest:
+            raise ValueError(
+                f"Playground: {name} must be at most {largest:,} ({why}), got {value!r}"
+            )
+        return number
+
+    return check
 
 
 def _check_data(_: Any, data: Any) -> Any:
@@ -132,8 +177,15 @@ CHECKS: dict[str, Callable[[Any, Any], Any]] = {
     "batch_size": _check_batch_size,
     "features": _check_features,
     "degree": lambda _, d: whole_number(d, "Playground", "degree"),
-    "n_samples": lambda _, n: whole_number(n, "Playground", "n_samples", smallest=4),
+    "n_samples": _in_range(
+        "n_samples", 4, MAX_SAMPLES,
+        "nn.playground.settings.MAX_SAMPLES: each epoch runs every point through the engine",
+    ),
     "noise": _non_negative("noise"),
     "test_fraction": _fraction("test_fraction", 1.0),
     "loss": _check_loss,
+    "resolution": _in_range(
+        "resolution", 2, MAX_RESOLUTION,
+        "nn.playground.settings.MAX_RESOLUTION: the pictures compute resolution² points",
+    ),
 }

@@ -26,7 +26,7 @@ from .choices import LOSSES, MOMENTUM, OPTIMIZERS
 from .datasets import CLASSIFICATION, DataSet, make_dataset, own_dataset
 from .inputs import InputFeatures
 from .network import PlaygroundNet
-from .settings import CHECKS, REBUILDING, STEPPING
+from .settings import CHECKS, PICTURE, REBUILDING, STATE, STEPPING, unknown_setting
 
 
 class Playground:
@@ -54,10 +54,11 @@ class Playground:
         features: "raw" (x1, x2), "sin" (sin(iπx_j), i = 1..degree) or "polynomial"
             (x1^a x2^b, 1 <= a + b <= degree).
         degree: the highest i or a + b of the features.
-        n_samples, noise, test_fraction: size of a built-in data set, its noise, and the share
-            of points held out for testing.
+        n_samples, noise, test_fraction: size of a built-in data set (4 to 10,000 points,
+            ``nn.playground.settings.MAX_SAMPLES``), its noise, and the share of points held
+            out for testing.
         loss: "hinge" (default for classification), "bce", "mse" (default for regression).
-        resolution: grid points per side of the pictures.
+        resolution: grid points per side of the pictures (2 to 400).
 
     Attributes: ``model`` (an ``nn.MLP`` on the features), ``epoch``, ``train_losses`` and
     ``test_losses`` (one entry per step), ``train_accuracies`` and ``test_accuracies`` (for
@@ -66,7 +67,9 @@ class Playground:
 
     Changing ``lr``, ``optimizer``, ``l2``, ``dropout``, ``batch_size`` or ``loss`` (assign
     the attribute) applies from the next step and keeps the weights; changing the data, the
-    network, the features or the seed rebuilds everything, as ``reset()`` does.
+    network, the features or the seed rebuilds everything, as ``reset()`` does. Each setting is
+    checked when set (a bad value raises and changes nothing), and an attribute that is no
+    setting (``pg.learning_rate = 0.5``) raises AttributeError listing the settings.
 
     Example::
 
@@ -115,7 +118,7 @@ class Playground:
         self.noise = noise
         self.test_fraction = test_fraction
         self.loss = loss
-        self.resolution = whole_number(resolution, "Playground", "resolution", smallest=2)
+        self.resolution = resolution
         self._building = False
         self.reset()
 
@@ -140,6 +143,10 @@ class Playground:
                     self.reset()
                 raise
             return
+        if name in PICTURE:
+            value = CHECKS[name](self, value)
+        elif not name.startswith("_") and name not in STATE and not hasattr(type(self), name):
+            raise AttributeError(unknown_setting(name))
         object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> Any:

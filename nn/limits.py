@@ -1,0 +1,44 @@
+"""The largest layers this scalar engine builds: sizes past these limits are refused up front.
+
+Every parameter is a Python object that each step visits one by one, so a layer of millions
+of them takes minutes to make and more to train: ``Conv2d(1, 1, 10**9)`` would never finish.
+The constructors check their sizes against these limits before making anything, and raise a
+ValueError naming the arguments and the limit.
+"""
+
+from __future__ import annotations
+
+import math
+
+# The most parameters (weights and biases) one layer may have.
+MAX_PARAMETERS = 1_000_000
+# The most zeros ``Conv2d`` may pad each side with: the output grows with the padding, and
+# past the kernel's size the extra outputs see nothing but zeros.
+MAX_PADDING = 100
+
+
+def check_parameter_count(where: str, count: int, sizes: str) -> None:
+    """ValueError naming ``where`` and ``sizes`` (how the count arises) if ``count`` is too many."""
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{where}: {sizes} makes {readable_count(count)} parameters, more than the "
+            f"{MAX_PARAMETERS:,} a layer may have (nn.limits.MAX_PARAMETERS: each is a Python "
+            f"object, stepped one by one)"
+        )
+
+
+def check_padding(where: str, padding: tuple[int, int]) -> None:
+    """ValueError naming ``where`` if either side's padding is past ``MAX_PADDING``."""
+    if max(padding) > MAX_PADDING:
+        raise ValueError(
+            f"{where}: padding must be at most {MAX_PADDING} (nn.limits.MAX_PADDING: the "
+            f"output grows with it, and past the kernel's size only by outputs that see zeros "
+            f"alone), got {readable_count(max(padding))}"
+        )
+
+
+def readable_count(n: int) -> str:
+    """``9,000,000,000``, or ``about 10^18`` for a number too long to read digit by digit."""
+    if n < 10**15:
+        return f"{n:,}"
+    return f"about 10^{math.floor(math.log10(n))}"
