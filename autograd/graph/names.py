@@ -79,7 +79,7 @@ def _neuron_names(neurons: Mapping[Value, Neuron], order: list[Value]) -> dict[V
     read = {x for neuron in neurons.values() for x in neuron.inputs}  # outputs a neuron reads
     placed = [(neuron, _BIAS_LABEL.fullmatch(neuron.bias.label)) for neuron in neurons.values()]
     units: dict[str, set[str | None]] = {}
-    for neuron, found in placed:
+    for _, found in placed:
         if found is not None:
             units.setdefault(found.group(1), set()).add(found.group(2))
     names: dict[Value, str] = {}
