@@ -259,10 +259,10 @@ def explain_step(
         contribution = format_number(part.contribution, precision)
         if step.node is root:  # ∂root/∂root = 1: the local derivative is the edge's formula
             edge = local_derivative_text(root, position, part.input, names, formula)
-            lines.append(
-                f"{d(root, part.input)} += 1{TIMES}{as_factor(edge)}"
-                f" = {grad}{TIMES}{local} = {contribution}"
-            )
+            product = f"1{TIMES}{as_factor(edge)}"
+            numbers = f"{grad}{TIMES}{local}"
+            stage = "" if numbers == product else f" = {numbers}"  # 1 · 1 written once
+            lines.append(f"{d(root, part.input)} += {product}{stage} = {contribution}")
         else:
             edge = d(step.node, part.input)
             if used_more_than_once(step.node, position, part.input):  # x*x: two edges to x

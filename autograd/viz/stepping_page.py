@@ -221,8 +221,12 @@ def _explain(
         local = html_text(format_number(part.local_derivative, precision))
         share = html_text(format_number(part.contribution, precision))
         input_id = html_attribute(names.ids[part.input])
+        numbers = (f'<span class="grad">{grad}</span> · '
+                   f'<span class="local-derivative">{local}</span> = ')
         if at_output:  # ∂r/∂r = 1: the local derivative is the edge's formula
             edge = local_derivative_text(root, position, part.input, names.shown, formula)
+            if f"1 · {as_factor(edge)}" == f"{grad} · {local}":
+                numbers = ""  # the product is its own numbers (1 · 1): written once
             product = f'1 · <span class="math local-derivative">{html_text(as_factor(edge))}</span>'
         elif used_more_than_once(step.node, position, part.input):  # x*x: two edges to x
             edge = local_derivative_text(step.node, position, part.input, names.shown)
@@ -233,8 +237,7 @@ def _explain(
         lines += [
             f'        <li class="contribution" data-input="{input_id}">',
             f'          <div class="formula">{_derivative(r, i)} += {product}</div>',
-            f'          <div class="numbers">= <span class="grad">{grad}</span> · '
-            f'<span class="local-derivative">{local}</span> = '
+            f'          <div class="numbers">= {numbers}'
             f'<span class="contribution-value">{share}</span></div>',
             "        </li>",
         ]
