@@ -359,6 +359,42 @@ def test_the_largest_sum_allowed_still_prints_its_chain_rule(
     assert out.splitlines()[-1].strip() == "= 200"
 
 
+LONG_EXPRESSIONS = [
+    " + ".join(["x"] * 200),
+    "*".join(["x"] * 120),
+    " + ".join(f"x{i}*w{i}" for i in range(100)),
+]
+
+
+@pytest.mark.parametrize("expression", LONG_EXPRESSIONS)
+def test_no_printed_line_is_longer_than_max_line(
+    expression: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from autograd.cli.commands import MAX_LINE
+
+    names = sorted(set(re.findall(r"[a-z]\d*", expression)))
+    status, out, err = run(["graph", expression, *(f"{n}=1.001" for n in names)], capsys)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= MAX_LINE  # the 200-term sum was 451,161 long
+    elided = [line for line in lines if "characters left out" in line]
+    assert elided and all("autograd.chain_rule in Python" in line for line in elided)
+    for line in elided:  # the count says how much is missing
+        count = int(re.search(r"\[([\d,]+) characters left out", line)[1].replace(",", ""))  # type: ignore[index]
+        assert count > 0
+    if expression.startswith("x + x"):  # d/dx of a sum of 200 x's is 200, by hand
+        assert lines[-1].strip() == "= 200"
+
+
+def test_a_long_error_message_is_bounded_too(capsys: pytest.CaptureFixture[str]) -> None:
+    from autograd.cli.commands import MAX_LINE
+
+    status, out, err = run(["graph", "x + " + "y" * 5000, "x=1"], capsys)
+    assert status == 2 and out == ""
+    assert err.startswith("backprop-lab: error: ") and len(err.rstrip("\n")) <= MAX_LINE
+    assert "characters left out" in err
+
+
 def test_a_graph_too_slow_for_graphviz_is_refused_with_what_to_do_instead(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
