@@ -115,7 +115,7 @@ def test_without_the_graphviz_program_the_widget_shows_the_dot_text(
 def test_a_drawing_that_times_out_shows_what_to_do_instead(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import autograd.viz.widgets as widget_module
+    import autograd.viz.notebook_display as widget_module  # where the widget runs dot
     from autograd.viz.graphviz_program import GraphvizTimeout
 
     def too_slow(*args: Any, **kwargs: Any) -> bytes:

@@ -19,6 +19,7 @@ from .escaping import dot_record_field, dot_text, dot_tooltip
 from .graphviz_program import ADVICE, DOT_TIMEOUT, run_dot
 from .graphviz_program import INSTALL_HINT as INSTALL_HINT  # where it was first defined
 from .network import add_neuron_view
+from .notebook_display import scrolling_digraph
 from .palette import (
     HIGHLIGHT,
     INTERIOR_FILL,
@@ -140,6 +141,11 @@ def draw_graph(
       ``grad ?``; the step's node and the edges it sends gradient along are highlighted, and
       those edges carry their local derivatives.
 
+    In a notebook the result shows at its natural size (11 pt text), in a box that scrolls
+    sideways when the graph is wider than the cell, instead of being shrunk to the cell's
+    width (``text/html``; an ``image/svg+xml`` with the metadata ``{"unconfined": true}`` for
+    renderers that take only images).
+
     Node ids come from the topological order (value ``i`` is ``v{i}``, the operation that
     made it ``op{i}``), so the same graph always gives byte-identical DOT text (``.source``).
     Building the Digraph needs the ``graphviz`` Python package but not the Graphviz programs;
@@ -204,7 +210,7 @@ def draw_graph(
                 stacklevel=2,
             )
 
-    graph = graphviz.Digraph(
+    graph = scrolling_digraph()(  # a graphviz.Digraph, shown at natural size in notebooks
         graph_attr={"rankdir": rankdir},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},

@@ -16,6 +16,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from autograd.viz.notebook_display import scrolling_svg
+
 from ..layers import ACTIVATIONS
 from ..training import TrainingDiverged
 from .choices import LOSSES, OPTIMIZERS
@@ -198,7 +200,7 @@ class PlaygroundApp:
         pg = self.playground
         self.epoch.value = f"<b>epoch {pg.epoch}</b>"
         report = pg.diagnostics()
-        self.picture.value = pg.picture(report)
+        self.picture.value = scrolling_svg(pg.picture(report))  # natural size, scrolling
         self.diagnostics.value = _diagnostics_table(report)
         self.point.max = len(pg.xs_train) - 1
         if not self.playing or time.monotonic() - self._explained_at > EXPLAIN_EVERY:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import no_grad
+from autograd.viz.notebook_display import scrolling_svg
 from optim import SGD, Adam, NonFiniteStep, Optimizer, RMSProp
 from optim.checks import whole_number
 
@@ -418,7 +419,7 @@ class Playground:
         picture = self.picture()
         bundle: dict[str, Any] = {  # renderers that refuse inline HTML may take the SVG image
             "text/plain": repr(self),
-            "text/html": f"<div>{picture}</div>",
+            "text/html": scrolling_svg(picture),  # natural size, scrolling when wider
             "image/svg+xml": picture,
         }
         try:
