@@ -140,7 +140,6 @@ class PlaygroundApp:
 
     def _act(self, action: Any) -> None:
         """Run a button's or a control's action, showing any error instead of raising it."""
-        self._own_action = True
         try:
             self._say("")
             action()
@@ -149,8 +148,6 @@ class PlaygroundApp:
             self._say(str(error))
         except (ValueError, TypeError) as error:
             self._say(str(error))
-        finally:
-            self._own_action = False
 
     def _say(self, text: str) -> None:
         self.message.value = f'<span style="color:#d62728">{html.escape(text)}</span>'
@@ -189,9 +186,7 @@ class PlaygroundApp:
         structure = [len(names) for names in playground.unit_names()]
         if structure != self._structure:
             self._rebuild_inspector()
-        self.redraw()
-        if not self._own_action and not self.playing:
-            playground._refresh_static_view()
+        self.redraw()  # a later cell's steps leave the picture shown above as it was
 
     # ---- drawing ------------------------------------------------------------------------------
 

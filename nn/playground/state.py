@@ -28,6 +28,7 @@ from .datasets import CLASSIFICATION, DataSet, make_dataset, own_dataset
 from .inputs import InputFeatures
 from .network import PlaygroundNet
 from .settings import CHECKS, REBUILDING, STEPPING
+from .snapshot import PlaygroundSnapshot
 
 
 class Playground:
@@ -394,6 +395,12 @@ class Playground:
 
         return playground_svg(self, report=report)
 
+    def snapshot(self) -> PlaygroundSnapshot:
+        """The picture of this moment, kept as it is: a notebook cell that shows it keeps
+        showing this epoch's state, in the saved and the exported notebook too, however the
+        playground is trained afterwards (showing ``pg`` itself gives the live app)."""
+        return PlaygroundSnapshot(self.picture(), repr(self), self.epoch)
+
     def app(self) -> Any:
         """The ipywidgets app over this playground (made once; needs ipywidgets)."""
         if self._app is None:
@@ -403,7 +410,12 @@ class Playground:
         return self._app
 
     def _ipython_display_(self) -> None:
-        """Show the app (or the static picture) and keep a handle to refresh the picture."""
+        """Show the app (or the static picture), keeping a handle to the picture.
+
+        A reader without a kernel sees the picture of the moment it was shown; pausing the
+        app brings it up to date with what was played. Steps that later cells script leave it
+        as it was, so the cell keeps showing the state its text describes.
+        """
         from IPython.display import display
 
         self._display_handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
