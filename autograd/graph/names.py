@@ -48,7 +48,7 @@ def in_fraction(name: str) -> str:
     return name if _ONE_WORD.fullmatch(name) else f"({name})"
 
 
-_ONE_WORD = re.compile(r"[\w.]+(?:\[[\d,]+\])?")
+_ONE_WORD = re.compile(r"[\w.\u0300-\u036f]+(?:\[[\d,]+\])?")  # x̂: a combining mark
 
 
 def node_names(order: list[Value]) -> dict[Value, str]:

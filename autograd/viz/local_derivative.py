@@ -55,7 +55,7 @@ def as_term(text: str) -> str:
 
 def as_factor(text: str) -> str:
     """``text`` as one factor of a product: bracketed unless it is one word or number."""
-    return text if re.fullmatch(r"[\w.²]+(?:\[[\d,]+\])?", text) else f"({text})"
+    return in_fraction(text)  # the same rule as a name in ∂top/∂bottom
 
 
 def used_more_than_once(node: Value, position: int, child: Value) -> bool:
