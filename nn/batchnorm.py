@@ -68,6 +68,7 @@ class _BatchNorm(Module):
         self.running_mean = [0.0] * self.num_features
         self.running_var = [1.0] * self.num_features
         self.num_batches_tracked = 0
+        self._number = ""  # μ1, μ2, ... when a model holds several (see number_nodes)
         self._label_parameters()
 
     # ---- shapes ----------------------------------------------------------------------------
@@ -124,6 +125,7 @@ class _BatchNorm(Module):
         running statistics are updated; in eval they are the running statistics (numbers).
         """
         outputs: list[Any] = [[None] * self.num_features for _ in batch]
+        number = getattr(self, "_number", "")  # (a layer pickled before it was numbered)
         batch_statistics = []
         for c in range(self.num_features):
             parts = [x[c] for x in batch]  # channel c of each example
@@ -132,12 +134,12 @@ class _BatchNorm(Module):
             if self.training:
                 values = [v for part in parts for v in flatten(part)]
                 mean = autograd.sum(values) / len(values)  # μ
-                mean.label = "μ" + self._channel(c)
+                mean.label = "μ" + number + self._channel(c)
                 centered = [map_nested(lambda v: v - mean, part) for part in parts]  # noqa: B023
                 deviations = [d for part in centered for d in flatten(part)]
                 # σ² = 1/m Σ (x_j − μ)², the sum of squares as one dot node (biased: 1/m)
                 variance = autograd.dot(deviations, deviations) / len(values)
-                variance.label = "σ²" + self._channel(c)
+                variance.label = "σ²" + number + self._channel(c)
                 std = (variance + self.eps).sqrt()
                 batch_statistics.append((mean.data, variance.data, len(values)))
             else:
@@ -156,10 +158,14 @@ class _BatchNorm(Module):
                 example[c] = map_nested(scale_and_shift, part)
                 for position, x_hat in zip(_positions(part), normalised, strict=True):
                     where = (j, c, *position) if self.num_features > 1 else (j, *position)
-                    x_hat.label = f"x̂[{','.join(str(i) for i in where)}]"
+                    x_hat.label = f"x̂{number}[{','.join(str(i) for i in where)}]"
         if self.training:
             self._update_running_statistics(batch_statistics)
         return outputs
+
+    def number_nodes(self, number: int) -> None:
+        """Name this batch norm's nodes ``μ{number}``, ``σ²{number}``, ``x̂{number}[…]``."""
+        self._number = str(number)
 
     def _channel(self, c: int) -> str:
         """``[c]`` to label channel c's nodes, or nothing when there is only one channel."""

@@ -42,7 +42,8 @@ class Conv2d(Module):
     Calling it on ``x`` (nested lists of numbers or Values, shape ``[C][H][W]``) returns
     ``y[out_channels][H_out][W_out]`` with H_out = (H + 2 p_h − k_h) // s_h + 1 (W alike).
     Each output is labelled by its position, ``y[o,r,c]``, so pictures and chain-rule texts
-    name it so (and its window's weighted sum ``W·x[o,r,c]``).
+    name it so (and its window's weighted sum ``W·x[o,r,c]``); in a ``Sequential`` with
+    several convolutions, the k-th labels ``yk[o,r,c]``.
 
     >>> conv = Conv2d(1, 2, kernel_size=2, seed=0)
     >>> y = conv([[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]])
@@ -76,7 +77,12 @@ class Conv2d(Module):
         ]
         self.bias = [Parameter(rng.uniform(-bound, bound)) for _ in range(self.out_channels)]
         self._windows: dict[tuple[int, int], list[list[Window]]] = {}
+        self._output_name = "y"  # y1, y2, ... when a model holds several (see number_nodes)
         self._label_parameters()
+
+    def number_nodes(self, number: int) -> None:
+        """Name this convolution's outputs ``y{number}[o,r,c]``: the ``number``-th of a model's."""
+        self._output_name = f"y{number}"
 
     def output_size(self, height: int, width: int) -> tuple[int, int]:
         """(H_out, W_out) for an input of ``height`` x ``width``."""
@@ -87,6 +93,7 @@ class Conv2d(Module):
         height, width = self._check_input(x)
         inputs = flatten(as_values(x, repr(self)))
         windows = self._windows_for(height, width)
+        name = getattr(self, "_output_name", "y")  # (a layer pickled before it was named)
         out = []
         for o in range(self.out_channels):
             kernel = flatten(self.weight[o])
@@ -96,7 +103,7 @@ class Conv2d(Module):
                 outputs = []
                 for c, (taps, pixels) in enumerate(row):
                     y = dot([kernel[k] for k in taps], [inputs[j] for j in pixels]) + b
-                    y.label = f"y[{o},{r},{c}]"  # pictures and texts name it by its position
+                    y.label = f"{name}[{o},{r},{c}]"  # pictures and texts name it by position
                     outputs.append(y)
                 channel.append(outputs)
             out.append(channel)

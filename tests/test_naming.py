@@ -207,3 +207,18 @@ def test_a_picture_drawn_before_backward_says_gradients_are_not_computed_yet() -
     house.loss.backward()
     after = draw_graph(house.loss).source
     assert NOT_COMPUTED_NOTE not in after and "theta1 | data 50,000 | grad -85,000" in after
+
+
+def test_two_convolutions_and_two_batch_norms_in_one_model_name_their_nodes_apart() -> None:
+    model = nn.Sequential(
+        nn.Conv2d(1, 1, 2, seed=0), nn.BatchNorm2d(1), nn.Conv2d(1, 1, 2, seed=1),
+        nn.BatchNorm2d(1), nn.Flatten(),
+    )
+    image = [[[float(3 * r + c) for c in range(4)] for r in range(4)]]
+    outputs = model.forward_batch([image, [[[-v for v in row] for row in image[0]]]])
+    loss = autograd.sum([v for example in outputs for v in example])
+    names = names_of(loss)
+    assert {"y1[0,0,0]", "y2[0,0,0]", "W·x1[0,0,0]", "W·x2[0,0,0]"} <= set(names)
+    assert {"μ1", "σ²1", "μ2", "σ²2", "x̂1[0,0,0]", "x̂2[1,1,1]"} <= set(names)
+    lone = nn.Conv2d(1, 1, 2, seed=0)([[[1.0, 2.0], [3.0, 4.0]]])
+    assert lone[0][0][0].label == "y[0,0,0]"  # a convolution on its own: no number

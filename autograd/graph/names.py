@@ -110,8 +110,8 @@ def _neuron_names(neurons: Mapping[Value, Neuron], order: list[Value]) -> dict[V
     return names
 
 
-# A label that ends in an index: ``y[0,1,2]``, ``y01``, ``h_3`` (the index is group 1).
-_INDEX = re.compile(r"[^\W\d_]+_?(\[[\d,]+\]|\d+)")
+# A label that ends in an index: ``y[0,1,2]``, ``y2[0,1,2]``, ``y01``, ``h_3`` (group 1).
+_INDEX = re.compile(r"[^\W\d_]+_?(\d*\[[\d,]+\]|\d+)")
 
 
 # Stands for a formula too long to be a name; so are the formulas that use it. Keeping it short
