@@ -133,12 +133,16 @@ class _BatchNorm(Module):
             std: Value | float
             if self.training:
                 values = [v for part in parts for v in flatten(part)]
-                mean = autograd.sum(values) / len(values)  # μ
+                total = autograd.sum(values)
+                total.label = "Σx" + number + self._channel(c)
+                mean = total / len(values)  # μ
                 mean.label = "μ" + number + self._channel(c)
                 centered = [map_nested(lambda v: v - mean, part) for part in parts]  # noqa: B023
                 deviations = [d for part in centered for d in flatten(part)]
                 # σ² = 1/m Σ (x_j − μ)², the sum of squares as one dot node (biased: 1/m)
-                variance = autograd.dot(deviations, deviations) / len(values)
+                squares = autograd.dot(deviations, deviations)
+                squares.label = "Σ(x−μ)²" + number + self._channel(c)
+                variance = squares / len(values)
                 variance.label = "σ²" + number + self._channel(c)
                 std = (variance + self.eps).sqrt()
                 batch_statistics.append((mean.data, variance.data, len(values)))

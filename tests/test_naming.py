@@ -51,7 +51,7 @@ def test_a_convolution_names_its_outputs_and_windows_by_position() -> None:
 def test_batch_norm_is_named_as_the_lecture_writes_it() -> None:
     bn, batch, y3 = batch_norm_output()
     names = names_of(y3)
-    for name in ("μ", "σ²", "x̂[3]", "γ", "β"):
+    for name in ("Σx", "μ", "Σ(x−μ)²", "σ²", "x̂[3]", "γ", "β"):
         assert name in names
     assert bn.weight[0].label == "γ" and bn.bias[0].label == "β"
     wide = nn.BatchNorm1d(2)
