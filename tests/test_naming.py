@@ -46,6 +46,22 @@ def test_a_convolution_names_its_outputs_and_windows_by_position() -> None:
         for c in range(2):
             assert f"y[0,{r},{c}]" in names and f"W·x[0,{r},{c}]" in names
     assert not any(re.fullmatch(r"dot\d+", name) for name in names)
+    # labelled as notebook 6 does (bias b, outputs y00 ... y11): each window by its output
+    conv, _ = conv_loss()
+    conv.bias[0].label = "b"
+    y = conv([[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]])
+    for r in range(2):
+        for c in range(2):
+            y[0][r][c].label = f"y{r}{c}"
+    relabelled = names_of(autograd.sum([v for row in y[0] for v in row]))
+    assert {"W·x00", "W·x01", "W·x10", "W·x11"} <= set(relabelled)
+
+
+def test_an_mlp_on_a_batch_keeps_the_lecture_s_names_for_one_example() -> None:
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+    loss = autograd.sum([(model(x) - 1.0) ** 2 for x in ([0.5, 1.0], [1.5, -1.0])])
+    names = names_of(loss)
+    assert {"h1[0]", "z1[1]", "W1[0]·x", "ŷ"} <= set(names)  # the first example's nodes
 
 
 def test_batch_norm_is_named_as_the_lecture_writes_it() -> None:

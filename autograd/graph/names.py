@@ -59,9 +59,10 @@ def node_names(order: list[Value]) -> dict[Value, str]:
     output ``h{l}[j]``, its pre-activation ``z{l}[j]`` and its weighted sum ``W{l}[j]·x``
     (``·h{l-1}`` past the first layer); a linear neuron's output is its ``z{l}[j]``, or ``ŷ``
     (``ŷ[j]`` for several) when no neuron reads it: the network's output. For another neuron
-    whose output is labelled with an index (``y[0,1,2]``, ``y01``), its weighted sum is
-    ``W·x`` with that index (``W·x[0,1,2]``). Else ``formula_names``. Every interior node's
-    name is unique, so a name in the text finds one node in the picture.
+    whose output is labelled with an index (``y[0,1,2]``, ``y01``), as a convolution's windows
+    (which share one bias) are, its weighted sum is ``W·x`` with that index (``W·x[0,1,2]``).
+    Else ``formula_names``. Every interior node's name is unique, so a name in the text finds
+    one node in the picture.
     """
     if not order:
         return {}
@@ -77,7 +78,15 @@ def _neuron_names(neurons: Mapping[Value, Neuron], order: list[Value]) -> dict[V
     they are; ``W·x[0,1,2]`` for the weighted sum of an output labelled ``y[0,1,2]``."""
     taken = {node.label for node in order if node.label}
     read = {x for neuron in neurons.values() for x in neuron.inputs}  # outputs a neuron reads
-    placed = [(neuron, _BIAS_LABEL.fullmatch(neuron.bias.label)) for neuron in neurons.values()]
+    sharing: dict[Value, int] = {}  # neurons per bias: a convolution's windows share theirs,
+    # as do the neurons of one layer on several examples
+    for neuron in neurons.values():
+        sharing[neuron.bias] = sharing.get(neuron.bias, 0) + 1
+    placed = [  # a window of a convolution (shared bias, output labelled y[o,r,c]): by position
+        (neuron, None if sharing[neuron.bias] > 1 and _INDEX.fullmatch(neuron.output.label)
+         else _BIAS_LABEL.fullmatch(neuron.bias.label))
+        for neuron in neurons.values()
+    ]
     units: dict[str, set[str | None]] = {}
     for _, found in placed:
         if found is not None:
