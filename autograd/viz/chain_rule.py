@@ -60,7 +60,7 @@ class ChainRule:
 
     def _direct(self, factor: Factor) -> str:
         """An edge from root straight to wrt: its formula, never ∂root/∂wrt (the total)."""
-        return self.direct.get(factor.position) or str(factor.local_derivative)
+        return self.direct.get(factor.position) or self._number(factor.local_derivative)
 
     def _number(self, x: float) -> str:
         return format_number(x, self.precision)
