@@ -173,8 +173,8 @@ def chain_rule(
 
     Nodes are named by ``autograd.viz.names.node_names``, the names ``draw_graph`` writes on
     them: the label; a neuron's ``h1[0]``, ``z1[0]``, ``W1[0]·x``; else the formula that made
-    the node (``w1*x1``), or a short name (``mul3``) for a long one. ``names`` overrides them.
-    With ``group="neuron"`` each neuron is one factor, as ``draw_graph(root,
+    the node (``w1*x1``), or a short name counted from 1 (``mul1``) for a long one. ``names``
+    overrides them. With ``group="neuron"`` each neuron is one factor, as ``draw_graph(root,
     group="neuron")`` draws it: ``∂h2[0]/∂h1[0]`` is σ'(z2[0]) · W2[0,0].
 
     The number of paths can grow exponentially with depth, so they are counted first (by

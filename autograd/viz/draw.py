@@ -97,7 +97,7 @@ def draw_graph(
     Names are ``autograd.viz.names.node_names``, the same the chain-rule text, the stepping
     page and the widget write: the label; for a neuron's parts ``h1[0]`` (its output),
     ``z1[0]`` (w · x + b) and ``W1[0]·x``; else the formula that made the node (``w1*x1``), or
-    a short name (``mul3``) when the formula is long. A constant shows only its number.
+    a short name counted from 1 (``mul1``) when the formula is long.
 
     ``group="neuron"`` draws the network view: each neuron σ(w · x + b) (its ``dot``, bias and
     activation) is one box headed ``h1[0] = tanh(W1[0]·x + b1[0])``, listing its own weights
