@@ -20,6 +20,7 @@ so the gradient flows through μ and σ² to every example of the batch.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -37,6 +38,12 @@ from .shapes import as_values, describe, flatten, map_nested, shape_of
 # exactly (the count is saved as a number like every buffer). A million batches a second would
 # take 285 years to get there; a file saying more (1e300, 2**70) is not a real model's.
 MAX_BATCHES_TRACKED = 2**53
+
+
+def _positions(part: Any) -> list[tuple[int, ...]]:
+    """The index of each value of nested lists, in reading order (``()`` for a single value)."""
+    shape = shape_of(part, "batch norm")
+    return list(itertools.product(*(range(n) for n in shape)))
 
 
 class BatchRequired(ValueError, RuntimeError):
@@ -70,6 +77,7 @@ class _BatchNorm(Module):
         self.running_mean = [0.0] * self.num_features
         self.running_var = [1.0] * self.num_features
         self.num_batches_tracked = 0
+        self._number = ""  # μ1, μ2, ... when a model holds several (see number_nodes)
         self._label_parameters()
 
     # ---- shapes ----------------------------------------------------------------------------
@@ -126,6 +134,7 @@ class _BatchNorm(Module):
         running statistics are updated; in eval they are the running statistics (numbers).
         """
         outputs: list[Any] = [[None] * self.num_features for _ in batch]
+        number = getattr(self, "_number", "")  # (a layer pickled before it was numbered)
         batch_statistics = []
         for c in range(self.num_features):
             parts = [x[c] for x in batch]  # channel c of each example
@@ -133,11 +142,17 @@ class _BatchNorm(Module):
             std: Value | float
             if self.training:
                 values = [v for part in parts for v in flatten(part)]
-                mean = autograd.sum(values) / len(values)  # μ
+                total = autograd.sum(values)
+                total.label = "Σx" + number + self._channel(c)
+                mean = total / len(values)  # μ
+                mean.label = "μ" + number + self._channel(c)
                 centered = [map_nested(lambda v: v - mean, part) for part in parts]  # noqa: B023
                 deviations = [d for part in centered for d in flatten(part)]
                 # σ² = 1/m Σ (x_j − μ)², the sum of squares as one dot node (biased: 1/m)
-                variance = autograd.dot(deviations, deviations) / len(values)
+                squares = autograd.dot(deviations, deviations)
+                squares.label = "Σ(x−μ)²" + number + self._channel(c)
+                variance = squares / len(values)
+                variance.label = "σ²" + number + self._channel(c)
                 std = (variance + self.eps).sqrt()
                 batch_statistics.append((mean.data, variance.data, len(values)))
             else:
@@ -145,11 +160,35 @@ class _BatchNorm(Module):
                 centered = [map_nested(lambda v: v - mean, part) for part in parts]  # noqa: B023
                 std = math.sqrt(self.running_var[c] + self.eps)
             gamma, beta = self.weight[c], self.bias[c]
-            for example, part in zip(outputs, centered, strict=True):
-                example[c] = map_nested(lambda d: gamma * (d / std) + beta, part)  # noqa: B023
+            for j, (example, part) in enumerate(zip(outputs, centered, strict=True)):
+                normalised: list[Value] = []
+
+                def scale_and_shift(d: Value) -> Value:
+                    x_hat = d / std  # noqa: B023
+                    normalised.append(x_hat)  # noqa: B023
+                    return gamma * x_hat + beta  # noqa: B023
+
+                example[c] = map_nested(scale_and_shift, part)
+                for position, x_hat in zip(_positions(part), normalised, strict=True):
+                    where = (j, c, *position) if self.num_features > 1 else (j, *position)
+                    x_hat.label = f"x̂{number}[{','.join(str(i) for i in where)}]"
         if self.training:
             self._update_running_statistics(batch_statistics)
         return outputs
+
+    def number_nodes(self, number: int) -> None:
+        """Name this batch norm's nodes ``μ{number}``, ``σ²{number}``, ``x̂{number}[…]``."""
+        self._number = str(number)
+
+    def _channel(self, c: int) -> str:
+        """``[c]`` to label channel c's nodes, or nothing when there is only one channel."""
+        return f"[{c}]" if self.num_features > 1 else ""
+
+    def _label_parameters(self) -> None:
+        """γ and β, as the lecture writes them: ``γ[c]`` and ``β[c]`` (``γ``, ``β`` for one)."""
+        for c in range(self.num_features):
+            self.weight[c].label = "γ" + self._channel(c)
+            self.bias[c].label = "β" + self._channel(c)
 
     def _update_running_statistics(self, statistics: list[tuple[float, float, int]]) -> None:
         self.num_batches_tracked += 1

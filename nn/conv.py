@@ -46,6 +46,9 @@ class Conv2d(Module):
     uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)] with fan_in = in_channels · k_h · k_w.
     Calling it on ``x`` (nested lists of numbers or Values, shape ``[C][H][W]``) returns
     ``y[out_channels][H_out][W_out]`` with H_out = (H + 2 p_h − k_h) // s_h + 1 (W alike).
+    Each output is labelled by its position, ``y[o,r,c]``, so pictures and chain-rule texts
+    name it so (and its window's weighted sum ``W·x[o,r,c]``); in a ``Sequential`` with
+    several convolutions, the k-th labels ``yk[o,r,c]``.
 
     >>> conv = Conv2d(1, 2, kernel_size=2, seed=0)
     >>> y = conv([[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]])
@@ -87,7 +90,12 @@ class Conv2d(Module):
         ]
         self.bias = [Parameter(rng.uniform(-bound, bound)) for _ in range(self.out_channels)]
         self._windows: dict[tuple[int, int], list[list[Window]]] = {}
+        self._output_name = "y"  # y1, y2, ... when a model holds several (see number_nodes)
         self._label_parameters()
+
+    def number_nodes(self, number: int) -> None:
+        """Name this convolution's outputs ``y{number}[o,r,c]``: the ``number``-th of a model's."""
+        self._output_name = f"y{number}"
 
     def output_size(self, height: int, width: int) -> tuple[int, int]:
         """(H_out, W_out) for an input of ``height`` x ``width``."""
@@ -98,19 +106,20 @@ class Conv2d(Module):
         height, width = self._check_input(x)
         inputs = flatten(as_values(x, repr(self)))
         windows = self._windows_for(height, width)
+        name = getattr(self, "_output_name", "y")  # (a layer pickled before it was named)
         out = []
         for o in range(self.out_channels):
             kernel = flatten(self.weight[o])
             b = self.bias[o]
-            out.append(
-                [
-                    [
-                        dot([kernel[k] for k in taps], [inputs[j] for j in pixels]) + b
-                        for taps, pixels in row
-                    ]
-                    for row in windows
-                ]
-            )
+            channel = []
+            for r, row in enumerate(windows):
+                outputs = []
+                for c, (taps, pixels) in enumerate(row):
+                    y = dot([kernel[k] for k in taps], [inputs[j] for j in pixels]) + b
+                    y.label = f"{name}[{o},{r},{c}]"  # pictures and texts name it by position
+                    outputs.append(y)
+                channel.append(outputs)
+            out.append(channel)
         return out
 
     def _check_input(self, x: Any) -> tuple[int, int]:

@@ -34,6 +34,19 @@ class Sequential(Module):
                 )
         self.layers = list(modules)
         self._label_parameters()
+        self._number_nodes()
+
+    def _number_nodes(self) -> None:
+        """Two or more members of one kind that name their nodes (convolutions' ``y[o,r,c]``,
+        batch norms' ``μ``) number them from 1, so each name in a picture is one node's."""
+        kinds: dict[type, list[Any]] = {}
+        for module in self.layers:
+            if callable(getattr(module, "number_nodes", None)):
+                kinds.setdefault(type(module), []).append(module)
+        for members in kinds.values():
+            if len(members) > 1:
+                for number, module in enumerate(members, start=1):
+                    module.number_nodes(number)
 
     def _members(self) -> Iterator[tuple[str, Parameter | Module]]:
         for position, module in enumerate(self.layers):

@@ -301,12 +301,19 @@ def max_pool_routing(images: Path) -> Path:
     pooled = nn.MaxPool2d(2)(x)
     autograd.sum([v for row in pooled[0] for v in row]).backward()
     gradient = [[float(v.grad) for v in row] for row in x[0]]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(6, 3))
-    left.imshow(pixels, cmap="gray_r")
-    left.set_title("input")
-    right.imshow(gradient, cmap="Reds")
-    right.set_title("dL/dx: 1 at each window's max")
-    for ax in (left, right):
+    figure, (left, right) = plt.subplots(1, 2, figsize=(6, 3.2))
+    left.imshow(pixels, cmap="gray_r", vmin=0, vmax=10)
+    left.set_title("input x")
+    right.imshow(gradient, cmap="Reds", vmin=0, vmax=1.6)
+    right.set_title("∂L/∂x: 1 at each window's max")
+    for ax, numbers, dark_from in ((left, pixels, 5.0), (right, gradient, 0.8)):
+        for r, row in enumerate(numbers):  # each cell's number, so no colour bar is needed
+            for c, number in enumerate(row):
+                colour = "white" if number >= dark_from else "black"
+                ax.text(c, r, f"{number:g}", ha="center", va="center", color=colour, fontsize=12)
+        for line in (1.5,):  # the 2x2 windows
+            ax.axhline(line, color="#1f77b4", linewidth=2)
+            ax.axvline(line, color="#1f77b4", linewidth=2)
         ax.set_xticks([])
         ax.set_yticks([])
     figure.tight_layout()

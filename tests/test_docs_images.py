@@ -93,3 +93,19 @@ def test_a_readme_picture_is_readable_700_px_wide(image: Path) -> None:
         f"{image.name}: {width:.0f} px wide, its smallest text is {shown:.1f} px at "
         f"{SHOWN_WIDTH} px"
     )
+
+
+def test_the_max_pool_picture_writes_every_pixel_and_gradient(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = make_docs()
+    drawn: list[object] = []
+    monkeypatch.setattr(module, "save_figure", lambda figure, path: drawn.append(figure) or path)
+    module.max_pool_routing(tmp_path)
+    (figure,) = drawn
+    left, right = figure.axes  # type: ignore[attr-defined]
+    pixels = [t.get_text() for t in left.texts]
+    gradients = [t.get_text() for t in right.texts]
+    assert pixels == [f"{p:g}" for p in (1, 5, 2, 0, 3, 4, 8, 1, 0, 2, 6, 7, 9, 1, 3, 3)]
+    # by hand: each 2x2 window sends 1 to its largest pixel (5, 8, 9, 7), 0 elsewhere
+    assert gradients == [f"{g:g}" for g in (0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0)]

@@ -286,9 +286,9 @@ def test_long_or_repeated_formulas_fall_back_to_the_stable_name() -> None:
     names = formula_names(topological_order(out))
     first, second = out.inputs
     assert names[first] == "x*y"
-    assert names[second] == "mul3"  # the same formula again: named as chain_rule names it
+    assert names[second] == "mul1"  # the same formula again: the first short mul name
     long = parse_expression(" * ".join(["x"] * 20), {"x": 1.0})
-    assert formula_names(topological_order(long))[long] == "mul19"
+    assert formula_names(topological_order(long))[long] == "mul4"  # 17 to 20 x's: mul1-mul4
 
 
 @pytest.mark.parametrize(

@@ -131,7 +131,8 @@ def test_the_convnet_finds_its_convolution_pooling_and_linear_layer() -> None:
     view = layer_view(loss)
     shapes = {layer.name: layer.shape for layer in view.layers}
     assert shapes["W1"] == (4, 9) and shapes["b1"] == (4,) and shapes["x"] == (64,)
-    assert shapes["z1"] == (256,) and shapes["h1"] == (256,)  # 4 channels × 8 × 8
+    # the convolution's outputs keep their own name, y[o,i,j] (as in every view), its ReLU is h1
+    assert shapes["y"] == (256,) and shapes["h1"] == (256,)  # 4 channels × 8 × 8
     assert shapes["W2"] == (10, 64) and shapes["z2"] == (10,)
     assert [layer.op for layer in view.layers if not layer.is_leaf][:4] == [
         "W·x + b", "relu", "max", "W·x + b"]

@@ -38,9 +38,10 @@ NOTEBOOKS = {
     "07_generalization.ipynb": {"graphs": 0, "plots": 12},
     # Q_θ on MountainCar, π_θ on CartPole, exploration; the map of RL methods, the policy's graph
     "08_reinforcement_learning.ipynb": {"graphs": 2, "plots": 3},
-    # The playground's apps: with the widget state saved, the page draws them with the widget
-    # manager's script; without it, each leaves its last picture (see the tests below).
-    "09_playground.ipynb": {"graphs": 0, "plots": 0},
+    # The playground's two apps: with the widget state saved, the page draws them with the
+    # widget manager's script; without it, each leaves its picture (see the tests below). The
+    # six experiments' snapshots are pictures either way.
+    "09_playground.ipynb": {"graphs": 6, "plots": 0},
     "10_compiled_backprop.ipynb": {"graphs": 2, "plots": 0},  # house price, two-layer network
 }
 
@@ -244,23 +245,62 @@ def test_exported_pages_keep_the_widgets_steps_and_the_progress_bar_as_text(
     assert re.search(r"fit: 100%\|.*\| (\d+)/\1 ", visible)
 
 
-def test_the_graphs_an_exported_notebook_shows_are_readable_700_px_wide(executed: Runner) -> None:
-    page, _ = nbconvert.HTMLExporter().from_notebook_node(executed("01_backprop_by_hand.ipynb"))
+CELL_WIDTH = 700  # px: a notebook cell, or an exported page's column
+
+
+def graphs_shown(page: str) -> list[tuple[str, bool]]:
+    """Each SVG picture the page shows a reader, and whether it scrolls at its natural size.
+
+    It scrolls when the ``<svg>`` says ``max-width: none`` and sits right inside a ``<div>``
+    with ``overflow: auto`` (``autograd.viz.notebook_display``): the browser then keeps its
+    width and the box scrolls sideways. Any other picture is scaled down to the cell's width.
+    """
     visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
-    graphs = re.findall(r"<svg\b[^>]*>.*?</svg>", visible, flags=re.DOTALL)
-    graphs += [
-        base64.b64decode(data).decode("utf-8")
+    found = []
+    for match in re.finditer(r"<svg\b[^>]*>.*?</svg>", visible, flags=re.DOTALL):
+        opening = re.match(r"<svg\b[^>]*>", match[0])[0]  # type: ignore[index]
+        before = visible[max(0, match.start() - 300) : match.start()]
+        wrapper = re.search(r"<div\b[^>]*>\s*$", before)
+        scrolls = (
+            "max-width: none" in opening
+            and wrapper is not None
+            and re.search(r"overflow(-x)?: auto", wrapper[0]) is not None
+        )
+        found.append((match[0], scrolls))
+    found += [
+        (base64.b64decode(data).decode("utf-8"), False)
         for data in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', visible)
     ]
-    assert len(graphs) >= 4  # the worked example, two still steps, the network; the widget's
-    for svg in graphs:
-        width = re.search(r'<svg\b[^>]*\bwidth="([0-9.]+)pt"', svg)
-        view = re.search(r'<svg\b[^>]*\bviewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+)', svg, re.IGNORECASE)
-        assert width is not None and view is not None
-        unit_px = float(width[1]) * 4 / 3 / float(view[1])  # Graphviz: 1 user unit = 1 pt
-        smallest = min(float(size) for size in re.findall(r'font-size="([0-9.]+)"', svg))
-        shown = smallest * unit_px * min(1.0, 700 / (float(width[1]) * 4 / 3))
-        assert shown >= 10, f"a graph {width[1]} pt wide shows {shown:.1f} px text at 700 px"
+    return found
+
+
+def smallest_text_px(svg: str, fit_to: float | None) -> float:
+    """The smallest text of ``svg`` in pixels, shown at its natural size or fitted to a width."""
+    width = re.search(r'<svg\b[^>]*\bwidth="([0-9.]+)(pt|px)?"', svg)
+    view = re.search(r'<svg\b[^>]*\bviewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+)', svg, re.IGNORECASE)
+    assert width is not None and view is not None
+    natural_px = float(width[1]) * (4 / 3 if width[2] == "pt" else 1.0)  # Graphviz: in pt
+    unit_px = natural_px / float(view[1])
+    smallest = min(float(size) for size in re.findall(r'font-size="([0-9.]+)"', svg))
+    scale = 1.0 if fit_to is None else min(1.0, fit_to / natural_px)
+    return smallest * unit_px * scale
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_graph_fits_the_cell_or_scrolls_at_its_natural_size(
+    executed: Runner, name: str
+) -> None:
+    """A graph wider than the cell keeps its size in a box that scrolls; none shrinks to
+    unreadable text: every text is at least 10 px, as the reader sees it."""
+    page, _ = nbconvert.HTMLExporter().from_notebook_node(executed(name))
+    graphs = graphs_shown(page)
+    assert len(graphs) >= NOTEBOOKS[name]["graphs"]
+    for svg, scrolls in graphs:
+        shown = smallest_text_px(svg, None if scrolls else CELL_WIDTH)
+        how = "at its natural size" if scrolls else f"fitted to {CELL_WIDTH} px"
+        assert shown >= 10, f"{name}: a graph shows {shown:.1f} px text {how}"
+    if name == "01_backprop_by_hand.ipynb":  # the worked example, two still steps, the network
+        assert sum(scrolls for _, scrolls in graphs) >= 4
 
 
 def test_playground_tour_passes_its_four_checks(executed: Runner) -> None:
@@ -281,16 +321,25 @@ def test_playground_apps_leave_their_last_state_for_a_reader_without_a_kernel(
         for model in state.values()
         if model["model_name"] == "HTMLModel" and "<svg" in model["state"].get("value", "")
     ]
-    assert len(pictures) == 6  # one app per playground shown
+    assert len(pictures) >= 2  # the tour's playground and your own data's are shown live
     # Without it (GitHub, an export of a notebook saved without widget state), each output
-    # shows its static picture, brought up to date after the cell that trained it.
+    # shows its static picture: the app's of the moment it was shown, and each experiment's
+    # snapshot of the state its text describes, however later cells trained the playground.
     bare = nbformat.from_dict(json.loads(json.dumps(notebook)))
     bare.metadata.pop("widgets")
     page, _ = nbconvert.HTMLExporter().from_notebook_node(bare)
-    assert pictures_shown(page)["graphs"] >= 7  # one per output showing a playground
-    visible = re.sub(r"<script\b.*?</script>", "", page, flags=re.DOTALL)
-    first = visible[visible.index("<svg"):]
-    assert "epoch 20 · train loss" in first[: first.index("</svg>")]
+    titles = [
+        re.search(r">(epoch \d+(?: · train loss [\d.]+)?)", svg)[1]  # type: ignore[index]
+        for svg, _ in graphs_shown(page)
+    ]
+    epochs = [int(title.split()[1]) for title in titles]
+    # the tour at epoch 0 (as shown), careful, reckless, the dead ReLUs, small without and with
+    # L2, the polynomial features, your own data
+    assert epochs[:8] == [0, 40, 40, 20, 150, 150, 40, 30]
+    printed = text_outputs(notebook)
+    for label, title in (("no L2:     ", titles[4]), ("L2 = 0.03: ", titles[5])):
+        (loss,) = re.findall(re.escape(label) + r"train loss ([\d.]+)", printed)
+        assert float(title.rsplit(" ", 1)[1]) == pytest.approx(float(loss), abs=5e-4)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

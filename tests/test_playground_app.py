@@ -151,25 +151,31 @@ class FakeDisplay:
         self.bundles.append(bundle)
 
 
-def test_pausing_and_scripted_steps_bring_the_static_picture_up_to_date() -> None:
+def test_pausing_brings_the_static_picture_up_to_date_and_scripted_steps_do_not() -> None:
     pg = small()
     app = pg.app()
     shown = FakeDisplay()
     pg._display_handle = shown
-    pg.step(3)  # a later cell trains the playground shown above
-    assert "epoch 3 · train loss" in str(shown.bundles[-1]["text/html"])
+    pg.step(3)  # a later cell trains the playground shown above: that picture stays as it was
+    assert shown.bundles == []
+    snapshot = pg.snapshot()
+    pg.step(2)
+    assert snapshot.epoch == 3  # a snapshot keeps its moment
+    assert "epoch 3 · train loss" in snapshot._repr_mimebundle_()["text/html"]
+    assert "epoch 5" not in snapshot.svg
 
     async def session() -> None:
         app.play.value = True
-        while pg.epoch < 5:
+        while pg.epoch < 8:
             await asyncio.sleep(0.001)
-        assert len(shown.bundles) == 1  # frames while playing leave the static picture alone
+        assert shown.bundles == []  # frames while playing leave the static picture alone
         app.play.value = False
 
     asyncio.run(session())
+    assert len(shown.bundles) == 1  # pausing brings it up to what was played
     assert f"epoch {pg.epoch} · train loss" in str(shown.bundles[-1]["text/html"])
     app.one_step.click()  # the app's own buttons redraw the live view only
-    assert len(shown.bundles) == 2
+    assert len(shown.bundles) == 1
 
 
 def test_the_app_redraws_a_sine_fit_and_the_curves_of_its_units() -> None:

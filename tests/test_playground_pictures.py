@@ -289,9 +289,31 @@ def test_the_picture_is_svg_with_a_tile_per_unit_a_line_per_weight_and_every_poi
     assert "epoch 1 · train loss" in svg
 
 
-def test_the_static_view_is_in_the_mime_bundle() -> None:
+def test_the_loss_chart_has_axes_with_epochs_and_loss_values() -> None:
+    pg = Playground("moons", hidden=[3], seed=0, n_samples=20)
+    pg.step(7)
+    root = ET.fromstring(pg.picture())
+    texts = {
+        e.get("class"): [] for e in root.iter() if e.get("class") in ("tick", "axis-title")
+    }
+    for e in root.iter():
+        if e.get("class") in texts:
+            texts[e.get("class")].append(e.text)
+    assert sorted(texts["axis-title"]) == ["epoch", "loss"]
+    highest = max(pg.train_losses + pg.test_losses) * 1.05
+    # the loss axis from 0 to just above the highest loss; the epochs from 1 to 7
+    assert texts["tick"] == ["0", f"{highest:.3g}", "1", "7"]
+    assert [e for e in root.iter() if e.get("class") == "axes"]
+
+
+def test_the_static_view_is_in_the_mime_bundle_at_its_natural_size() -> None:
     pg = Playground("sine", hidden=[2], seed=0, n_samples=10)
     bundle = pg._repr_mimebundle_()
-    assert bundle["text/html"].startswith("<div><svg") and "Playground(sine" in bundle["text/plain"]
-    ET.fromstring(bundle["text/html"][5:-6])
-    assert bundle["image/svg+xml"] == bundle["text/html"][5:-6]
+    html = bundle["text/html"]
+    assert "Playground(sine" in bundle["text/plain"]
+    # a box that scrolls sideways around the picture at its natural size, never shrunk
+    assert html.startswith('<div class="backprop-graph" style="overflow: auto')
+    assert '<svg style="max-width: none' in html
+    svg = html[html.index("<svg") : -len("</div>")]
+    ET.fromstring(svg)
+    assert bundle["image/svg+xml"] == svg.replace('style="max-width: none; height: auto" ', "")

@@ -41,8 +41,8 @@ def test_next_and_the_slider_move_the_picture_and_the_arithmetic() -> None:
     assert slider.value == 1
     assert picture.value != first_picture and arithmetic.value != first_text
     assert "Step 1 of 4: loss sends its gradient back" in arithmetic.value
-    # the output's own step: ∂loss/∂loss = 1 times the direct edge, never ∂loss/∂c2 twice
-    assert "∂loss/∂c2 += 1 · ∂loss/∂c2|direct = 1 · -85,000 = -85,000" in arithmetic.value
+    # the output's own step: ∂loss/∂loss = 1 times the edge's formula, never ∂loss/∂c2 twice
+    assert "∂loss/∂c2 += 1 · (2·c2) = 1 · -85,000 = -85,000" in arithmetic.value
     assert "∂loss/∂loss ·" not in arithmetic.value
     slider.value = 2
     # the lecture's order: the gradient from the output, then the local derivative
@@ -87,7 +87,7 @@ def test_the_neuron_view_steps_once_per_neuron() -> None:
     *_, slider, _, arithmetic, picture = parts(step_through(loss, group="neuron"))
     assert slider.max == 2 + 3  # the square, the -, then h2[0], h1[1], h1[0]
     slider.value = 3
-    assert "Step 3 of 5: h2[0] sends its gradient back" in arithmetic.value
+    assert "Step 3 of 5: ŷ sends its gradient back" in arithmetic.value
     assert "W2[0,1]" in arithmetic.value and "W2[0,1]" in picture.value
 
 
@@ -115,7 +115,7 @@ def test_without_the_graphviz_program_the_widget_shows_the_dot_text(
 def test_a_drawing_that_times_out_shows_what_to_do_instead(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import autograd.viz.widgets as widget_module
+    import autograd.viz.notebook_display as widget_module  # where the widget runs dot
     from autograd.viz.graphviz_program import GraphvizTimeout
 
     def too_slow(*args: Any, **kwargs: Any) -> bytes:

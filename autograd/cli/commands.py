@@ -7,7 +7,9 @@
 Bad input (an expression outside the whitelist, a missing or non-numeric value, an unknown
 output suffix, a math domain error) exits with status 2 and one line on stderr; a problem with
 the system (no Graphviz, a file that cannot be written) exits with status 1. Nothing is written
-unless everything before it succeeded, and files are replaced atomically.
+unless everything before it succeeded, and files are replaced atomically. No printed line is
+longer than ``MAX_LINE`` characters: a longer one (the chain rule of a long sum) keeps its start
+and its end, and says how much was left out and where to read all of it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ PROG = "backprop-lab"
 # per input, whose length grows with the square of the terms, and draws every node: a few
 # dozen terms fill a screen. One limit, checked before anything is parsed.
 MAX_TERMS = 200
+# The longest line the command prints, in characters: a few lines of a terminal.
+MAX_LINE = 600
+ELISION = " … [{count:,} characters left out: {hint}] … "
+CHAIN_RULE_HINT = "autograd.chain_rule in Python gives all of it"
 IMAGE_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
 PAGE_SUFFIXES = (".html", ".htm")
 EXAMPLE_TITLE = "The worked example: loss = (theta1 + theta2 · x − y)²"
@@ -85,12 +91,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(error, status=1)  # graphviz.ExecutableNotFound is a RuntimeError too
     except OSError as error:
         return _fail(f"cannot write {str(output)!r}: {error.strerror or error}", status=1)
-    print(f"{graph.root.label} = {format_number(graph.root.data)}")
-    for line in lines:
-        print(line)
+    print(bounded(f"{graph.root.label} = {format_number(graph.root.data)}"))
+    for rule in lines:
+        for line in rule.splitlines():
+            print(bounded(line, CHAIN_RULE_HINT))
     if output is not None:
-        print(f"wrote {output}")
+        print(bounded(f"wrote {output}"))
     return 0
+
+
+def bounded(line: str, hint: str = "the text is too long to print") -> str:
+    """``line``, or its start and end with the middle left out when it is past ``MAX_LINE``.
+
+    The end is kept because it holds the result (a chain rule ends in its total).
+    """
+    if len(line) <= MAX_LINE:
+        return line
+    room = MAX_LINE - len(ELISION.format(count=len(line), hint=hint))
+    head, tail = room * 2 // 3, room - room * 2 // 3
+    count = len(line) - head - tail
+    return line[:head] + ELISION.format(count=count, hint=hint) + line[len(line) - tail:]
 
 
 def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -306,7 +326,7 @@ def _write(graph: Graph, output: Path, args: argparse.Namespace) -> None:
 
 def _fail(error: object, status: int) -> int:
     message = "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(bounded(f"{PROG}: error: {message}"), file=sys.stderr)
     return status
 
 

@@ -264,6 +264,7 @@ def _build(
     layers: dict[int, Layer] = {}
     layer_of: dict[Value, Layer] = {}
     affine_count = 0
+    affine_numbers: dict[int, str] = {}  # an affine layer (by id) and its k in z{k}, h{k}
     for g, nodes in enumerate(nodes_of):
         if g in hidden:
             continue
@@ -289,6 +290,7 @@ def _build(
             layer = Layer(names.take(nodes, f"z{number}"), "op", "W·x + b", (len(nodes),),
                           tuple(nodes), (layers[weights], layers[inputs], layers[bias]),
                           tuple(nodes_of[dot]), dense)
+            affine_numbers[id(layer)] = number
             for inner in nodes_of[dot]:
                 layer_of[inner] = layer
         elif node._op is None:
@@ -298,9 +300,9 @@ def _build(
         else:
             sources = tuple(layers[s] for s in source_groups(g))
             stem = node._op.name
-            if (node._op.name in ACTIVATIONS and len(sources) == 1 and sources[0].affine
-                    and sources[0].name.startswith("z")):
-                stem = "h" + sources[0].name[1:]
+            if node._op.name in ACTIVATIONS and len(sources) == 1 and sources[0].affine:
+                # h{k} = σ(z{k}), also when the layer's outputs carry labels of their own (y)
+                stem = "h" + affine_numbers.get(id(sources[0]), sources[0].name[1:])
             layer = Layer(names.take(nodes, stem, count=stem == node._op.name), "op",
                           node._op.symbol, (len(nodes),), tuple(nodes), sources)
         layers[g] = layer

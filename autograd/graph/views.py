@@ -133,5 +133,13 @@ def _neuron_at(z: Value, users: Mapping[Value, list[Value]], root: Value) -> Neu
     return Neuron(output, z, weighted_sum, tuple(weights), tuple(inputs), bias)
 
 
+def is_constant(node: Value) -> bool:
+    """A number in a formula (the ``2`` of ``2*x``): an unlabelled leaf that is not a Parameter.
+
+    Pictures show it by its number alone, with no gradient line: nobody asks for its gradient.
+    """
+    return node.is_leaf and not node.label and not isinstance(node, Parameter)
+
+
 def _is_parameter(node: Value) -> bool:
     return isinstance(node, Parameter) and node.is_leaf

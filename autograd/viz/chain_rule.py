@@ -8,17 +8,18 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias, overload
 
 from ..backprop import topological_order
-from ..graph.names import in_fraction, node_names
+from ..graph.names import formula_of, in_fraction, node_names
 from ..graph.numbers_format import check_precision, format_number
 from ..graph.views import View, graph_view
 from ..value import Value
 from .escaping import latex_text
 from .layer_chain_rule import LayerChainRule, layer_chain_rule
+from .local_derivative import as_factor, as_term, local_derivative_text, used_more_than_once
+from .network import neuron_formula
 from .steps import BackpropStep
 
 PARTIAL = "∂"
 TIMES = " · "
-DIRECT = "|direct"  # marks a local derivative written like the total it is part of
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Factor:
     node: Value
     input: Value
     local_derivative: float
+    position: int = 0  # which input of node: x*x has two edges to x, at 0 and 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,22 +49,36 @@ class ChainRule:
     total: float
     precision: int = 4
     names: Mapping[Value, str] = field(default_factory=dict, repr=False)
+    # root's edges straight to wrt, by position: their local derivative as a formula (``2·c2``)
+    direct: Mapping[int, str] = field(default_factory=dict, repr=False)
 
     def _name(self, node: Value) -> str:
         return self.names.get(node) or node.label or "?"
 
     def _fraction(self, top: Value, bottom: Value) -> str:
-        fraction = (f"{PARTIAL}{in_fraction(self._name(top))}/"
-                    f"{PARTIAL}{in_fraction(self._name(bottom))}")
-        if top is self.root and bottom is self.wrt:  # the direct edge, not the total
-            fraction += DIRECT
-        return fraction
+        return (f"{PARTIAL}{in_fraction(self._name(top))}/"
+                f"{PARTIAL}{in_fraction(self._name(bottom))}")
+
+    def _direct(self, factor: Factor) -> str:
+        """An edge from root straight to wrt: its formula, never ∂root/∂wrt (the total)."""
+        return self.direct.get(factor.position) or self._number(factor.local_derivative)
 
     def _number(self, x: float) -> str:
         return format_number(x, self.precision)
 
+    def _edge(self, factor: Factor) -> str:
+        """One factor: ∂node/∂input, or the edge's formula when node uses input twice."""
+        if used_more_than_once(factor.node, factor.position, factor.input):
+            names = {n: self._name(n) for n in (factor.node, *factor.node.inputs)}
+            return as_factor(
+                local_derivative_text(factor.node, factor.position, factor.input, names)
+            )
+        return self._fraction(factor.node, factor.input)
+
     def _symbols(self, path: tuple[Factor, ...]) -> str:
-        return TIMES.join(self._fraction(f.node, f.input) for f in path)
+        if len(path) == 1 and path[0].node is self.root and path[0].input is self.wrt:
+            return as_term(self._direct(path[0]))
+        return TIMES.join(self._edge(f) for f in path)
 
     def _numbers(self, path: tuple[Factor, ...]) -> str:
         return TIMES.join(self._number(f.local_derivative) for f in path)
@@ -71,14 +87,14 @@ class ChainRule:
         """The chain rule, one line for a single path, else one line per stage of the sum.
 
         One path:      ``∂l/∂a = ∂l/∂b · ∂b/∂a = 2 · 3 = 6``
-        Several paths: ``∂l/∂a = ∂l/∂b · ∂b/∂a + ∂l/∂a|direct``, then
-        ``= 2 · 3 + 1`` and ``= 7`` on the lines below.
+        Several paths: ``∂l/∂a = ∂l/∂b · ∂b/∂a + b``, then ``= 2 · 3 + 1`` and ``= 7`` on
+        the lines below.
 
         Factors follow the lecture's order, from the output down to ``wrt``. A path that is
-        one edge from ``root`` straight to ``wrt`` is a local derivative, written
-        ``∂l/∂a|direct`` so that the total never appears as one of its own terms; a gradient
-        that is one such edge is just its number (``∂f/∂x = 12``), and a stage that would
-        only repeat the one before is left out.
+        one edge from ``root`` straight to ``wrt`` is a local derivative, written as its
+        formula in the names of the inputs (``b`` for the edge of ``l = a*b`` to ``a``, ``x + x``
+        for ``x*x``, ``∂loss/∂c2 = 2·c2``), so that the total never appears as one of its own
+        terms; a stage that would only repeat the one before is left out.
         """
         lhs = f"{PARTIAL}{in_fraction(self._name(self.root))}/{PARTIAL}" \
               f"{in_fraction(self._name(self.wrt))}"
@@ -90,8 +106,7 @@ class ChainRule:
             return [f"{lhs} = 1"]
         symbols = " + ".join(self._symbols(path) for path in self.paths)
         numbers = " + ".join(self._numbers(path) for path in self.paths)
-        stages = [symbols] if any(len(path) > 1 for path in self.paths) or \
-            len(self.paths) > 1 else []
+        stages = [symbols]
         for stage in (numbers, total):
             if stage not in stages:
                 stages.append(stage)
@@ -107,14 +122,18 @@ class ChainRule:
         """The same lines in LaTeX, for Jupyter: ∂ as fractions, numbers as ``a × 10^b``."""
 
         def fraction(top: Value, bottom: Value) -> str:
-            text = (rf"\frac{{\partial {_latex_name(self._name(top))}}}"
+            return (rf"\frac{{\partial {_latex_name(self._name(top))}}}"
                     rf"{{\partial {_latex_name(self._name(bottom))}}}")
-            if top is self.root and bottom is self.wrt:  # the direct edge, not the total
-                text = rf"\left.{text}\right|_{{\mathrm{{direct}}}}"
-            return text
+
+        def edge(factor: Factor) -> str:
+            if used_more_than_once(factor.node, factor.position, factor.input):
+                return _latex_name(self._edge(factor))
+            return fraction(factor.node, factor.input)
 
         def product(path: tuple[Factor, ...]) -> str:
-            return r" \cdot ".join(fraction(f.node, f.input) for f in path)
+            if len(path) == 1 and path[0].node is self.root and path[0].input is self.wrt:
+                return _latex_name(as_term(self._direct(path[0])))
+            return r" \cdot ".join(edge(f) for f in path)
 
         def numbers(path: tuple[Factor, ...]) -> str:
             return r" \cdot ".join(_latex_number(self._number(f.local_derivative)) for f in path)
@@ -127,9 +146,7 @@ class ChainRule:
         elif self.paths == ((),):
             rows = [f"{lhs} &= 1"]
         else:
-            stages = []
-            if len(self.paths) > 1 or len(self.paths[0]) > 1:
-                stages.append(" + ".join(product(path) for path in self.paths))
+            stages = [" + ".join(product(path) for path in self.paths)]
             for stage in (" + ".join(numbers(path) for path in self.paths), total):
                 if stage not in stages:
                     stages.append(stage)
@@ -177,8 +194,8 @@ def chain_rule(
 
     Nodes are named by ``autograd.viz.names.node_names``, the names ``draw_graph`` writes on
     them: the label; a neuron's ``h1[0]``, ``z1[0]``, ``W1[0]·x``; else the formula that made
-    the node (``w1*x1``), or a short name (``mul3``) for a long one. ``names`` overrides them.
-    With ``group="neuron"`` each neuron is one factor, as ``draw_graph(root,
+    the node (``w1*x1``), or a short name counted from 1 (``mul1``) for a long one. ``names``
+    overrides them. With ``group="neuron"`` each neuron is one factor, as ``draw_graph(root,
     group="neuron")`` draws it: ``∂h2[0]/∂h1[0]`` is σ'(z2[0]) · W2[0,0]. With
     ``group="layer"``, ``wrt`` may be a layer (its name, or its Values) and the result is a
     ``LayerChainRule`` in the lecture's matrix form, ``∂loss/∂W2 = ∂loss/∂z2 · h1ᵀ``.
@@ -214,7 +231,14 @@ def chain_rule(
         )
     paths = _paths(view, wrt, count)
     total = sum(math.prod(f.local_derivative for f in path) for path in paths)
-    return ChainRule(root, wrt, paths, float(total), precision, names)
+    neuron = view.neurons.get(root)
+    formula = neuron_formula(neuron, names) if neuron is not None else None
+    direct = {
+        path[0].position: local_derivative_text(root, path[0].position, wrt, names, formula)
+        for path in paths
+        if len(path) == 1
+    }
+    return ChainRule(root, wrt, paths, float(total), precision, names, direct)
 
 
 
@@ -231,8 +255,8 @@ def explain_step(
         ∂loss/∂c1 += ∂loss/∂y_pred · ∂y_pred/∂c1 = -85,000 · 1 = -85,000
 
     At the output's own step the gradient is ∂loss/∂loss = 1, and the local derivative is
-    named as the direct edge, so no total appears as its own term:
-    ``∂loss/∂c2 += 1 · ∂loss/∂c2|direct = 1 · -85,000 = -85,000``.
+    written as its formula, so no total appears as its own term:
+    ``∂loss/∂c2 += 1 · (2·c2) = 1 · -85,000 = -85,000``.
     ``step`` must come from ``backprop_steps(root)`` (either view); ``names`` (default:
     ``node_names``, the names the pictures show) must name every node of root's graph.
     """
@@ -255,20 +279,34 @@ def explain_step(
 
     grad = format_number(step.grad, precision)
     lines = [f"{d(root, step.node)} = {grad}"]  # at the output's step: ∂loss/∂loss = 1
-    for part in step.contributions:
+    formula = output_formula(step, root, names)
+    for position, part in enumerate(step.contributions):
         local = format_number(part.local_derivative, precision)
         contribution = format_number(part.contribution, precision)
-        if step.node is root:  # ∂root/∂root = 1: the local derivative is the direct edge
-            lines.append(
-                f"{d(root, part.input)} += 1{TIMES}{d(root, part.input)}{DIRECT}"
-                f" = {grad}{TIMES}{local} = {contribution}"
-            )
+        if step.node is root:  # ∂root/∂root = 1: the local derivative is the edge's formula
+            edge = local_derivative_text(root, position, part.input, names, formula)
+            product = f"1{TIMES}{as_factor(edge)}"
+            numbers = f"{grad}{TIMES}{local}"
+            stage = "" if numbers == product else f" = {numbers}"  # 1 · 1 written once
+            lines.append(f"{d(root, part.input)} += {product}{stage} = {contribution}")
         else:
+            edge = d(step.node, part.input)
+            if used_more_than_once(step.node, position, part.input):  # x*x: two edges to x
+                edge = as_factor(local_derivative_text(step.node, position, part.input, names))
             lines.append(
-                f"{d(root, part.input)} += {d(root, step.node)}{TIMES}{d(step.node, part.input)}"
+                f"{d(root, part.input)} += {d(root, step.node)}{TIMES}{edge}"
                 f" = {grad}{TIMES}{local} = {contribution}"
             )
     return lines
+
+
+def output_formula(step: BackpropStep, root: Value, names: Mapping[Value, str]) -> str | None:
+    """What the step's node computes when a view draws it as one neuron, else None."""
+    inputs = tuple(part.input for part in step.contributions)
+    if step.node is not root or inputs == step.node.inputs:
+        return None
+    neuron = graph_view(root, "neuron").neurons.get(step.node)
+    return neuron_formula(neuron, names) if neuron is not None else formula_of(step.node, names)
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -332,7 +370,7 @@ def _paths(view: View, wrt: Value, count: Mapping[Value, int]) -> tuple[tuple[Fa
             continue
         derivatives = view.local_derivatives(node)
         branches = [
-            (child, (Factor(node, child, float(derivatives[position])), trail))
+            (child, (Factor(node, child, float(derivatives[position]), position), trail))
             for position, child in enumerate(view.inputs(node))
             if count.get(child, 0) > 0
         ]

@@ -13,13 +13,14 @@ from .. import backprop
 from ..files import write_atomically
 from ..graph.names import node_names
 from ..graph.numbers_format import check_precision, format_number
-from ..graph.views import View, graph_view
+from ..graph.views import View, graph_view, is_constant
 from ..value import Parameter, Value
 from .escaping import dot_record_field, dot_text, dot_tooltip
 from .graphviz_program import ADVICE, DOT_TIMEOUT, run_dot
 from .graphviz_program import INSTALL_HINT as INSTALL_HINT  # where it was first defined
 from .layers import draw_layers
 from .network import add_neuron_view
+from .notebook_display import scrolling_digraph
 from .palette import (
     HIGHLIGHT,
     INTERIOR_FILL,
@@ -54,6 +55,7 @@ RANKDIRS = ("LR", "RL", "TB", "BT")
 RENDER_FORMATS = ("svg", "png", "pdf", "dot", "gv")
 UNKNOWN_GRAD = "?"
 STALE_NOTE = "grad ≠ one backward pass of this output"
+NOT_COMPUTED_NOTE = "gradients not computed yet: call backward() on the output to fill them in"
 
 
 class StaleGradientWarning(UserWarning):
@@ -88,12 +90,15 @@ def draw_graph(
     Each value is a box showing its name, ``data`` and ``grad`` (the grad is left out when
     ``grads=False``). Each operation is its own small ellipse with its symbol, and edges run
     input -> operation -> result, one edge per input, so ``a + a`` shows two. Numbers are
-    written by ``format_number`` with ``precision`` significant digits.
+    written by ``format_number`` with ``precision`` significant digits. A constant (an
+    unlabelled leaf that is not a Parameter, as the ``2`` of ``2*x``) shows only its number.
+    Drawn before any ``backward()`` (every ``.grad`` 0), the picture says on top that the
+    gradients are not computed yet and shows no gradient lines.
 
     Names are ``autograd.viz.names.node_names``, the same the chain-rule text, the stepping
     page and the widget write: the label; for a neuron's parts ``h1[0]`` (its output),
     ``z1[0]`` (w · x + b) and ``W1[0]·x``; else the formula that made the node (``w1*x1``), or
-    a short name (``mul3``) when the formula is long. A constant shows only its number.
+    a short name counted from 1 (``mul1``) when the formula is long.
 
     ``group="neuron"`` draws the network view: each neuron σ(w · x + b) (its ``dot``, bias and
     activation) is one box headed ``h1[0] = tanh(W1[0]·x + b1[0])``, listing its own weights
@@ -141,6 +146,11 @@ def draw_graph(
       complete (every node that uses the value has sent its contribution), others show
       ``grad ?``; the step's node and the edges it sends gradient along are highlighted, and
       those edges carry their local derivatives.
+
+    In a notebook the result shows at its natural size (11 pt text), in a box that scrolls
+    sideways when the graph is wider than the cell, instead of being shrunk to the cell's
+    width (``text/html``; an ``image/svg+xml`` with the metadata ``{"unconfined": true}`` for
+    renderers that take only images).
 
     Node ids come from the topological order (value ``i`` is ``v{i}``, the operation that
     made it ``op{i}``), so the same graph always gives byte-identical DOT text (``.source``).
@@ -190,11 +200,15 @@ def draw_graph(
     shown_grads: dict[Value, float] = {}
     current: Value | None = None
     stale: list[Value] = []
+    not_computed = False
     if step is not None:
         shown_grads, current = _grads_after_step(view, step)
     elif grads:
         shown_grads = {node: _grad_float(node.grad) for node in order}
-        stale = _stale(root, order, shown_grads)
+        if not any(shown_grads.values()):  # before any backward(): nothing to show yet
+            shown_grads, grads = {}, False
+            not_computed = True
+        stale = _stale(root, order, shown_grads) if grads else []
         if stale:
             shown = ", ".join(names[node] for node in stale[:5])
             more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
@@ -207,7 +221,7 @@ def draw_graph(
                 stacklevel=2,
             )
 
-    graph = graphviz.Digraph(
+    graph = scrolling_digraph()(  # a graphviz.Digraph, shown at natural size in notebooks
         graph_attr={"rankdir": rankdir},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
@@ -215,6 +229,8 @@ def draw_graph(
     if stale:
         graph.attr(label=f"⚠ dashed red: {STALE_NOTE}", labelloc="t", fontcolor=STALE_COLOUR,
                    fontname="Helvetica")
+    if not_computed:
+        graph.attr(label=NOT_COMPUTED_NOTE, labelloc="t", fontname="Helvetica", fontsize="12")
     show_grad_field = grads or step is not None
     if group == "neuron":
         add_neuron_view(
@@ -236,7 +252,7 @@ def draw_graph(
         else:  # a constant: its name is its number
             fields.append(dot_record_field(names[node], "draw_graph"))
         tooltip = f"{dot_tooltip(names[node], 'draw_graph')}: data={node.data!r}"
-        if show_grad_field:
+        if show_grad_field and not is_constant(node):
             if node in shown_grads:
                 fields.append(f"grad {format_number(shown_grads[node], precision)}")
                 tooltip += f" grad={shown_grads[node]!r}"

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..graph.names import formula_of
 from ..graph.numbers_format import format_number
-from ..graph.views import Neuron, View
+from ..graph.views import Neuron, View, is_constant
 from ..value import Parameter, Value
 from .escaping import dot_html_text, dot_tooltip
 from .palette import (
@@ -90,7 +90,8 @@ def add_neuron_view(
         if node.label or not node.is_leaf:  # a constant's name is already its number
             cells.append(f'<TD ALIGN="RIGHT">{number(node.data)}</TD>')
         if grads is not None:
-            cells.append(f'<TD ALIGN="LEFT">{grad_text(node)}</TD>')
+            shown = "" if is_constant(node) else grad_text(node)
+            cells.append(f'<TD ALIGN="LEFT">{shown}</TD>')
         return "<TR>" + "".join(cells) + "</TR>"
 
     def table(title: str, rows: list[str]) -> str:
@@ -107,7 +108,7 @@ def add_neuron_view(
         i = index[node]
         neuron = view.neurons.get(node)
         tooltip = f"{dot_tooltip(names[node], 'draw_graph')}: data={node.data!r}"
-        if node in (grads or {}):
+        if node in (grads or {}) and not is_constant(node):
             tooltip += f" grad={grads[node]!r}"  # type: ignore[index]
         attrs = {"shape": "box", "style": "filled", "fillcolor": _fill(node, view.root)}
         if neuron is not None:

@@ -40,12 +40,13 @@ from ..graph.names import in_fraction, node_names, stable_names
 from ..graph.numbers_format import check_precision, format_number
 from ..graph.views import graph_view
 from ..value import Value
-from .chain_rule import DIRECT
+from .chain_rule import output_formula
 from .draw import draw_graph
 from .escaping import fill_template, html_attribute, html_text, script_json
 from .graphviz_program import ADVICE, DOT_TIMEOUT, GraphvizTimeout, run_dot
 from .layer_page import layer_explanations, layer_steps_data
 from .layer_steps import layer_steps
+from .local_derivative import as_factor, local_derivative_text, used_more_than_once
 from .network import neuron_formula
 from .steps import BackpropStep, backprop_steps
 
@@ -183,12 +184,11 @@ def _check_title_and_timeout(title: str, timeout: float) -> None:
 
 # ---- what each frame says --------------------------------------------------------------------
 
-def _derivative(of: str, by: str, kind: str = "", direct: bool = False) -> str:
+def _derivative(of: str, by: str, kind: str = "") -> str:
     """∂of/∂by, with brackets around a formula so the fraction reads unambiguously."""
     css = f"math {kind}".strip()
-    mark = DIRECT if direct else ""
     return (f'<span class="{css}">∂{html_text(in_fraction(of))}/'
-            f"∂{html_text(in_fraction(by))}{mark}</span>")
+            f"∂{html_text(in_fraction(by))}</span>")
 
 
 def _name(node: Value, names: _Names) -> str:
@@ -220,6 +220,7 @@ def _explain(
     r, n = names.shown[root], names.shown[step.node]
     grad = html_text(format_number(step.grad, precision))
     at_output = step.node is root
+    formula = output_formula(step, root, names.shown) if at_output else None
     lines = [
         f'      <p class="lead">Step {step.number} of {count}: node {_name(step.node, names)} '
         f'<span class="op">{html_text(operation)}</span> has its complete gradient</p>',
@@ -229,20 +230,28 @@ def _explain(
         '<span class="local-derivative">local derivative</span> = contribution</p>',
         '      <ol class="contributions">',
     ]
-    for part in step.contributions:
+    for position, part in enumerate(step.contributions):
         i = names.shown[part.input]
         local = html_text(format_number(part.local_derivative, precision))
         share = html_text(format_number(part.contribution, precision))
         input_id = html_attribute(names.ids[part.input])
-        if at_output:  # ∂r/∂r = 1: the local derivative is the direct edge
-            product = f'1 · {_derivative(r, i, "local-derivative", direct=True)}'
+        numbers = (f'<span class="grad">{grad}</span> · '
+                   f'<span class="local-derivative">{local}</span> = ')
+        if at_output:  # ∂r/∂r = 1: the local derivative is the edge's formula
+            edge = local_derivative_text(root, position, part.input, names.shown, formula)
+            if f"1 · {as_factor(edge)}" == f"{grad} · {local}":
+                numbers = ""  # the product is its own numbers (1 · 1): written once
+            product = f'1 · <span class="math local-derivative">{html_text(as_factor(edge))}</span>'
+        elif used_more_than_once(step.node, position, part.input):  # x*x: two edges to x
+            edge = local_derivative_text(step.node, position, part.input, names.shown)
+            product = (f'{_derivative(r, n)} · '
+                       f'<span class="math local-derivative">{html_text(as_factor(edge))}</span>')
         else:
             product = f'{_derivative(r, n)} · {_derivative(n, i, "local-derivative")}'
         lines += [
             f'        <li class="contribution" data-input="{input_id}">',
             f'          <div class="formula">{_derivative(r, i)} += {product}</div>',
-            f'          <div class="numbers">= <span class="grad">{grad}</span> · '
-            f'<span class="local-derivative">{local}</span> = '
+            f'          <div class="numbers">= {numbers}'
             f'<span class="contribution-value">{share}</span></div>',
             "        </li>",
         ]

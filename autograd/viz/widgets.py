@@ -12,8 +12,8 @@ from ..value import Value
 from .chain_rule import explain_step
 from .draw import draw_graph
 from .escaping import html_text
-from .graphviz_program import INSTALL_HINT, GraphvizTimeout, run_dot
 from .layer_steps import explain_layer_step, layer_steps, summary
+from .notebook_display import graph_html
 from .steps import BackpropStep, backprop_steps
 
 
@@ -170,22 +170,5 @@ def _static_copy(texts: list[tuple[str, list[str]]], finished_picture: str) -> s
 
 
 def _svg_or_source(graph: Any) -> str:
-    """The graph as inline SVG; without the Graphviz program, its DOT text and how to get it."""
-    import graphviz
-
-    try:
-        svg = run_dot(graph, "svg", where="step_through").decode("utf-8")
-    except GraphvizTimeout as error:
-        return (
-            f"<p>Cannot draw: {html_text(str(error))}</p>"
-            f"<pre>{html_text(graph.source)}</pre>"
-        )
-    except graphviz.ExecutableNotFound:
-        return (
-            f"<p>Cannot draw: the Graphviz program is missing ({html_text(INSTALL_HINT)}). "
-            f"The graph in DOT:</p><pre>{html_text(graph.source)}</pre>"
-        )
-    start = svg.find("<svg")  # drop the XML prolog: the SVG goes inline into the page
-    # natural size in a scrolling pane: the text stays readable however wide the graph is
-    svg = svg[start:].replace("<svg ", '<svg style="max-width: none" ', 1)
-    return f'<div style="overflow: auto; max-height: 640px">{svg}</div>'
+    """The graph at its natural size in a pane that scrolls (the text stays readable)."""
+    return graph_html(graph, "step_through", max_height=640)

@@ -16,6 +16,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from autograd.viz.notebook_display import scrolling_svg
+
 from ..layers import ACTIVATIONS
 from ..training import TrainingDiverged
 from .choices import LOSSES, OPTIMIZERS
@@ -138,7 +140,6 @@ class PlaygroundApp:
 
     def _act(self, action: Any) -> None:
         """Run a button's or a control's action, showing any error instead of raising it."""
-        self._own_action = True
         try:
             self._say("")
             action()
@@ -147,8 +148,6 @@ class PlaygroundApp:
             self._say(str(error))
         except (ValueError, TypeError) as error:
             self._say(str(error))
-        finally:
-            self._own_action = False
 
     def _say(self, text: str) -> None:
         self.message.value = f'<span style="color:#d62728">{html.escape(text)}</span>'
@@ -187,9 +186,7 @@ class PlaygroundApp:
         structure = [len(names) for names in playground.unit_names()]
         if structure != self._structure:
             self._rebuild_inspector()
-        self.redraw()
-        if not self._own_action and not self.playing:
-            playground._refresh_static_view()
+        self.redraw()  # a later cell's steps leave the picture shown above as it was
 
     # ---- drawing ------------------------------------------------------------------------------
 
@@ -198,7 +195,7 @@ class PlaygroundApp:
         pg = self.playground
         self.epoch.value = f"<b>epoch {pg.epoch}</b>"
         report = pg.diagnostics()
-        self.picture.value = pg.picture(report)
+        self.picture.value = scrolling_svg(pg.picture(report))  # natural size, scrolling
         self.diagnostics.value = _diagnostics_table(report)
         self.point.max = len(pg.xs_train) - 1
         if not self.playing or time.monotonic() - self._explained_at > EXPLAIN_EVERY:

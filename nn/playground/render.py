@@ -108,7 +108,7 @@ def playground_svg(
     net_width = (len(columns) - 1) * COLUMN_GAP + TILE + 20
     right = net_width + 40
     width = right + OUTPUT + 60
-    height = max(net_height + 45, OUTPUT + CURVE_HEIGHT + 110)
+    height = max(net_height + 45, OUTPUT + CURVE_HEIGHT + 122)
 
     def position(c: int, r: int) -> tuple[float, float]:
         count = len(columns[c])
@@ -265,10 +265,19 @@ def _output_panel(playground: Playground, output: Grid, x: float, y: float, plan
 
 
 def _loss_panel(playground: Playground, x: float, y: float) -> str:
+    """The losses per epoch on axes: epochs 1 to n along the bottom, loss 0 to its top up the side.
+
+    The losses are recorded after each epoch, so the k-th point is epoch k.
+    """
     train, test = playground.train_losses, playground.test_losses
+    bottom, right = y + CURVE_HEIGHT, x + OUTPUT
     parts = [
         f'<rect x="{x}" y="{y}" width="{OUTPUT}" height="{CURVE_HEIGHT}" fill="white" '
-        f'stroke="#999"/>'
+        f'stroke="#999"/>',
+        f'<path class="axes" d="M{x},{y} V{bottom} H{right}" fill="none" stroke="#333"/>',
+        f'<text class="axis-title" x="{x}" y="{y - 4}" font-size="10">loss</text>',
+        f'<text class="axis-title" x="{x + OUTPUT / 2}" y="{bottom + 12}" font-size="10" '
+        f'text-anchor="middle">epoch</text>',
     ]
     finite = [v for v in train + test if math.isfinite(v)]
     if finite:
@@ -283,11 +292,19 @@ def _loss_panel(playground: Playground, x: float, y: float) -> str:
                 f'<polyline points="{points}" fill="none" stroke="{colour}" '
                 f'stroke-width="1.5"{dash}/>'
             )
-        parts.append(
-            f'<text x="{x + 4}" y="{y + 12}" font-size="10">{_escape(f"{top:.3g}")}</text>'
-        )
+        ticks = [  # (x, y, anchor, text): the loss axis at 0 and its top, the epochs at each end
+            (x - 3, bottom, "end", "0"),
+            (x - 3, y + 8, "end", f"{top:.3g}"),
+            (x, bottom + 12, "start", "1"),
+            (right, bottom + 12, "end", str(steps)),
+        ]
+        parts += [
+            f'<text class="tick" x="{tx}" y="{ty}" font-size="10" text-anchor="{anchor}">'
+            f"{_escape(text)}</text>"
+            for tx, ty, anchor, text in ticks
+        ]
     parts.append(
-        f'<text x="{x}" y="{y + CURVE_HEIGHT + 14}" font-size="10">'
+        f'<text x="{x}" y="{bottom + 26}" font-size="10">'
         f'{_escape("loss per epoch: train (solid), test (dashed red)")}</text>'
     )
     return "".join(parts)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import no_grad
+from autograd.viz.notebook_display import scrolling_svg
 from optim import SGD, Adam, NonFiniteStep, Optimizer, RMSProp
 from optim.checks import whole_number
 
@@ -27,6 +28,7 @@ from .datasets import CLASSIFICATION, DataSet, make_dataset, own_dataset
 from .inputs import InputFeatures
 from .network import PlaygroundNet
 from .settings import CHECKS, PICTURE, REBUILDING, STATE, STEPPING, unknown_setting
+from .snapshot import PlaygroundSnapshot
 
 
 class Playground:
@@ -400,6 +402,12 @@ class Playground:
 
         return playground_svg(self, report=report)
 
+    def snapshot(self) -> PlaygroundSnapshot:
+        """The picture of this moment, kept as it is: a notebook cell that shows it keeps
+        showing this epoch's state, in the saved and the exported notebook too, however the
+        playground is trained afterwards (showing ``pg`` itself gives the live app)."""
+        return PlaygroundSnapshot(self.picture(), repr(self), self.epoch)
+
     def app(self) -> Any:
         """The ipywidgets app over this playground (made once; needs ipywidgets)."""
         if self._app is None:
@@ -409,7 +417,12 @@ class Playground:
         return self._app
 
     def _ipython_display_(self) -> None:
-        """Show the app (or the static picture) and keep a handle to refresh the picture."""
+        """Show the app (or the static picture), keeping a handle to the picture.
+
+        A reader without a kernel sees the picture of the moment it was shown; pausing the
+        app brings it up to date with what was played. Steps that later cells script leave it
+        as it was, so the cell keeps showing the state its text describes.
+        """
         from IPython.display import display
 
         self._display_handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
@@ -425,7 +438,7 @@ class Playground:
         picture = self.picture()
         bundle: dict[str, Any] = {  # renderers that refuse inline HTML may take the SVG image
             "text/plain": repr(self),
-            "text/html": f"<div>{picture}</div>",
+            "text/html": scrolling_svg(picture),  # natural size, scrolling when wider
             "image/svg+xml": picture,
         }
         try:
