@@ -11,6 +11,7 @@ import random
 import re
 import statistics
 import subprocess
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import nn
 from autograd import Parameter, Value, backprop_steps, chain_rule, draw_graph, format_number, sum
 from autograd.backprop import topological_order
 from autograd.graph.layer_view import layer_view
+from autograd.viz.draw import NOT_COMPUTED_NOTE, STALE_COLOUR, StaleGradientWarning
 from autograd.viz.layer_steps import LayerStep, gradients_after, layer_steps
 from autograd.viz.stepping_page import stepping_page, write_stepping_page
 
@@ -174,6 +176,65 @@ def test_a_step_shows_the_gradients_complete_so_far() -> None:
     assert len(re.findall(rf"-> {z3} \[.*color=\"#f08c00\"", source)) == 3
 
 
+def test_a_picture_drawn_before_backward_says_gradients_are_not_computed_yet() -> None:
+    _, _, loss = mlp_loss()
+    before = draw_graph(loss, group="layer").source
+    assert NOT_COMPUTED_NOTE in before
+    assert not any(">grad<" in box for box in boxes(before).values())  # no grad 0 ± 0 anywhere
+    assert ">grad<" in boxes(draw_graph(loss, group="layer", step=0).source)["loss"]  # replayed
+    loss.backward()
+    after = draw_graph(loss, group="layer").source
+    assert NOT_COMPUTED_NOTE not in after and ">grad<" in boxes(after)["W1"]
+
+
+def test_gradients_of_two_passes_warn_in_python_and_on_the_picture() -> None:
+    model, _, loss = mlp_loss()
+    loss.backward()
+    loss.backward()  # every leaf now holds twice its gradient
+    with pytest.warns(StaleGradientWarning) as caught:
+        source = draw_graph(loss, group="layer").source
+    (warning,) = caught
+    assert str(warning.message).startswith(
+        "draw_graph: the gradients of W3, W2, W1, x, b1 and 2 more are not those of one "
+        "backward() of loss: they hold gradients from other passes")
+    assert warning.filename == __file__  # it points at the draw_graph call
+    stale = re.findall(r"^\t(L\d+) \[label=<.*<B>(\w+)</B>.* color=\"([^\"]+)\".*dashed",
+                       source, re.MULTILINE)
+    assert sorted(name for _, name, _ in stale) == ["W1", "W2", "W3", "b1", "b2", "b3", "x"]
+    assert {colour for *_, colour in stale} == {STALE_COLOUR}
+    assert "⚠ dashed red" in source
+    model.zero_grad()
+    for node in topological_order(loss):
+        node.grad = 0.0
+    loss.backward()  # one pass: nothing stale
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert STALE_COLOUR not in draw_graph(loss, group="layer").source
+        draw_graph(loss, group="layer", step=1)  # a step frame never reads .grad
+
+
+def test_gradients_left_by_another_output_are_stale_but_a_seeded_pass_is_not() -> None:
+    model = nn.MLP(2, [2, 1], seed=0)
+    first = (model([1.0, 0.0]) - 1) ** 2  # type: ignore[operator]
+    first.backward()
+    second = (model([0.0, 1.0]) - 1) ** 2  # type: ignore[operator]
+    with pytest.warns(StaleGradientWarning, match="not those of one backward"):
+        draw_graph(second, group="layer")
+    x = Value(3.0, label="x")
+    y = x * x
+    y.backward(2.0)  # every gradient twice ∂y/∂x = 6: one pass, seeded with 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ">12</TD>" in boxes(draw_graph(y, group="layer").source)["x"]
+
+
+def test_a_notebook_shows_the_layer_view_at_natural_size_in_a_box_that_scrolls() -> None:
+    *_, loss = convnet_loss()
+    data, metadata = draw_graph(loss, group="layer")._repr_mimebundle_()
+    assert data["text/html"].startswith('<div class="backprop-graph" style="overflow: auto')
+    assert metadata == {"image/svg+xml": {"unconfined": True}}
+
+
 def test_a_bad_group_or_layer_is_named() -> None:
     _, _, loss = mlp_loss()
     with pytest.raises(ValueError, match="draw_graph: group must be None, 'neuron' or 'layer'"):
@@ -301,6 +362,8 @@ def test_any_program_splits_into_layers_whose_steps_give_backwards_gradients(
     order = topological_order(root)
     assert sorted(map(id, view.layer_of)) == sorted(map(id, order))  # each node in one layer
     drawn = {id(node) for layer in view.layers for node in (*layer.nodes, *layer.inner)}
+    names = [layer.name for layer in view.layers]
+    assert len(set(names)) == len(names)
     assert drawn == set(map(id, order))
     seen: set[int] = set()
     for layer in view.layers:  # inputs before the layers that read them

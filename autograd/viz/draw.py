@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import warnings
 from collections.abc import Iterable
@@ -16,6 +15,14 @@ from ..graph.numbers_format import check_precision, format_number
 from ..graph.views import View, graph_view, is_constant
 from ..value import Parameter, Value
 from .escaping import dot_record_field, dot_text, dot_tooltip
+from .grad_fields import (
+    NOT_COMPUTED_NOTE,
+    STALE_NOTE,
+    StaleGradientWarning,
+    grad_fields,
+    stale_nodes,
+    stale_warning,
+)
 from .graphviz_program import ADVICE, DOT_TIMEOUT, run_dot
 from .graphviz_program import INSTALL_HINT as INSTALL_HINT  # where it was first defined
 from .layers import draw_layers
@@ -54,20 +61,6 @@ __all__ = [
 RANKDIRS = ("LR", "RL", "TB", "BT")
 RENDER_FORMATS = ("svg", "png", "pdf", "dot", "gv")
 UNKNOWN_GRAD = "?"
-STALE_NOTE = "grad ≠ one backward pass of this output"
-NOT_COMPUTED_NOTE = "gradients not computed yet: call backward() on the output to fill them in"
-
-
-class StaleGradientWarning(UserWarning):
-    """A drawing shows ``.grad`` fields that one ``backward()`` of its root cannot have given.
-
-    Leaves accumulate gradients across passes (as in PyTorch): after a second ``backward()``,
-    or after ``backward()`` of another output that shares parameters, a leaf's gradient mixes
-    several passes. ``draw_graph`` then warns, writes a note on the picture and draws each such
-    node with a dashed red border. Call ``model.zero_grad()`` (or ``optimizer.zero_grad()``)
-    before ``backward()``, or draw ``step=`` frames, which never read ``.grad``.
-    """
-
 
 DEFAULT_MAX_EDGES = 2000  # Graphviz lays this out in about a second
 
@@ -204,22 +197,15 @@ def draw_graph(
     if step is not None:
         shown_grads, current = _grads_after_step(view, step)
     elif grads:
-        shown_grads = {node: _grad_float(node.grad) for node in order}
-        if not any(shown_grads.values()):  # before any backward(): nothing to show yet
-            shown_grads, grads = {}, False
-            not_computed = True
-        stale = _stale(root, order, shown_grads) if grads else []
+        held = grad_fields(order)
+        if held is None:  # before any backward(): nothing to show yet
+            grads, not_computed = False, True
+        else:
+            shown_grads = held
+            stale = stale_nodes(root, order, shown_grads)
         if stale:
-            shown = ", ".join(names[node] for node in stale[:5])
-            more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
-            warnings.warn(
-                StaleGradientWarning(
-                    f"draw_graph: the gradients of {shown}{more} are not those of one "
-                    f"backward() of {names[root]}: they hold gradients from other passes "
-                    f"(call zero_grad() before backward(), or draw with step=)"
-                ),
-                stacklevel=2,
-            )
+            warnings.warn(stale_warning([names[node] for node in stale], names[root]),
+                          stacklevel=2)
 
     graph = scrolling_digraph()(  # a graphviz.Digraph, shown at natural size in notebooks
         graph_attr={"rankdir": rankdir},
@@ -243,7 +229,7 @@ def draw_graph(
             precision=precision,
         )
         return graph
-    stale_nodes = set(stale)
+    stale_set = set(stale)
     for i, node in enumerate(order):
         fields = []
         if node.label or not node.is_leaf:
@@ -262,7 +248,7 @@ def draw_graph(
         if rankdir in ("LR", "RL"):
             record = "{ " + record + " }"  # fields side by side, across the flow
         attrs = {"shape": "record", "style": "filled", "fillcolor": _fill(node, root)}
-        if node in stale_nodes:
+        if node in stale_set:
             attrs.update(color=STALE_COLOUR, style="filled,dashed", penwidth="2")
         if node in highlighted or node is current:
             attrs.update(color=HIGHLIGHT, penwidth="3")
@@ -379,32 +365,6 @@ def _grads_after_step(view: View, step: int) -> tuple[dict[Value, float], Value]
     return known, steps[step].node
 
 
-def _stale(root: Value, order: list[Value], shown: dict[Value, float]) -> list[Value]:
-    """The nodes whose gradient one ``backward()`` of ``root`` would not have given.
-
-    After ``root.backward(g)`` every gradient is g times what replaying the steps gives; before
-    any backward of ``root`` (its grad 0), every gradient should still be 0.
-    """
-    seed = shown[root]
-    if seed == 0.0:
-        return [node for node in order if shown[node] != 0.0]
-    expected: dict[Value, float] = {root: seed}
-    for done in view_steps(View(root, None, order)):
-        for part in done.contributions:
-            expected[part.input] = expected.get(part.input, 0.0) + seed * part.contribution
-    return [
-        node
-        for node in order
-        if not _same(shown[node], expected.get(node, 0.0))
-    ]
-
-
-def _same(a: float, b: float) -> bool:
-    if math.isnan(a) or math.isnan(b):
-        return math.isnan(a) and math.isnan(b)
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-
-
 def _fill(node: Value, root: Value) -> str:
     if node is root:
         return OUTPUT_FILL
@@ -413,11 +373,6 @@ def _fill(node: Value, root: Value) -> str:
     if node.is_leaf:
         return LEAF_FILL
     return INTERIOR_FILL
-
-
-def _grad_float(grad: Any) -> float:
-    """A float grad as is; a Value grad (after ``backward(create_graph=True)``) by its data."""
-    return grad.data if isinstance(grad, Value) else float(grad)
 
 
 def laid_out_edges(order: list[Value]) -> int:

@@ -14,6 +14,7 @@ little matrix; for a large one their mean ± standard deviation. With ``local_de
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,7 +23,9 @@ from ..graph.matrix_form import local_matrix
 from ..graph.numbers_format import check_precision, format_number
 from ..value import Value
 from .escaping import dot_html_text, dot_tooltip
+from .grad_fields import NOT_COMPUTED_NOTE, STALE_NOTE, grad_fields, stale_nodes, stale_warning
 from .layer_steps import complete_after, gradients_after, layer_steps, mean_and_std
+from .notebook_display import scrolling_digraph
 from .palette import (
     HIGHLIGHT,
     INTERIOR_FILL,
@@ -30,6 +33,7 @@ from .palette import (
     LOCAL_DERIVATIVE_COLOUR,
     OUTPUT_FILL,
     PARAMETER_FILL,
+    STALE_COLOUR,
 )
 
 SMALL = 6  # a layer of at most this many numbers shows them all
@@ -64,19 +68,26 @@ def draw_layers(
             f"max_nodes={max_nodes:,}; raise max_nodes or draw a subgraph"
         )
     shown, current = _gradients(view, grads, step)
+    not_computed = step is None and grads and shown is None  # before any backward()
+    stale = _stale_layers(view, shown) if step is None and shown is not None else set()
+    if stale:
+        names = [layer.name for layer in view.layers if id(layer) in stale]
+        warnings.warn(stale_warning(names, view.root_layer.name), stacklevel=3)
     lit = _highlighted(view, highlight)
-    graph = graphviz.Digraph(
+    graph = scrolling_digraph()(  # a graphviz.Digraph, shown at natural size in notebooks
         graph_attr={"rankdir": rankdir or "TB", "nodesep": "0.2", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "11", "shape": "box",
                    "style": "filled", "margin": "0.05,0.03"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10"},
     )
-    if any(layer.size > SMALL and layer.kind != "constant" for layer in view.layers):
-        graph.attr(label=SUMMARY_NOTE, labelloc="b", fontname="Helvetica", fontsize="10")
+    summary = any(layer.size > SMALL and layer.kind != "constant" for layer in view.layers)
+    _add_notes(graph, stale=bool(stale), not_computed=not_computed, summary=summary)
     ids = {id(layer): f"L{i}" for i, layer in enumerate(view.layers)}
-    show_grads = grads or step is not None
+    show_grads = (grads or step is not None) and not not_computed
     for layer in view.layers:
         attrs = {"fillcolor": _fill(layer, view)}
+        if id(layer) in stale:
+            attrs.update(color=STALE_COLOUR, style="filled,dashed", penwidth="2")
         if layer is current or id(layer) in lit:
             attrs.update(color=HIGHLIGHT, penwidth="3")
         tooltip = f"{layer.name} {layer.shape_text()}"
@@ -100,14 +111,30 @@ def dot_html_label(text: str) -> str:
     return f"<{dot_html_text(text, 'draw_graph')}>"
 
 
+def _add_notes(graph: Any, *, stale: bool, not_computed: bool, summary: bool) -> None:
+    """The picture's notes, as the scalar view writes them: on top if they warn, else below."""
+    lines = []
+    if stale:
+        warning = dot_html_text(f"⚠ dashed red: {STALE_NOTE}", "draw_graph")
+        lines.append(f'<FONT COLOR="{STALE_COLOUR}">{warning}</FONT>')
+    if not_computed:
+        lines.append(dot_html_text(NOT_COMPUTED_NOTE, "draw_graph"))
+    if summary:
+        lines.append(dot_html_text(SUMMARY_NOTE, "draw_graph"))
+    if lines:
+        graph.attr(label=f"<{'<BR/>'.join(lines)}>", labelloc="t" if stale or not_computed
+                   else "b", fontname="Helvetica", fontsize="10")
+
+
 def _gradients(
     view: LayerView, grads: bool, step: int | None
 ) -> tuple[dict[Value, float] | None, Layer | None]:
-    """The gradient to show for each scalar node (None: not known yet), and the step's layer."""
+    """The gradient to show for each scalar node (None: not known yet), and the step's layer.
+
+    Without ``step``, what the ``.grad`` fields hold, or None before any ``backward()``.
+    """
     if step is None:
-        if not grads:
-            return None, None
-        return {node: _grad_float(node.grad) for layer in view.layers for node in layer.nodes}, None
+        return (grad_fields(list(view.rank)) if grads else None), None
     if isinstance(step, bool) or not isinstance(step, int):
         raise TypeError(f"draw_graph: step must be an int, got {type(step).__name__} {step!r}")
     steps = list(layer_steps(view))
@@ -120,6 +147,13 @@ def _gradients(
     complete = complete_after(view, done)
     known = {node: totals.get(node, 0.0) for layer in complete for node in layer.nodes}
     return known, steps[step].layer
+
+
+def _stale_layers(view: LayerView, shown: dict[Value, float]) -> set[int]:
+    """The layers (by id) showing a gradient one ``backward()`` of the root cannot have given."""
+    stale = set(stale_nodes(view.root, list(view.rank), shown))
+    return {id(layer) for layer in view.layers
+            if layer.kind != "constant" and any(node in stale for node in layer.nodes)}
 
 
 def _highlighted(view: LayerView, highlight: Iterable[Value]) -> set[int]:
@@ -217,7 +251,3 @@ def _fill(layer: Layer, view: LayerView) -> str:
     if layer.is_leaf:
         return LEAF_FILL
     return INTERIOR_FILL
-
-
-def _grad_float(grad: Any) -> float:
-    return grad.data if isinstance(grad, Value) else float(grad)
