@@ -228,6 +228,29 @@ def test_gradients_left_by_another_output_are_stale_but_a_seeded_pass_is_not() -
         assert ">12</TD>" in boxes(draw_graph(y, group="layer").source)["x"]
 
 
+def test_two_constants_with_one_number_get_names_apart() -> None:
+    _, _, loss = convnet_loss()
+    view = layer_view(loss)
+    names = [layer.name for layer in view.layers]
+    assert len(set(names)) == len(names)
+    # cross-entropy subtracts the largest logit from all 10 and adds it back once
+    shift = max(node.data for node in view.named("z2").nodes)
+    assert view.named("c1").shape == (10,) and view.named("c2").shape == (1,)
+    assert {node.data for node in (*view.named("c1").nodes, *view.named("c2").nodes)} == {shift}
+    assert view.formula(view.named("sub1")) == "z2 - c1"
+    assert view.formula(view.named("add1")) == "log1 + c2"
+    shown = boxes(draw_graph(loss, group="layer").source)
+    assert f">{format_number(shift)} each</TD>" in shown["c1"]
+    assert f">{format_number(shift)}</TD>" in shown["c2"]
+    # a constant alone with its number is still named by it, and shows it once
+    a = Value(1.5, label="a")
+    out = (a + 2.0) * 2.0 - 3.0  # two layers of 2 (one added, one multiplied) and one of 3
+    view = layer_view(out)
+    assert sorted(layer.name for layer in view.layers if layer.kind == "constant") == [
+        "3", "c1", "c2"]
+    assert view.formula(view.layer_of[out]) == "mul1 - 3"
+
+
 def test_a_notebook_shows_the_layer_view_at_natural_size_in_a_box_that_scrolls() -> None:
     *_, loss = convnet_loss()
     data, metadata = draw_graph(loss, group="layer")._repr_mimebundle_()

@@ -12,7 +12,8 @@ Then each ``dot`` whose results feed, one to one, a ``+`` with a Parameter (a bi
 into that ``+``: the layer z = W·x + b reads W, x and b. Layers get the lecture's names: the
 nodes' shared label without indices (``W1[0,1]`` gives ``W1``), else ``W{k}``, ``b{k}``,
 ``z{k}`` for the k-th affine layer and ``h{k}`` for its activation, ``x`` for inputs, a
-constant's number, or the op's name and a count from 1 (``sub1``, ``exp1``).
+constant's number (``c1``, ``c2`` ... when two layers would share it), or the op's name and a
+count from 1 (``sub1``, ``exp1``). Names are unique within a view.
 """
 
 from __future__ import annotations
@@ -260,6 +261,10 @@ def _build(
     hidden = set(folded.values())
 
     names = _Names(root)
+    for nodes in nodes_of:
+        if nodes[0]._op is None and _kind_of_leaves(nodes) == "constant":
+            number = format_number(nodes[0].data)
+            names.numbers[number] = names.numbers.get(number, 0) + 1
     shapes: dict[int, tuple[int, ...]] = {}
     layers: dict[int, Layer] = {}
     layer_of: dict[Value, Layer] = {}
@@ -294,9 +299,7 @@ def _build(
             for inner in nodes_of[dot]:
                 layer_of[inner] = layer
         elif node._op is None:
-            kind = "parameter" if isinstance(node, Parameter) else (
-                "constant" if not node.label and len({n.data for n in nodes}) == 1 else "input")
-            layer = Layer("", kind, "", (len(nodes),), tuple(nodes))
+            layer = Layer("", _kind_of_leaves(nodes), "", (len(nodes),), tuple(nodes))
         else:
             sources = tuple(layers[s] for s in source_groups(g))
             stem = node._op.name
@@ -311,10 +314,11 @@ def _build(
     # leaves were made before their shapes and names were known: make them again
     final: dict[int, Layer] = {}
     group_index = {id(layer): g for g, layer in layers.items()}
-    for g, layer in layers.items():
-        if layer.is_leaf:
-            final[g] = Layer(names.leaf(layer, ""), layer.kind, "", shapes.get(g, layer.shape),
-                             tuple(nodes_of[g]))
+    leaves = [g for g, layer in layers.items() if layer.is_leaf]
+    for g in sorted(leaves, key=lambda g: layers[g].kind == "constant"):  # constants last
+        layer = layers[g]
+        final[g] = Layer(names.leaf(layer, ""), layer.kind, "", shapes.get(g, layer.shape),
+                         tuple(nodes_of[g]))
     for g, layer in layers.items():
         if not layer.is_leaf:
             read = tuple(final[group_index[id(s)]] for s in layer.inputs)
@@ -324,6 +328,15 @@ def _build(
     by_old = {id(layers[g]): final[g] for g in final}
     return LayerView(root, ordered, {node: by_old[id(layer)] for node, layer in layer_of.items()},
                      {node: i for i, node in enumerate(order)})
+
+
+def _kind_of_leaves(nodes: Sequence[Value]) -> str:
+    """``parameter``; ``constant``: unlabelled, one number throughout; else ``input``."""
+    if isinstance(nodes[0], Parameter):
+        return "parameter"
+    if not nodes[0].label and len({node.data for node in nodes}) == 1:
+        return "constant"
+    return "input"
 
 
 def _affine_dot(
@@ -382,6 +395,7 @@ class _Names:
         self.given: dict[int, str] = {}
         self.counts: dict[str, int] = {}
         self.root = root
+        self.numbers: dict[str, int] = {}  # how many constant layers write each number
 
     def _unique(self, name: str) -> str:
         if name not in self.taken:
@@ -404,13 +418,21 @@ class _Names:
         self.taken.add(name)
         return name
 
+    def constant(self, layer: Layer) -> str:
+        """A constant's number, or ``c1``, ``c2`` ... if several layers would have that name."""
+        number = format_number(layer.nodes[0].data)
+        if self.numbers.get(number, 0) == 1 and number not in self.taken:
+            self.taken.add(number)
+            return number
+        return self.take(layer.nodes, "c", count=True)
+
     def leaf(self, layer: Layer, stem: str) -> str:
         """A leaf layer's name, given once (the first stem asked for wins)."""
         key = id(layer.nodes[0])
         if key in self.given:
             return self.given[key]
         if layer.kind == "constant":
-            name = format_number(layer.nodes[0].data)
+            name = self.constant(layer)
             self.given[key] = name
             return name
         if not stem:

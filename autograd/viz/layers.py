@@ -197,8 +197,11 @@ def box(
     gradient: list[float] | None = None
     if show_grads and grads is not None and all(node in grads for node in layer.nodes):
         gradient = [grads[node] for node in layer.nodes]
-    if layer.kind == "constant":
-        pass  # its name is its number; it has no gradient to show
+    if layer.kind == "constant":  # no gradient to show; its number, unless it is its name
+        if layer.name != format_number(values[0]):
+            each = " each" if layer.size > 1 else ""
+            rows.append(f'<TR><TD ALIGN="LEFT">value</TD>'
+                        f'<TD ALIGN="LEFT">{number(values[0])}{each}</TD></TR>')
     elif layer.size <= SMALL:
         width = layer.shape[-1] if len(layer.shape) == 2 else 1
         header = f'<TD ALIGN="LEFT" COLSPAN="{width}">value</TD>'
