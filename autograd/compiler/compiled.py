@@ -29,8 +29,10 @@ from collections.abc import Callable, Sequence
 from operator import countOf
 from typing import Any
 
+from ..graph.groups import NodeGroup, group_like_nodes
 from ..value import Value, is_real_number
 from .codegen import generate, load
+from .rolling import RolledProgram, call_rolled, roll
 from .tracing import DataDependenceError, Trace, input_node, trace
 
 __all__ = ["CompiledFunction", "DataDependenceError", "compile"]
@@ -38,6 +40,10 @@ __all__ = ["CompiledFunction", "DataDependenceError", "compile"]
 # Points tried when ``source`` is asked for before any call (the code does not depend on them,
 # but tracing runs the ops, and some inputs are outside their domains).
 _TRACE_POINTS = (1.0, 0.5, 2.0, 0.25, 3.0, -0.5, -1.0)
+
+# The largest graph compiled: generated code for more nodes costs more (time and memory) than
+# running the graph in the engine many times over.
+MAX_COMPILED_NODES = 100_000
 
 
 def compile(function: Callable[..., Value]) -> CompiledFunction:
@@ -75,6 +81,8 @@ class CompiledFunction:
         self._sources: dict[tuple[bool, bool], str] = {}
         self._fast: Callable[..., Any] | None = None  # value_and_grad on floats, once built
         self._fast_value: Callable[..., Any] | None = None  # the value alone, on floats
+        # rolled programs by (which arguments are batched, gradients?); None: not rollable
+        self._rolled: dict[tuple[tuple[bool, ...], bool], RolledProgram | None] = {}
 
     def __repr__(self) -> str:
         return f"<compiled {self.name}({', '.join(self._names or ['...'])})>"
@@ -135,6 +143,23 @@ class CompiledFunction:
         """The generated source of the batched version, every node a NumPy operation."""
         return self._source(batched=True)
 
+    @property
+    def groups(self) -> list[NodeGroup]:
+        """The groups of like nodes (name, op, shape, ...) the batched program runs as arrays."""
+        self._source(batched=False)
+        assert self._trace is not None
+        return group_like_nodes(list(self._trace.order), self._trace.inputs)
+
+    @property
+    def array_source(self) -> str:
+        """The batched program rolled into arrays: one NumPy line per group of like nodes."""
+        self._source(batched=False)
+        assert self._trace is not None
+        return roll(
+            self._trace, self._names or [], (True,) * len(self._names or []), _numpy(), True,
+            self.name if self.name.isidentifier() else "f", parameters=True,
+        ).source
+
     # ---- argument checks ----------------------------------------------------------------
 
     def _checked(self, xs: tuple[Any, ...]) -> tuple[list[Any], int | None]:
@@ -193,8 +218,8 @@ class CompiledFunction:
         for attempt, values in enumerate(points):
             leaves = [input_node(v, name) for v, name in zip(values, names, strict=True)]
             try:
-                self._trace = trace(self.function, self.name, leaves)
-            except DataDependenceError:
+                self._trace = _small_enough(trace(self.function, self.name, leaves), self.name)
+            except (DataDependenceError, GraphTooLarge):
                 raise
             except (ArithmeticError, ValueError):
                 if point is not None or attempt == len(points) - 1:
@@ -263,6 +288,11 @@ class CompiledFunction:
         first = [float(x[0]) if _is_batch(x) else x for x in xs] if n else None
         program = self._program(True, gradients, first)
         arrays = [np.asarray(x, dtype=float) if _is_batch(x) else x for x in xs]
+        rolled = self._rolled_program(tuple(_is_batch(x) for x in xs), gradients)
+        if rolled is not None:
+            result = call_rolled(rolled, arrays, n, np)
+            if result is not None:
+                return result[0], result[1] if gradients else ()
         with np.errstate(all="ignore"):
             try:
                 value, grads = program(*arrays)
@@ -283,6 +313,22 @@ class CompiledFunction:
             return values, tuple(results)
         return self._one_by_one(xs, n, gradients)
 
+    def _rolled_program(
+        self, batched: tuple[bool, ...], gradients: bool
+    ) -> RolledProgram | None:
+        """The traced graph rolled into arrays for this batching (None if it cannot be)."""
+        key = (batched, gradients)
+        if key not in self._rolled:
+            assert self._trace is not None
+            try:
+                self._rolled[key] = roll(
+                    self._trace, self._names or [], batched, _numpy(), gradients,
+                    self.name if self.name.isidentifier() else "f",
+                )
+            except ValueError:  # an op without code: the per-node program says which
+                self._rolled[key] = None
+        return self._rolled[key]
+
     def _one_by_one(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
         """n separate calls: what the batched path means, and what it falls back to."""
         np = _numpy()
@@ -301,6 +347,21 @@ class CompiledFunction:
 
 
 # ---- helpers ------------------------------------------------------------------------------------
+
+class GraphTooLarge(ValueError):
+    """A traced graph has more nodes than ``compile`` takes (``MAX_COMPILED_NODES``)."""
+
+
+def _small_enough(graph: Trace, name: str) -> Trace:
+    """The trace, or GraphTooLarge if it is too large to compile (see ``MAX_COMPILED_NODES``)."""
+    if len(graph.order) > MAX_COMPILED_NODES:
+        raise GraphTooLarge(
+            f"compile: {name}'s graph has {len(graph.order):,} "
+            f"nodes, more than compile takes ({MAX_COMPILED_NODES:,}); generating code for it "
+            f"would cost more than running it: call the function on Values (the eager engine)"
+        )
+    return graph
+
 
 def _is_batch(x: Any) -> bool:
     return type(x) is not float
