@@ -344,7 +344,7 @@ def test_the_rolled_parameter_gradients_are_the_engines_summed_over_the_batch() 
     xs = [[rng.uniform(-2, 2) for _ in range(7)] for _ in range(2)]
     compiled.value_and_grad(*xs)
     program = roll(compiled._trace, ["x1", "x2"], (True, True), np, parameters=True)
-    _, _, by_group = program.run(*(np.array(x) for x in xs))
+    _, _, _, by_group = program.run(*(np.array(x) for x in xs))
     for p in model.parameters():
         p.grad = 0.0
     for i in range(7):

@@ -286,13 +286,14 @@ class CompiledFunction:
     def _batched(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
         np = _numpy()
         first = [float(x[0]) if _is_batch(x) else x for x in xs] if n else None
-        program = self._program(True, gradients, first)
         arrays = [np.asarray(x, dtype=float) if _is_batch(x) else x for x in xs]
-        rolled = self._rolled_program(tuple(_is_batch(x) for x in xs), gradients)
-        if rolled is not None:
-            result = call_rolled(rolled, arrays, n, np)
+        if n:  # the rolled program first (arrays per group); on any trouble, node by node
+            self._traced(first)
+            rolled = self._rolled_program(tuple(_is_batch(x) for x in xs), gradients)
+            result = call_rolled(rolled, arrays, n, np) if rolled is not None else None
             if result is not None:
                 return result[0], result[1] if gradients else ()
+        program = self._program(True, gradients, first)
         with np.errstate(all="ignore"):
             try:
                 value, grads = program(*arrays)

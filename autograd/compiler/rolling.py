@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +34,6 @@ from .tracing import Trace
 
 __all__ = ["RolledProgram", "roll"]
 
-_DENSE_SCATTER = 4_000_000  # entries of a one-hot matrix a scatter-add may use as a product
 _RESERVED = frozenset({"np", "math", "l"}) | frozenset(keyword.kwlist) | frozenset(dir(builtins))
 
 
@@ -65,7 +66,7 @@ def roll(
     groups = group_like_nodes(list(graph.order), graph.inputs)
     writer = _Writer(graph, groups, list(batched), numpy, gradients, parameters)
     body = writer.write(title, list(input_names))
-    namespace: dict[str, Any] = {"np": numpy, "math": __import__("math"), **writer.constants}
+    namespace: dict[str, Any] = {"np": numpy, "math": math, **writer.constants}
     filename = f"<autograd.compile {title} rolled>"
     builtins.exec(builtins.compile(body, filename, "exec"), namespace)
     return RolledProgram(body, namespace["rolled"], tuple(groups))
@@ -83,33 +84,64 @@ def _is_progression(index: Sequence[int]) -> bool:
 
 
 class _Scatter:
-    """The transpose of a gather: sums values into ``size`` slots along the last axis."""
+    """The transpose of a gather: sums values into ``size`` slots along the last axis.
+
+    A source laid along one axis of a matrix (each node used once per row, or once per column)
+    is a sum over the other axis; otherwise the uses are split into layers, each using a node at
+    most once, added in turn (``np.add.at`` past 16 layers).
+    """
 
     def __init__(self, np: Any, index: Any, size: int) -> None:
         self.np = np
         self.index = index.reshape(-1)
         self.size = size
-        self.injective = len(set(self.index.tolist())) == self.index.size
-        self.onehot = None
-        if not self.injective and self.index.size * size <= _DENSE_SCATTER:
-            onehot = np.zeros((self.index.size, size))
-            onehot[np.arange(self.index.size), self.index] = 1.0
-            self.onehot = onehot
         self.dims = index.ndim
+        flat = self.index.tolist()
+        self.injective = len(set(flat)) == len(flat)
+        self.tiled = len(flat) % size == 0 and flat == list(range(size)) * (len(flat) // size)
+        self.repeated = len(flat) % size == 0 and flat == [
+            k for k in range(size) for _ in range(len(flat) // size)
+        ]
+        layers: list[tuple[list[int], list[int]]] = []
+        seen: dict[int, int] = {}
+        for position, slot in enumerate(flat):
+            layer = seen.get(slot, 0)
+            seen[slot] = layer + 1
+            if layer == len(layers):
+                layers.append(([], []))
+            layers[layer][0].append(slot)
+            layers[layer][1].append(position)
+        self.layers = [
+            (np.array(slots, dtype=np.intp), np.array(positions, dtype=np.intp))
+            for slots, positions in layers
+        ] if len(layers) <= 16 else None
 
     def __call__(self, values: Any) -> Any:
         np = self.np
         values = np.asarray(values)
         lead = values.shape[: values.ndim - self.dims]
         flat = values.reshape((*lead, self.index.size))
-        if self.onehot is not None:
-            return flat @ self.onehot
+        if self.tiled:
+            return flat.reshape((*lead, -1, self.size)).sum(axis=-2)
+        if self.repeated:
+            return flat.reshape((*lead, self.size, -1)).sum(axis=-1)
         out = np.zeros((*lead, self.size))
         if self.injective:
             out[..., self.index] = flat
+        elif self.layers is not None:
+            for slots, positions in self.layers:
+                out[..., slots] += flat[..., positions]
         else:
             np.add.at(out, (Ellipsis, self.index), flat)
         return out
+
+
+def _picker(positions: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """A function picking the items at ``positions`` out of a tuple, as a tuple."""
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda items: (items[position],)
+    return operator.itemgetter(*positions)
 
 
 def _concatenate(np: Any, *parts: Any) -> Any:
@@ -177,6 +209,8 @@ class _Writer:
         self.forward: list[tuple[str, str]] = []
         self.backward: list[tuple[str, str]] = []
         self.operands: dict[tuple[str, int], str] = {}
+        # scattered terms that could be added in place instead: term -> (index, unscattered)
+        self.places: dict[str, tuple[str, str]] = {}
 
     # ---- small helpers ----------------------------------------------------------------
 
@@ -210,7 +244,11 @@ class _Writer:
         if source.size == 1:
             return f"({expression}).sum(axis=-1, keepdims=True)"
         array = self.np.array(edge.index, dtype=self.np.intp)
-        helper = self.constant("scatter", _Scatter(self.np, array, source.size))
+        scatter = _Scatter(self.np, array, source.size)
+        helper = self.constant("scatter", scatter)
+        if scatter.injective:  # where an accumulator can take it in place: g[..., place] += t
+            self.places[f"{helper}({expression})"] = (self._pick_slots(list(edge.index)),
+                                                      expression)
         return f"{helper}({expression})"
 
     # ---- the function -------------------------------------------------------------------
@@ -236,10 +274,12 @@ class _Writer:
         used = [g for g in self.groups if g.kind == "input"]
         if any(not self.batched[g.name] or not all(
                 self.batched_arguments[self.argument_of[id(n)]] for n in g.nodes) for g in used):
-            self.forward.append((f"_s = np.array([_args[k] for k in {shared}], dtype=float)",
+            picker = self.constant("shared", _picker(shared))
+            self.forward.append((f"_s = np.array({picker}(_args), dtype=float)",
                                  "the arguments shared by the batch"))
         if batched:
-            self.forward.append((f"_b = np.stack([_args[k] for k in {batched}], axis=1)",
+            picker = self.constant("batched", _picker(batched))
+            self.forward.append((f"_b = np.stack({picker}(_args), axis=1)",
                                  "the batched arguments, one row per example"))
         for group in used:
             positions = [self.argument_of[id(node)] for node in group.nodes]
@@ -257,6 +297,13 @@ class _Writer:
                 expression = (f"np.stack(np.broadcast_arrays(*[_args[k] for k in {slots}]), "
                               f"axis=-1).astype(float)")
             self.forward.append((f"{name} = {expression}", comment))
+
+    def _pick_slots(self, slots: list[int]) -> str:
+        """An index for ``slots``: a slice where they are evenly spaced, else an index array."""
+        if _is_progression(slots):
+            step = slots[1] - slots[0] if len(slots) > 1 else 1
+            return f"{slots[0]}:{slots[-1] + 1}{f':{step}' if step > 1 else ''}"
+        return self.constant("i", self.np.array(slots, dtype=self.np.intp))
 
     def _pick(self, array: str, slots: list[int], size: int) -> str:
         if slots == list(range(size)):
@@ -455,10 +502,20 @@ class _Writer:
             return
         self.gradient[group.name] = f"g_{name}"
         self.gradient_math[group.name] = f"∂{top}/∂{name}"
-        self.backward.append((
-            f"g_{name} = {' + '.join(terms)}",
-            f"∂{top}/∂{name} = {' + '.join(maths)}    {_shape(group.shape)}",
-        ))
+        comment = f"∂{top}/∂{name} = {' + '.join(maths)}    {_shape(group.shape)}"
+        in_place = [t for t in terms if t in self.places]
+        if len(terms) == 1 or len(in_place) < 2:
+            self.backward.append((f"g_{name} = {' + '.join(terms)}", comment))
+            return
+        # many slices of one gradient: add each into one array instead of summing whole arrays
+        shape = f"(_n, {group.size})" if self.batched[group.name] else f"({group.size},)"
+        self.backward.append((f"g_{name} = np.zeros({shape})", comment))
+        for term in terms:
+            if term in self.places:
+                index, raw = self.places[term]
+                self.backward.append((f"g_{name}[..., {index}] += {raw}", ""))
+            else:
+                self.backward.append((f"g_{name} += {term}", ""))
 
     def contribution(
         self, user: NodeGroup, edge: GroupEdge, source: NodeGroup
@@ -560,25 +617,32 @@ class _Writer:
         root = self.groups[-1]
         top = self.code[root.name]
         value = f"{top}[..., 0]"
-        returned = []
-        slot_of: dict[int, tuple[NodeGroup, int]] = {}
-        for group in self.groups:
-            if group.kind == "input":
-                for k, node in enumerate(group.nodes):
-                    slot_of[id(node)] = (group, k)
-        for k, node in enumerate(self.graph.inputs):
-            found = slot_of.get(id(node))
-            if not self.gradients:
-                break
-            if found is None or found[0].name not in self.needed:
-                returned.append("0.0")
+        shared = [k for k, b in enumerate(self.batched_arguments) if not b]
+        shared_at = {k: i for i, k in enumerate(shared)}
+        per_example: dict[int, str] = {}
+        gathered: list[tuple[str, str]] = []
+        if self.gradients and shared:
+            gathered.append((f"_gs = np.zeros({len(shared)})",
+                             "the gradients of the shared arguments, summed over the batch"))
+        for group in self.groups if self.gradients else []:
+            if group.kind != "input" or group.name not in self.needed:
                 continue
-            group, slot = found
             gradient = self.gradient[group.name]
-            if self.batched[group.name] and not self.batched_arguments[k]:
-                returned.append(f"{gradient}[..., {slot}].sum()")
-            else:
-                returned.append(f"{gradient}[..., {slot}]")
+            positions = [self.argument_of[id(node)] for node in group.nodes]
+            if not self.batched[group.name]:
+                slots = [shared_at[k] for k in positions]
+                gathered.append((f"_gs[{self._pick_slots(slots)}] = {gradient}", ""))
+                continue
+            for slot, k in enumerate(positions):
+                if self.batched_arguments[k]:
+                    per_example[k] = f"{gradient}[:, {slot}]"
+                else:
+                    gathered.append((f"_gs[{shared_at[k]}] = {gradient}[:, {slot}].sum()", ""))
+        self.backward.extend(gathered)
+        batched_gradients = [
+            per_example.get(k, "np.zeros(_n)")
+            for k, b in enumerate(self.batched_arguments) if b
+        ]
         width = min(60, max((len(code) for code, _ in self.forward + self.backward), default=0))
 
         def lines(pairs: list[tuple[str, str]]) -> list[str]:
@@ -600,16 +664,17 @@ class _Writer:
             text.append(f"    # backward: ∂{top}/∂group from {top} back to the inputs,"
                         f" one line per group")
             text.extend(lines(self.backward))
-        grads = ", ".join(returned) + ("," if len(returned) == 1 else "")
+        grads = f"{'_gs' if shared else 'np.zeros(0)'}, [{', '.join(batched_gradients)}]" \
+            if self.gradients else "None, []"
         if self.parameters:
             weights = [
                 f"{self.gradient[g.name]}" for g in self.groups
                 if g.kind == "parameter" and g.name in self.needed
             ]
             listed = ", ".join(weights) + ("," if len(weights) == 1 else "")
-            text.append(f"    return {value}, ({grads}), ({listed})")
+            text.append(f"    return {value}, {grads}, ({listed})")
         else:
-            text.append(f"    return {value}, ({grads})")
+            text.append(f"    return {value}, {grads}")
         return "\n".join(text) + "\n"
 
 
@@ -624,22 +689,29 @@ def call_rolled(
     NumPy raises on the first line whose result would not be (errors on, underflow to 0 allowed
     as in floats), so a finite result means every group's values were finite.
     """
-    if not all(bool(np.isfinite(a).all()) for a in arguments):
-        return None
+    shared = [a for a in arguments if type(a) is float]
+    batched = [a for a in arguments if type(a) is not float]
+    if not math.isfinite(builtins.sum(shared)) or not all(
+        bool(np.isfinite(a).all()) for a in batched
+    ):
+        return None  # (a finite sum that overflows only sends the batch the slow way)
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-            value, grads = program.run(*arguments)
+            value, shared_gradients, per_example = program.run(*arguments)[:3]
     except (ArithmeticError, ValueError):
         return None
     values = np.array(np.broadcast_to(value, (n,)), dtype=float)
-    results = []
-    for argument, gradient in zip(arguments, grads, strict=False):
-        if type(argument) is float:
-            results.append(float(gradient))
-        else:
-            results.append(np.array(np.broadcast_to(gradient, (n,)), dtype=float))
-    if not bool(np.isfinite(values).all()) or not all(
-        bool(np.isfinite(g).all()) for g in results
+    if not bool(np.isfinite(values).all()):
+        return None
+    if shared_gradients is None:
+        return values, ()
+    if not bool(np.isfinite(shared_gradients).all()) or not all(
+        bool(np.isfinite(g).all()) for g in per_example
     ):
         return None
-    return values, tuple(results)
+    floats = iter(shared_gradients.tolist())
+    arrays = iter(per_example)
+    return values, tuple(
+        next(floats) if type(a) is float else np.array(np.broadcast_to(next(arrays), (n,)))
+        for a in arguments
+    )
