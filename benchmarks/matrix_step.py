@@ -16,7 +16,6 @@ from .float_mlp import ALPHA
 from .mlp_step import learning_rate
 from .scalar_mlp import DEMO_SIZES
 
-
 Layer = tuple[list[list[float]], list[float]]
 
 
