@@ -355,3 +355,12 @@ def test_the_rolled_parameter_gradients_are_the_engines_summed_over_the_batch() 
         scale = math.fsum(abs(p.grad) for p in group.nodes) + 1.0
         for p, g in zip(group.nodes, np.reshape(gradients, -1), strict=True):
             assert _close(float(g), p.grad, scale)
+
+
+def test_micrograd_style_layers_roll_into_as_many_lines_whatever_the_widths() -> None:
+    counts = set()
+    for widths in ([4, 4, 1], [16, 16, 1], [9, 5, 1]):
+        compiled = autograd.compile(_micrograd_mlp(widths, 0))
+        compiled.value_and_grad([0.5, 0.1], [0.2, 0.3], [1.0, -1.0])
+        counts.add(len(compiled.array_source.splitlines()))
+    assert len(counts) == 1

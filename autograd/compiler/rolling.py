@@ -63,8 +63,8 @@ def roll(
     ``input_names`` name the arguments in the docstring. Raises ``UnsupportedOp`` (from
     ``op_code``) for an op without code.
     """
-    groups = group_like_nodes(list(graph.order), graph.inputs)
-    writer = _Writer(graph, groups, list(batched), numpy, gradients, parameters)
+    groups, fused = fuse_sums_of_products(group_like_nodes(list(graph.order), graph.inputs))
+    writer = _Writer(graph, groups, list(batched), numpy, gradients, parameters, fused)
     body = writer.write(title, list(input_names))
     namespace: dict[str, Any] = {"np": numpy, "math": math, **writer.constants}
     filename = f"<autograd.compile {title} rolled>"
@@ -161,11 +161,13 @@ class _Writer:
         np: Any,
         gradients: bool,
         parameters: bool,
+        fused: dict[str, int] | None = None,
     ) -> None:
         self.graph = graph
         self.groups = groups
         self.np = np
         self.gradients = gradients
+        self.fused = fused or {}  # dot groups made of a chain of + over products: their width
         self.parameters = parameters and gradients
         self.batched_arguments = batched
         self.by_name = {group.name: group for group in groups}
@@ -339,6 +341,8 @@ class _Writer:
         name = self.code[group.name]
         shape = _shape(group.shape)
         kind = op.name if op.name in ("sum", "dot", "max") else "elementwise"
+        if group.name in self.fused:
+            kind = "dot"
         if kind == "dot":
             self.dot_line(group)
             return
@@ -413,7 +417,7 @@ class _Writer:
         if (
             w.kind != "matmul"
             or x.kind != "matmul"
-            or source.shape != (group.size, w.width)
+            or source.size != group.size * w.width
             or self.batched[w.source]
         ):
             return None
@@ -439,11 +443,11 @@ class _Writer:
             self.forward.append((
                 f"{name} = {vector} @ {matrix}.T",
                 f"{name} = {self.math[w.source]}·{self.math[x.source]}    {shape} = "
-                f"{_shape(self.by_name[w.source].shape)}·({x.width},)",
+                f"{_shape((group.size, w.width))}·({x.width},)",
             ))
             if group.name != group.nodes[0].label and len(self.users[group.name]) == 1:
                 self.math[group.name] = f"{self.math[w.source]}·{self.math[x.source]}"
-                self.shape_math[group.name] = f"{_shape(self.by_name[w.source].shape)}·({x.width},)"
+                self.shape_math[group.name] = f"{_shape((group.size, w.width))}·({x.width},)"
                 self.inlined.add(group.name)
             return
         weights = self.gathered(group, 0, list(group.inputs))
@@ -524,6 +528,8 @@ class _Writer:
         node = user.nodes[0]
         assert node._op is not None
         op = node._op
+        if user.name in self.fused:
+            op = _DOT_OP
         upstream = self.gradient[user.name]
         upstream_math = self.gradient_math[user.name]
         batch_sum = self.batched[user.name] and not self.batched[source.name]
@@ -546,7 +552,7 @@ class _Writer:
                 picked = GroupEdge(x.source, 1, "gather", (0,), row)
                 code = self.scatter(back, picked, x.width)
                 return code, f"{self.math[w.source]}ᵀ · {upstream_math}", None
-            half = len(node.inputs) // 2
+            half = self.fused.get(user.name, len(node.inputs) // 2)
             columns = [a - half * edge.position for a in edge.arguments]
             partner = self.operands[(user.name, 1 - edge.position)]
             if columns != list(range(half)):
@@ -715,3 +721,117 @@ def call_rolled(
         next(floats) if type(a) is float else np.array(np.broadcast_to(next(arrays), (n,)))
         for a in arguments
     )
+
+
+# ---- sums of products written one node per op ----------------------------------------------
+
+@dataclass(frozen=True)
+class _DotOp:
+    name: str = "dot"
+    symbol: str = "dot"
+
+
+_DOT_OP = _DotOp()
+
+
+def fuse_sums_of_products(groups: list[NodeGroup]) -> tuple[list[NodeGroup], dict[str, int]]:
+    """micrograd-style layers as matrix products: ``b + w0*x0 + w1*x1 + ...`` added one ``+``
+    at a time is, group by group, a chain of + groups each adding one slice of one group of
+    products; such a chain (whose inner sums nothing else reads) becomes b + one ``dot`` group.
+
+    Returns the new groups and, for each new dot group, its width. The dot adds the products in
+    another order than the chain (each sum is rounded differently, by about 1e-16 of the terms).
+    """
+    by_name = {g.name: g for g in groups}
+    users: dict[str, list[tuple[NodeGroup, GroupEdge]]] = {g.name: [] for g in groups}
+    for group in groups:
+        for edge in group.inputs:
+            users[edge.source].append((group, edge))
+    last_group = groups[-1].name if groups else ""
+    replaced: dict[str, list[NodeGroup]] = {}
+    removed: set[str] = set()
+    fused: dict[str, int] = {}
+    for products in groups:
+        chain = _chain(products, by_name, users, last_group)
+        if chain is None:
+            continue
+        first, last = chain[0], chain[-1]
+        width, size = len(chain), last.size
+        slots = [next(e for e in a.inputs if e.arguments == (1,)).index for a in chain]
+        left, right = sorted(products.inputs, key=lambda e: e.arguments)
+        weights = tuple(left.index[slots[k][j]] for j in range(size) for k in range(width))
+        inputs = tuple(right.index[slots[k][j]] for j in range(size) for k in range(width))
+        rows_alike = all(inputs[j * width : (j + 1) * width] == inputs[:width]
+                         for j in range(size))
+        dot = NodeGroup(
+            products.name, "dot", "op", (size,), last.nodes,
+            (
+                GroupEdge(left.source, 0,
+                          "matmul" if weights == tuple(range(by_name[left.source].size))
+                          else "gather", tuple(range(width)), weights),
+                GroupEdge(right.source, 1, "matmul" if rows_alike else "gather",
+                          tuple(range(width, 2 * width)), inputs),
+            ),
+        )
+        start = next(e for e in first.inputs if e.arguments == (0,))
+        total = NodeGroup(
+            last.name, last.op, "op", last.shape, last.nodes,
+            (start, GroupEdge(products.name, 1, "identity", (1,), tuple(range(size)))),
+        )
+        replaced[last.name] = [dot, total]
+        removed.update(a.name for a in chain)
+        removed.add(products.name)
+        fused[products.name] = width
+    if not fused:
+        return groups, {}
+    result: list[NodeGroup] = []
+    for group in groups:
+        if group.name in replaced:
+            result.extend(replaced[group.name])
+        elif group.name not in removed:
+            result.append(group)
+    return result, fused
+
+
+def _chain(
+    products: NodeGroup,
+    by_name: dict[str, NodeGroup],
+    users: dict[str, list[tuple[NodeGroup, GroupEdge]]],
+    last_group: str,
+) -> list[NodeGroup] | None:
+    """The chain of + groups adding up the slices of a group of products, if it is one."""
+    node = products.nodes[0]
+    if node._op is None or node._op.name != "mul" or len(products.inputs) != 2:
+        return None
+    if any(e.width != 1 for e in products.inputs):
+        return None
+    readers = users[products.name]
+    if len(readers) < 2 or any(
+        u.nodes[0]._op is None or u.nodes[0]._op.name != "add" or e.arguments != (1,)
+        for u, e in readers
+    ):
+        return None
+    members = {u.name for u, _ in readers}
+    if len(members) != len(readers):
+        return None
+    size = readers[0][0].size
+    if any(u.size != size for u, _ in readers) or size * len(readers) != products.size:
+        return None
+    if sorted(i for _, e in readers for i in e.index) != list(range(products.size)):
+        return None
+    # the first adds to something else; each next one to the one before, slot for slot
+    firsts = [u for u, _ in readers
+              if next(e for e in u.inputs if e.arguments == (0,)).source not in members]
+    if len(firsts) != 1:
+        return None
+    chain = [firsts[0]]
+    while len(chain) < len(readers):
+        current = chain[-1]
+        if current.name == last_group or len(users[current.name]) != 1:
+            return None
+        following, edge = users[current.name][0]
+        if following.name not in members or edge.arguments != (0,) or \
+                edge.index != tuple(range(size)):
+            return None
+        chain.append(following)
+    return chain
