@@ -129,6 +129,22 @@ def _compiled_section(sizes: Sizes) -> tuple[str, list[report.Target]]:
         return f"## 8. Compiled\n\nNot run: {error}.", []
 
 
+def _rolled_section(sizes: Sizes) -> tuple[str, list[report.Target]]:
+    """Workload 9, when NumPy and PyTorch are installed."""
+    try:
+        from .rolled import GRAPH_NODES, section, time_rolled
+
+        quick = sizes.n_samples < 100
+        return section(time_rolled(
+            n_points=100 if quick else 1000,
+            repeats=1 if quick else sizes.repeats_off,
+            steps=1 if quick else 5,
+            nodes=2000 if quick else GRAPH_NODES,
+        ))
+    except ImportError as error:
+        return f"## 9. Layers as arrays\n\nNot run: {error}.", []
+
+
 def run(sizes: Sizes) -> str:
     """Every workload, and the report as Markdown."""
     started = time.perf_counter()
@@ -165,11 +181,13 @@ def run(sizes: Sizes) -> str:
 
     print("compiled ...", file=sys.stderr)
     compiled, compiled_found = _compiled_section(sizes)
-    found = report.targets(gc_off, gc_on, chain, memory) + compiled_found
+    print("layers as arrays ...", file=sys.stderr)
+    rolled, rolled_found = _rolled_section(sizes)
+    found = report.targets(gc_off, gc_on, chain, memory) + compiled_found + rolled_found
     elapsed = time.perf_counter() - started
     text = report.render(sizes, gc_off, gc_on, chain, memory, demo, found, elapsed)
     before_footer = text.rindex("\n\n---\n\n")  # workloads 5 to 7 go before the run time
-    workloads = [overhead, digits, compiled]
+    workloads = [overhead, digits, compiled, rolled]
     return text[:before_footer] + "\n\n" + "\n\n".join(workloads) + text[before_footer:]
 
 
