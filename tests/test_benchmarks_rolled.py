@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("numpy")
 pytest.importorskip("torch")
 
-from benchmarks.rolled import (  # noqa: E402
+from benchmarks.rolled import (
     MICROGRAD_STYLE,
     NUMPY,
     ROLLED,

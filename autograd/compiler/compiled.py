@@ -175,10 +175,10 @@ class CompiledFunction:
         n: int | None = None
         first_batched = ""
         for position, x in enumerate(xs):
-            name = self._argument_name(position)
             if type(x) is float:
                 numbers.append(x)
                 continue
+            name = self._argument_name(position)
             if is_real_number(x):
                 numbers.append(float(x))
                 continue
@@ -285,11 +285,13 @@ class CompiledFunction:
 
     def _batched(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
         np = _numpy()
-        first = [float(x[0]) if _is_batch(x) else x for x in xs] if n else None
-        arrays = [np.asarray(x, dtype=float) if _is_batch(x) else x for x in xs]
+        batched = tuple([type(x) is not float for x in xs])
+        arrays = [np.asarray(x, dtype=float) if b else x for x, b in zip(xs, batched, strict=True)]
+        first = [float(x[0]) if b else x for x, b in zip(xs, batched, strict=True)] if n else None
         if n:  # the rolled program first (arrays per group); on any trouble, node by node
-            self._traced(first)
-            rolled = self._rolled_program(tuple(_is_batch(x) for x in xs), gradients)
+            if self._trace is None:
+                self._traced(first)
+            rolled = self._rolled_program(batched, gradients)
             result = call_rolled(rolled, arrays, n, np) if rolled is not None else None
             if result is not None:
                 return result[0], result[1] if gradients else ()

@@ -283,6 +283,9 @@ class _Writer:
             picker = self.constant("batched", _picker(batched))
             self.forward.append((f"_b = np.stack({picker}(_args), axis=1)",
                                  "the batched arguments, one row per example"))
+            self.forward.append(("_n = len(_b)", "the number of examples"))
+        else:
+            self.forward.append(("_n = 1", "no batched argument"))
         for group in used:
             positions = [self.argument_of[id(node)] for node in group.nodes]
             name = self.code[group.name]
@@ -662,7 +665,6 @@ class _Writer:
             "def rolled(*_args):",
             f'    """{title}({arguments}) as arrays: one line per group of like nodes;'
             f' examples on axis 0."""',
-            "    _n = next((len(a) for a in _args if type(a) is not float), 1)",
             "    # forward: one array per group",
             *lines(self.forward),
         ]
@@ -715,11 +717,13 @@ def call_rolled(
         bool(np.isfinite(g).all()) for g in per_example
     ):
         return None
-    floats = iter(shared_gradients.tolist())
-    arrays = iter(per_example)
+    floats = shared_gradients.tolist()
+    arrays = [np.array(np.broadcast_to(g, (n,))) for g in per_example]
+    if all(type(a) is not float for a in arguments[len(floats):]):  # shared ones first
+        return values, (*floats, *arrays)
+    shared_first, batched_first = iter(floats), iter(arrays)
     return values, tuple(
-        next(floats) if type(a) is float else np.array(np.broadcast_to(next(arrays), (n,)))
-        for a in arguments
+        next(shared_first) if type(a) is float else next(batched_first) for a in arguments
     )
 
 
