@@ -364,3 +364,15 @@ def test_micrograd_style_layers_roll_into_as_many_lines_whatever_the_widths() ->
         compiled.value_and_grad([0.5, 0.1], [0.2, 0.3], [1.0, -1.0])
         counts.add(len(compiled.array_source.splitlines()))
     assert len(counts) == 1
+
+
+def test_a_graph_without_repeated_structure_runs_node_by_node() -> None:
+    from benchmarks.rolled import unstructured
+
+    function = unstructured(2000)
+    compiled = autograd.compile(function)
+    values, (dx, dy) = compiled.value_and_grad([0.5, 0.6], 0.3)
+    assert compiled._rolled_program((True, False), True) is None  # nothing to roll
+    for i, x in enumerate([0.5, 0.6]):
+        value, (gx, gy) = _eager(function, [x, 0.3])
+        assert _close(values[i], value) and _close(dx[i], gx)

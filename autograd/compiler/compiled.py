@@ -328,7 +328,7 @@ class CompiledFunction:
                     self._trace, self._names or [], batched, _numpy(), gradients,
                     self.name if self.name.isidentifier() else "f",
                 )
-            except ValueError:  # an op without code: the per-node program says which
+            except ValueError:  # an op without code, or nothing to roll: node by node
                 self._rolled[key] = None
         return self._rolled[key]
 

@@ -32,9 +32,16 @@ from ..value import Parameter
 from .op_code import code_for, fill, fill_derivative, number, numpy_rules, numpy_template
 from .tracing import Trace
 
-__all__ = ["RolledProgram", "roll"]
+__all__ = ["NotWorthRolling", "RolledProgram", "call_rolled", "roll"]
 
 _RESERVED = frozenset({"np", "math", "l"}) | frozenset(keyword.kwlist) | frozenset(dir(builtins))
+
+
+_FEWEST_WORTH_ROLLING = 256  # groups that are always rolled, however few nodes share them
+
+
+class NotWorthRolling(ValueError):
+    """A graph with hardly any repeated structure: as many groups as nodes, about."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,11 @@ def roll(
     ``op_code``) for an op without code.
     """
     groups, fused = fuse_sums_of_products(group_like_nodes(list(graph.order), graph.inputs))
+    if len(groups) > max(_FEWEST_WORTH_ROLLING, len(graph.order) // 2):
+        raise NotWorthRolling(
+            f"compile: {title}'s {len(graph.order):,} nodes form {len(groups):,} groups: "
+            f"nothing to roll, the node-by-node program is as short"
+        )
     writer = _Writer(graph, groups, list(batched), numpy, gradients, parameters, fused)
     body = writer.write(title, list(input_names))
     namespace: dict[str, Any] = {"np": numpy, "math": math, **writer.constants}
