@@ -372,7 +372,10 @@ def test_a_graph_without_repeated_structure_runs_node_by_node() -> None:
     function = unstructured(2000)
     compiled = autograd.compile(function)
     values, (dx, dy) = compiled.value_and_grad([0.5, 0.6], 0.3)
+    total_dy = 0.0
     assert compiled._rolled_program((True, False), True) is None  # nothing to roll
     for i, x in enumerate([0.5, 0.6]):
         value, (gx, gy) = _eager(function, [x, 0.3])
         assert _close(values[i], value) and _close(dx[i], gx)
+        total_dy += gy
+    assert _close(dy, total_dy)
