@@ -22,13 +22,14 @@ from __future__ import annotations
 import builtins
 import keyword
 import math
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..graph.groups import GroupEdge, NodeGroup, group_like_nodes
 from ..value import Parameter
+from .array_runtime import Scatter, concatenate, picker
+from .fusing import DOT_OP, fuse_sums_of_products
 from .op_code import code_for, fill, fill_derivative, number, numpy_rules, numpy_template
 from .tracing import Trace
 
@@ -93,73 +94,6 @@ def _is_progression(index: Sequence[int]) -> bool:
         return len(index) == 1
     step = index[1] - index[0]
     return step > 0 and all(index[k + 1] - index[k] == step for k in range(len(index) - 1))
-
-
-class _Scatter:
-    """The transpose of a gather: sums values into ``size`` slots along the last axis.
-
-    A source laid along one axis of a matrix (each node used once per row, or once per column)
-    is a sum over the other axis; otherwise the uses are split into layers, each using a node at
-    most once, added in turn (``np.add.at`` past 16 layers).
-    """
-
-    def __init__(self, np: Any, index: Any, size: int) -> None:
-        self.np = np
-        self.index = index.reshape(-1)
-        self.size = size
-        self.dims = index.ndim
-        flat = self.index.tolist()
-        self.injective = len(set(flat)) == len(flat)
-        self.tiled = len(flat) % size == 0 and flat == list(range(size)) * (len(flat) // size)
-        self.repeated = len(flat) % size == 0 and flat == [
-            k for k in range(size) for _ in range(len(flat) // size)
-        ]
-        layers: list[tuple[list[int], list[int]]] = []
-        seen: dict[int, int] = {}
-        for position, slot in enumerate(flat):
-            layer = seen.get(slot, 0)
-            seen[slot] = layer + 1
-            if layer == len(layers):
-                layers.append(([], []))
-            layers[layer][0].append(slot)
-            layers[layer][1].append(position)
-        self.layers = [
-            (np.array(slots, dtype=np.intp), np.array(positions, dtype=np.intp))
-            for slots, positions in layers
-        ] if len(layers) <= 16 else None
-
-    def __call__(self, values: Any) -> Any:
-        np = self.np
-        values = np.asarray(values)
-        lead = values.shape[: values.ndim - self.dims]
-        flat = values.reshape((*lead, self.index.size))
-        if self.tiled:
-            return flat.reshape((*lead, -1, self.size)).sum(axis=-2)
-        if self.repeated:
-            return flat.reshape((*lead, self.size, -1)).sum(axis=-1)
-        out = np.zeros((*lead, self.size))
-        if self.injective:
-            out[..., self.index] = flat
-        elif self.layers is not None:
-            for slots, positions in self.layers:
-                out[..., slots] += flat[..., positions]
-        else:
-            np.add.at(out, (Ellipsis, self.index), flat)
-        return out
-
-
-def _picker(positions: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """A function picking the items at ``positions`` out of a tuple, as a tuple."""
-    if len(positions) == 1:
-        position = positions[0]
-        return lambda items: (items[position],)
-    return operator.itemgetter(*positions)
-
-
-def _concatenate(np: Any, *parts: Any) -> Any:
-    """Arrays joined along the last axis, their leading (batch) axes broadcast."""
-    lead = np.broadcast_shapes(*(part.shape[:-1] for part in parts))
-    return np.concatenate([np.broadcast_to(p, (*lead, p.shape[-1])) for p in parts], axis=-1)
 
 
 class _Writer:
@@ -258,7 +192,7 @@ class _Writer:
         if source.size == 1:
             return f"({expression}).sum(axis=-1, keepdims=True)"
         array = self.np.array(edge.index, dtype=self.np.intp)
-        scatter = _Scatter(self.np, array, source.size)
+        scatter = Scatter(self.np, array, source.size)
         helper = self.constant("scatter", scatter)
         if scatter.injective:  # where an accumulator can take it in place: g[..., place] += t
             self.places[f"{helper}({expression})"] = (self._pick_slots(list(edge.index)),
@@ -288,12 +222,12 @@ class _Writer:
         used = [g for g in self.groups if g.kind == "input"]
         if any(not self.batched[g.name] or not all(
                 self.batched_arguments[self.argument_of[id(n)]] for n in g.nodes) for g in used):
-            picker = self.constant("shared", _picker(shared))
-            self.forward.append((f"_s = np.array({picker}(_args), dtype=float)",
+            shared_picker = self.constant("shared", picker(shared))
+            self.forward.append((f"_s = np.array({shared_picker}(_args), dtype=float)",
                                  "the arguments shared by the batch"))
         if batched:
-            picker = self.constant("batched", _picker(batched))
-            self.forward.append((f"_b = np.stack({picker}(_args), axis=1)",
+            batched_picker = self.constant("batched", picker(batched))
+            self.forward.append((f"_b = np.stack({batched_picker}(_args), axis=1)",
                                  "the batched arguments, one row per example"))
             self.forward.append(("_n = len(_b)", "the number of examples"))
         else:
@@ -409,7 +343,7 @@ class _Writer:
             columns = [a for e in mine for a in e.arguments]
             order = sorted(range(len(columns)), key=columns.__getitem__)
             perm = self.constant("i", self.np.array(order, dtype=self.np.intp))
-            joined = self.constant("concatenate", _concatenate)
+            joined = self.constant("concatenate", concatenate)
             expression = f"{joined}(np, {', '.join(parts)})[..., {perm}]"
         temporary = f"_{self.code[group.name]}_{place}"
         self.forward.append((f"{temporary} = {expression}", ""))
@@ -544,7 +478,7 @@ class _Writer:
         assert node._op is not None
         op = node._op
         if user.name in self.fused:
-            op = _DOT_OP
+            op = DOT_OP
         upstream = self.gradient[user.name]
         upstream_math = self.gradient_math[user.name]
         batch_sum = self.batched[user.name] and not self.batched[source.name]
@@ -629,7 +563,7 @@ class _Writer:
             local = f"({local}).sum(axis=0)"
         array = self.np.array(edge.index, dtype=self.np.intp).reshape(user.size, edge.width)
         source = self.by_name[edge.source]
-        helper = self.constant("scatter", _Scatter(self.np, array, source.size))
+        helper = self.constant("scatter", Scatter(self.np, array, source.size))
         return f"{helper}({local})"
 
     # ---- assembling ---------------------------------------------------------------------
@@ -737,117 +671,3 @@ def call_rolled(
     return values, tuple(
         next(shared_first) if type(a) is float else next(batched_first) for a in arguments
     )
-
-
-# ---- sums of products written one node per op ----------------------------------------------
-
-@dataclass(frozen=True)
-class _DotOp:
-    name: str = "dot"
-    symbol: str = "dot"
-
-
-_DOT_OP = _DotOp()
-
-
-def fuse_sums_of_products(groups: list[NodeGroup]) -> tuple[list[NodeGroup], dict[str, int]]:
-    """micrograd-style layers as matrix products: ``b + w0*x0 + w1*x1 + ...`` added one ``+``
-    at a time is, group by group, a chain of + groups each adding one slice of one group of
-    products; such a chain (whose inner sums nothing else reads) becomes b + one ``dot`` group.
-
-    Returns the new groups and, for each new dot group, its width. The dot adds the products in
-    another order than the chain (each sum is rounded differently, by about 1e-16 of the terms).
-    """
-    by_name = {g.name: g for g in groups}
-    users: dict[str, list[tuple[NodeGroup, GroupEdge]]] = {g.name: [] for g in groups}
-    for group in groups:
-        for edge in group.inputs:
-            users[edge.source].append((group, edge))
-    last_group = groups[-1].name if groups else ""
-    replaced: dict[str, list[NodeGroup]] = {}
-    removed: set[str] = set()
-    fused: dict[str, int] = {}
-    for products in groups:
-        chain = _chain(products, by_name, users, last_group)
-        if chain is None:
-            continue
-        first, last = chain[0], chain[-1]
-        width, size = len(chain), last.size
-        slots = [next(e for e in a.inputs if e.arguments == (1,)).index for a in chain]
-        left, right = sorted(products.inputs, key=lambda e: e.arguments)
-        weights = tuple(left.index[slots[k][j]] for j in range(size) for k in range(width))
-        inputs = tuple(right.index[slots[k][j]] for j in range(size) for k in range(width))
-        rows_alike = all(inputs[j * width : (j + 1) * width] == inputs[:width]
-                         for j in range(size))
-        dot = NodeGroup(
-            products.name, "dot", "op", (size,), last.nodes,
-            (
-                GroupEdge(left.source, 0,
-                          "matmul" if weights == tuple(range(by_name[left.source].size))
-                          else "gather", tuple(range(width)), weights),
-                GroupEdge(right.source, 1, "matmul" if rows_alike else "gather",
-                          tuple(range(width, 2 * width)), inputs),
-            ),
-        )
-        start = next(e for e in first.inputs if e.arguments == (0,))
-        total = NodeGroup(
-            last.name, last.op, "op", last.shape, last.nodes,
-            (start, GroupEdge(products.name, 1, "identity", (1,), tuple(range(size)))),
-        )
-        replaced[last.name] = [dot, total]
-        removed.update(a.name for a in chain)
-        removed.add(products.name)
-        fused[products.name] = width
-    if not fused:
-        return groups, {}
-    result: list[NodeGroup] = []
-    for group in groups:
-        if group.name in replaced:
-            result.extend(replaced[group.name])
-        elif group.name not in removed:
-            result.append(group)
-    return result, fused
-
-
-def _chain(
-    products: NodeGroup,
-    by_name: dict[str, NodeGroup],
-    users: dict[str, list[tuple[NodeGroup, GroupEdge]]],
-    last_group: str,
-) -> list[NodeGroup] | None:
-    """The chain of + groups adding up the slices of a group of products, if it is one."""
-    node = products.nodes[0]
-    if node._op is None or node._op.name != "mul" or len(products.inputs) != 2:
-        return None
-    if any(e.width != 1 for e in products.inputs):
-        return None
-    readers = users[products.name]
-    if len(readers) < 2 or any(
-        u.nodes[0]._op is None or u.nodes[0]._op.name != "add" or e.arguments != (1,)
-        for u, e in readers
-    ):
-        return None
-    members = {u.name for u, _ in readers}
-    if len(members) != len(readers):
-        return None
-    size = readers[0][0].size
-    if any(u.size != size for u, _ in readers) or size * len(readers) != products.size:
-        return None
-    if sorted(i for _, e in readers for i in e.index) != list(range(products.size)):
-        return None
-    # the first adds to something else; each next one to the one before, slot for slot
-    firsts = [u for u, _ in readers
-              if next(e for e in u.inputs if e.arguments == (0,)).source not in members]
-    if len(firsts) != 1:
-        return None
-    chain = [firsts[0]]
-    while len(chain) < len(readers):
-        current = chain[-1]
-        if current.name == last_group or len(users[current.name]) != 1:
-            return None
-        following, edge = users[current.name][0]
-        if following.name not in members or edge.arguments != (0,) or \
-                edge.index != tuple(range(size)):
-            return None
-        chain.append(following)
-    return chain
