@@ -22,6 +22,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,8 @@ __all__ = ["NotWorthRolling", "RolledProgram", "call_rolled", "roll"]
 _RESERVED = frozenset({"np", "math", "l"}) | frozenset(keyword.kwlist) | frozenset(dir(builtins))
 
 
+# a local derivative that is 1 where a condition holds and 0 elsewhere (relu's, say)
+_STEP = re.compile(r"np\.where\(([\w.]+ [<>]=? 0), 1\.0, 0\.0\)")
 _FEWEST_WORTH_ROLLING = 256  # groups that are always rolled, however few nodes share them
 
 
@@ -547,6 +550,8 @@ class _Writer:
             term = upstream
         elif local == "-1.0":
             term = f"(-{upstream})"
+        elif step := _STEP.fullmatch(local):  # g·[condition]: the gradient where it holds
+            term = f"np.where({step.group(1)}, {upstream}, 0.0)"
         else:
             term = f"{upstream} * ({local})"
         plain = term if (local == "1.0" and not batch_sum and edge.width == 1
