@@ -10,8 +10,11 @@ place, form one matrix W1. This is colour refinement, as in the Weisfeiler-Lehma
 1. colour each op node by (op, its constant, the number of inputs, its inputs' colours in
    position), inputs before the nodes that use them: one pass;
 2. colour each leaf by its kind and the set of (user's colour, place) it is used in;
-3. repeat from 1 while the number of colours grows (a few rounds; each is one pass over the
-   graph's edges, so grouping costs O(N log N) for N nodes and their edges, the sort in 2).
+3. colour the op nodes once more, as in 1, with the leaves' new colours. (Going on until
+   nothing changes would split a convolution's windows by their distance from the image's
+   border, one pixel further each round: the windows near a border read pixels used by fewer
+   windows.) Each step is one pass over the graph's edges, so grouping costs O(N log N) for N
+   nodes and their edges (the log from the sorts in 2).
 
 A ``dot`` node's inputs have two places, its weights (the first half) and its inputs (the
 second); ``sum`` and ``max`` have one: the place of an input, not its position, is what a leaf's
@@ -31,7 +34,7 @@ from .names import node_names, stable_names
 
 __all__ = ["GroupEdge", "NodeGroup", "group_like_nodes", "matrix_derivative", "op_key"]
 
-_ROUNDS = 4  # colour refinement rounds at most; two suffice for the networks of the course
+_ROUNDS = 2  # colourings of the op nodes: before and after the leaves are told apart
 _N_ARY = frozenset({"sum", "max", "dot"})
 
 
