@@ -287,7 +287,9 @@ class CompiledFunction:
         np = _numpy()
         batched = tuple([type(x) is not float for x in xs])
         arrays = [np.asarray(x, dtype=float) if b else x for x, b in zip(xs, batched, strict=True)]
-        first = [float(x[0]) if b else x for x, b in zip(xs, batched, strict=True)] if n else None
+        first = None
+        if n and self._trace is None:
+            first = [float(x[0]) if b else x for x, b in zip(xs, batched, strict=True)]
         if n:  # the rolled program first (arrays per group); on any trouble, node by node
             if self._trace is None:
                 self._traced(first)
@@ -295,6 +297,8 @@ class CompiledFunction:
             result = call_rolled(rolled, arrays, n, np) if rolled is not None else None
             if result is not None:
                 return result[0], result[1] if gradients else ()
+        if n and first is None:
+            first = [float(x[0]) if b else x for x, b in zip(xs, batched, strict=True)]
         program = self._program(True, gradients, first)
         with np.errstate(all="ignore"):
             try:

@@ -226,7 +226,7 @@ class _Writer:
         if any(not self.batched[g.name] or not all(
                 self.batched_arguments[self.argument_of[id(n)]] for n in g.nodes) for g in used):
             shared_picker = self.constant("shared", picker(shared))
-            self.forward.append((f"_s = np.array({shared_picker}(_args), dtype=float)",
+            self.forward.append((f"_s = np.fromiter({shared_picker}(_args), float, {len(shared)})",
                                  "the arguments shared by the batch"))
         if batched:
             batched_picker = self.constant("batched", picker(batched))
