@@ -223,11 +223,13 @@ class _Writer:
         return self.assemble(title, input_names)
 
     def inputs_prologue(self) -> None:
-        shared = [k for k, b in enumerate(self.batched_arguments) if not b]
-        batched = [k for k, b in enumerate(self.batched_arguments) if b]
+        used = [g for g in self.groups if g.kind == "input"]
+        # the arguments in the order of the groups, so that each group is a slice of them
+        shared = self._grouped_order(used, batched=False)
+        batched = self._grouped_order(used, batched=True)
+        self.shared_order = shared
         shared_at = {k: i for i, k in enumerate(shared)}
         batched_at = {k: i for i, k in enumerate(batched)}
-        used = [g for g in self.groups if g.kind == "input"]
         if any(not self.batched[g.name] or not all(
                 self.batched_arguments[self.argument_of[id(n)]] for n in g.nodes) for g in used):
             shared_picker = self.constant("shared", picker(shared))
@@ -256,6 +258,18 @@ class _Writer:
                 expression = (f"np.stack(np.broadcast_arrays(*[_args[k] for k in {slots}]), "
                               f"axis=-1).astype(float)")
             self.forward.append((f"{name} = {expression}", comment))
+
+    def _grouped_order(self, used: list[NodeGroup], batched: bool) -> list[int]:
+        """The shared (or batched) arguments' positions, each group of only them together."""
+        order: list[int] = []
+        for group in used:
+            positions = [self.argument_of[id(node)] for node in group.nodes]
+            if all(self.batched_arguments[k] == batched for k in positions):
+                order.extend(positions)
+        taken = set(order)
+        order.extend(k for k, b in enumerate(self.batched_arguments)
+                     if b == batched and k not in taken)
+        return order
 
     def _pick_slots(self, slots: list[int]) -> str:
         """An index for ``slots``: a slice where they are evenly spaced, else an index array."""
@@ -582,27 +596,39 @@ class _Writer:
         root = self.groups[-1]
         top = self.code[root.name]
         value = f"{top}[..., 0]"
-        shared = [k for k, b in enumerate(self.batched_arguments) if not b]
-        shared_at = {k: i for i, k in enumerate(shared)}
+        shared = self.shared_order
         per_example: dict[int, str] = {}
-        gathered: list[tuple[str, str]] = []
-        if self.gradients and shared:
-            gathered.append((f"_gs = np.zeros({len(shared)})",
-                             "the gradients of the shared arguments, summed over the batch"))
+        blocks: list[str] = []  # the shared arguments' gradients, in the order of ``shared``
+        rest: dict[int, str] = {}
         for group in self.groups if self.gradients else []:
-            if group.kind != "input" or group.name not in self.needed:
+            if group.kind != "input":
                 continue
-            gradient = self.gradient[group.name]
             positions = [self.argument_of[id(node)] for node in group.nodes]
-            if not self.batched[group.name]:
-                slots = [shared_at[k] for k in positions]
-                gathered.append((f"_gs[{self._pick_slots(slots)}] = {gradient}", ""))
+            needed = group.name in self.needed
+            gradient = self.gradient.get(group.name, "")
+            if not any(self.batched_arguments[k] for k in positions):
+                blocks.append(gradient if needed else f"np.zeros({group.size})")
                 continue
             for slot, k in enumerate(positions):
                 if self.batched_arguments[k]:
-                    per_example[k] = f"{gradient}[:, {slot}]"
-                else:
-                    gathered.append((f"_gs[{shared_at[k]}] = {gradient}[:, {slot}].sum()", ""))
+                    if needed:
+                        per_example[k] = f"{gradient}[:, {slot}]"
+                elif needed:
+                    rest[k] = f"{gradient}[:, {slot}].sum()"
+        pure = [g for g in self.groups if g.kind == "input" and not any(
+            self.batched_arguments[self.argument_of[id(n)]] for n in g.nodes)]
+        tail = shared[sum(g.size for g in pure):]
+        if tail:
+            blocks.append(f"np.array([{', '.join(rest.get(k, '0.0') for k in tail)}])")
+        gathered: list[tuple[str, str]] = []
+        if self.gradients and shared:
+            joined = blocks[0] if len(blocks) == 1 else f"np.concatenate([{', '.join(blocks)}])"
+            comment = "the shared arguments' gradients, summed over the batch"
+            if shared != sorted(shared):
+                back = self.np.argsort(self.np.array(shared, dtype=self.np.intp))
+                joined = f"{joined}[{self.constant('i', back)}]"
+                comment += ", in argument order"
+            gathered.append((f"_gs = {joined}", comment))
         self.backward.extend(gathered)
         batched_gradients = [
             per_example.get(k, "np.zeros(_n)")
