@@ -60,6 +60,13 @@ class RolledProgram:
     source: str
     run: Callable[..., Any]
     groups: tuple[NodeGroup, ...]
+    batched: tuple[bool, ...]  # which arguments are batches
+
+    @property
+    def shared_first(self) -> bool:
+        """True if the shared arguments all come before the batched ones."""
+        count = self.batched.count(False)
+        return not any(self.batched[:count])
 
 
 def roll(
@@ -90,7 +97,7 @@ def roll(
     namespace: dict[str, Any] = {"np": numpy, "math": math, **writer.constants}
     filename = f"<autograd.compile {title} rolled>"
     builtins.exec(builtins.compile(body, filename, "exec"), namespace)
-    return RolledProgram(body, namespace["rolled"], tuple(groups))
+    return RolledProgram(body, namespace["rolled"], tuple(groups), tuple(batched))
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -679,12 +686,14 @@ def call_rolled(
     NumPy raises on the first line whose result would not be (errors on, underflow to 0 allowed
     as in floats), so a finite result means every group's values were finite.
     """
-    shared = [a for a in arguments if type(a) is float]
-    batched = [a for a in arguments if type(a) is not float]
+    count = program.batched.count(False)
+    in_order = program.shared_first
+    shared = arguments[:count] if in_order else [a for a in arguments if type(a) is float]
+    batched = arguments[count:] if in_order else [a for a in arguments if type(a) is not float]
     if not math.isfinite(builtins.sum(shared)) or not all(
         bool(np.isfinite(a).all()) for a in batched
     ):
-        return None  # (a finite sum that overflows only sends the batch the slow way)
+        return None
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
             value, shared_gradients, per_example = program.run(*arguments)[:3]
@@ -700,8 +709,8 @@ def call_rolled(
     ):
         return None
     floats = shared_gradients.tolist()
-    arrays = [np.array(np.broadcast_to(g, (n,))) for g in per_example]
-    if all(type(a) is not float for a in arguments[len(floats):]):  # shared ones first
+    arrays = [g if g.shape == (n,) else np.array(np.broadcast_to(g, (n,))) for g in per_example]
+    if in_order:
         return values, (*floats, *arrays)
     shared_first, batched_first = iter(floats), iter(arrays)
     return values, tuple(
