@@ -379,3 +379,20 @@ def test_a_graph_without_repeated_structure_runs_node_by_node() -> None:
         assert _close(values[i], value) and _close(dx[i], gx)
         total_dy += gy
     assert _close(dy, total_dy)
+
+
+def test_labels_of_any_kind_stay_in_comments() -> None:
+    weight = nn.MLP(2, [3, 1], seed=2)
+    for k, p in enumerate(weight.parameters()):
+        p.label = ["a\nimport os", "if", "g_x", "np", "x₁", "𝐱", "_s", "l", "sum"][k % 9]
+
+    def loss(x1: Value, x2: Value) -> Value:
+        return weight([x1, x2]) ** 2
+
+    compiled = autograd.compile(loss)
+    values, grads = compiled.value_and_grad([0.5, -1.0], [2.0, 0.25])
+    assert all(line.lstrip().startswith(("#", "def", '"""', "return")) or "=" in line
+               for line in compiled.array_source.splitlines())
+    for i, (a, b) in enumerate([(0.5, 2.0), (-1.0, 0.25)]):
+        value, (ga, gb) = _eager(loss, [a, b])
+        assert _close(values[i], value) and _close(grads[0][i], ga) and _close(grads[1][i], gb)

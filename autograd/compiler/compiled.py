@@ -146,19 +146,23 @@ class CompiledFunction:
     @property
     def groups(self) -> list[NodeGroup]:
         """The groups of like nodes (name, op, shape, ...) the batched program runs as arrays."""
-        self._source(batched=False)
-        assert self._trace is not None
-        return group_like_nodes(list(self._trace.order), self._trace.inputs)
+        graph = self._traced_for_reading()
+        return group_like_nodes(list(graph.order), graph.inputs)
 
     @property
     def array_source(self) -> str:
         """The batched program rolled into arrays: one NumPy line per group of like nodes."""
-        self._source(batched=False)
-        assert self._trace is not None
+        graph = self._traced_for_reading()
         return roll(
-            self._trace, self._names or [], (True,) * len(self._names or []), _numpy(), True,
+            graph, self._names or [], (True,) * len(self._names or []), _numpy(), True,
             self.name if self.name.isidentifier() else "f", parameters=True,
         ).source
+
+    def _traced_for_reading(self) -> Trace:
+        """The trace, made if needed (as ``source`` makes it), without generating code."""
+        if self._arity is None:
+            self._source(batched=False)  # says why it cannot
+        return self._traced(None)
 
     # ---- argument checks ----------------------------------------------------------------
 

@@ -100,6 +100,13 @@ def roll(
     return RolledProgram(body, namespace["rolled"], tuple(groups), tuple(batched))
 
 
+def _quiet(text: str) -> str:
+    """``text`` safe in a comment: every character that could end a line escaped."""
+    if len(text.splitlines()) <= 1 and not text.endswith(("\n", "\r")) and "\r" not in text:
+        return text
+    return "".join(ascii(ch)[1:-1] if ch.splitlines() != [ch] else ch for ch in text)
+
+
 def _shape(shape: tuple[int, ...]) -> str:
     return f"({shape[0]},)" if len(shape) == 1 else "(" + ",".join(map(str, shape)) + ")"
 
@@ -140,7 +147,8 @@ class _Writer:
             name = group.name
             if group.nodes[0] is root and not root.label:
                 name = "l"
-            elif name in _RESERVED or name.startswith("_") or not name.isascii():
+            elif (name in _RESERVED or name.startswith(("_", "g_")) or not name.isascii()
+                  or not name.isidentifier()):
                 name = f"v_{name}"
             while name in taken:
                 name += "_"
@@ -252,7 +260,7 @@ class _Writer:
         for group in used:
             positions = [self.argument_of[id(node)] for node in group.nodes]
             name = self.code[group.name]
-            labels = ", ".join(node.label or "?" for node in group.nodes[:3])
+            labels = ", ".join(_quiet(node.label) or "?" for node in group.nodes[:3])
             if len(group.nodes) > 3:
                 labels += ", ..."
             comment = f"{name}: the inputs {labels}    {_shape(group.shape)}"
@@ -646,6 +654,7 @@ class _Writer:
         def lines(pairs: list[tuple[str, str]]) -> list[str]:
             out = []
             for code, comment in pairs:
+                comment = _quiet(comment)
                 out.append(f"    {code.ljust(width)}  # {comment}" if comment else f"    {code}")
             return out
 
