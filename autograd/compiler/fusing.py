@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..graph.groups import GroupEdge, NodeGroup
+from ..graph.groups import GroupEdge, NodeGroup, is_identity
 
 __all__ = ["DOT_OP", "fuse_sums_of_products"]
 
@@ -58,7 +58,7 @@ def fuse_sums_of_products(groups: list[NodeGroup]) -> tuple[list[NodeGroup], dic
             products.name, "dot", "op", (size,), last.nodes,
             (
                 GroupEdge(left.source, 0,
-                          "matmul" if weights == tuple(range(by_name[left.source].size))
+                          "matmul" if is_identity(weights, by_name[left.source].size)
                           else "gather", tuple(range(width)), weights),
                 GroupEdge(right.source, 1, "matmul" if rows_alike else "gather",
                           tuple(range(width, 2 * width)), inputs),
@@ -122,7 +122,7 @@ def _chain(
             return None
         following, edge = users[current.name][0]
         if following.name not in members or edge.arguments != (0,) or \
-                edge.index != tuple(range(size)):
+                not is_identity(edge.index, size):
             return None
         chain.append(following)
     return chain

@@ -32,7 +32,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..graph.groups import GroupEdge, NodeGroup, group_like_nodes
+from ..graph.groups import (
+    GroupEdge,
+    NodeGroup,
+    group_like_nodes,
+    is_identity,
+    structure_count,
+)
 from ..value import Parameter
 from .array_runtime import Scatter, concatenate, picker
 from .fusing import DOT_OP, fuse_sums_of_products
@@ -86,7 +92,12 @@ def roll(
     ``input_names`` name the arguments in the docstring. Raises ``UnsupportedOp`` (from
     ``op_code``) for an op without code.
     """
-    groups, fused = fuse_sums_of_products(group_like_nodes(list(graph.order), graph.inputs))
+    order = list(graph.order)
+    if structure_count(order) > max(_FEWEST_WORTH_ROLLING, len(order) // 4):
+        raise NotWorthRolling(
+            f"compile: {title}'s {len(order):,} nodes are nearly all unlike: nothing to roll"
+        )
+    groups, fused = fuse_sums_of_products(group_like_nodes(order, graph.inputs))
     if len(groups) > max(_FEWEST_WORTH_ROLLING, len(graph.order) // 2):
         raise NotWorthRolling(
             f"compile: {title}'s {len(graph.order):,} nodes form {len(groups):,} groups: "
@@ -196,7 +207,7 @@ class _Writer:
         name = self.code[edge.source]
         index = edge.index
         if edge.width == 1:
-            if index == tuple(range(source.size)):
+            if is_identity(index, source.size):
                 return name
             if _is_progression(index):
                 step = index[1] - index[0] if len(index) > 1 else 1
@@ -210,7 +221,7 @@ class _Writer:
     def scatter(self, expression: str, edge: GroupEdge, size: int) -> str:
         """The transpose of ``take``: ``expression`` (shaped as the gather) into the source."""
         source = self.by_name[edge.source]
-        if edge.width == 1 and edge.index == tuple(range(source.size)):
+        if edge.width == 1 and is_identity(edge.index, source.size):
             return expression
         if source.size == 1:
             return f"({expression}).sum(axis=-1, keepdims=True)"
@@ -417,7 +428,7 @@ class _Writer:
             w, x = pair
             row = x.index[: x.width]
             source = self.by_name[x.source]
-            if row == tuple(range(source.size)):
+            if is_identity(row, source.size):
                 vector = self.code[x.source]
             else:
                 vector = f"_{name}_x"
@@ -589,7 +600,7 @@ class _Writer:
         else:
             term = f"{upstream} * ({local})"
         plain = term if (local == "1.0" and not batch_sum and edge.width == 1
-                         and edge.index == tuple(range(source.size))) else None
+                         and is_identity(edge.index, source.size)) else None
         full = self.by_name[user.name].size
         if batch_sum:
             term = f"({term}).sum(axis=0)"

@@ -32,7 +32,15 @@ from dataclasses import dataclass
 from ..value import Parameter, Value
 from .names import node_names, stable_names
 
-__all__ = ["GroupEdge", "NodeGroup", "group_like_nodes", "matrix_derivative", "op_key"]
+__all__ = [
+    "GroupEdge",
+    "NodeGroup",
+    "group_like_nodes",
+    "is_identity",
+    "matrix_derivative",
+    "op_key",
+    "structure_count",
+]
 
 _ROUNDS = 2  # colourings of the op nodes: before and after the leaves are told apart
 _N_ARY = frozenset({"sum", "max", "dot"})
@@ -127,6 +135,21 @@ def group_like_nodes(order: Sequence[Value], inputs: Sequence[Value] = ()) -> li
 
     colours = _refine(order, kinds, keys, arguments, users)
     return _groups(order, kinds, arguments, users, colours)
+
+
+def structure_count(order: Sequence[Value]) -> int:
+    """How many kinds of op node ``order`` has, told apart by op and by what they are made of
+    (step 1 of the colouring, all leaves alike): at least the number of op groups, and a cheap
+    first look, one pass, at whether a graph repeats itself at all."""
+    table: dict[object, int] = {}
+    colour: dict[int, int] = {}
+    for node in order:
+        if node._op is None:
+            colour[id(node)] = -1
+            continue
+        signature = (op_key(node), tuple(colour[id(child)] for child in node.inputs))
+        colour[id(node)] = table.setdefault(signature, len(table))
+    return len(table)
 
 
 def _kind(node: Value, input_ids: set[int]) -> str:
@@ -278,7 +301,7 @@ def _edge_kind(
     assert node._op is not None
     width = len(positions)
     if node._op.name == "dot" and width > 1:
-        if where == 0 and index == tuple(range(source_size)) and len(source_shape) == 2:
+        if where == 0 and is_identity(index, source_size) and len(source_shape) == 2:
             return "matmul"
         if where == 1 and all(
             index[k * width : (k + 1) * width] == index[:width] for k in range(size)
@@ -286,13 +309,18 @@ def _edge_kind(
             return "matmul"
         return "gather"
     if width == 1:
-        if index == tuple(range(source_size)):
+        if is_identity(index, source_size):
             return "identity" if len(source_shape) == 1 else "reshape"
         if source_size == 1 or _is_tiled(index, source_size) or _is_repeated(index, source_size):
             return "broadcast"
         if _is_progression(index):
             return "slice"
     return "gather"
+
+
+def is_identity(index: Sequence[int], size: int) -> bool:
+    """True if ``index`` is 0, 1, ..., size − 1: each of ``size`` nodes once, in order."""
+    return len(index) == size and all(i == k for k, i in enumerate(index))
 
 
 def _is_progression(index: tuple[int, ...]) -> bool:
