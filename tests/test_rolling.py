@@ -315,19 +315,26 @@ def test_a_batch_with_a_bad_point_answers_as_the_points_would(
         assert (grads[i] == grad) or (math.isnan(grads[i]) and math.isnan(grad))
 
 
-def test_a_graph_past_the_limit_is_refused_up_front() -> None:
+def test_a_graph_past_the_limit_runs_only_rolled_else_is_refused() -> None:
     from autograd.compiler import compiled as compiled_module
 
     def wide(x: Value) -> Value:
         return autograd.sum([x * float(k) for k in range(600)])
 
+    from benchmarks.rolled import unstructured
+
     limit = compiled_module.MAX_COMPILED_NODES
     compiled_module.MAX_COMPILED_NODES = 1000
     try:
         with pytest.raises(ValueError, match="eager engine"):
-            autograd.compile(wide)(2.0)
+            autograd.compile(wide)(2.0)  # per point: the node-by-node code
+        with pytest.raises(ValueError, match="eager engine"):
+            autograd.compile(unstructured(3000))([0.5, 0.6], 0.3)  # nothing to roll
+        values, (grads,) = autograd.compile(wide).value_and_grad([2.0, 3.0])  # rolls: runs
     finally:
         compiled_module.MAX_COMPILED_NODES = limit
+    assert list(values) == [2.0 * sum(range(600)), 3.0 * sum(range(600))]
+    assert list(grads) == [float(sum(range(600)))] * 2
     assert autograd.compile(wide)(2.0) == 2.0 * sum(range(600))
 
 

@@ -41,8 +41,9 @@ __all__ = ["CompiledFunction", "DataDependenceError", "compile"]
 # but tracing runs the ops, and some inputs are outside their domains).
 _TRACE_POINTS = (1.0, 0.5, 2.0, 0.25, 3.0, -0.5, -1.0)
 
-# The largest graph compiled: generated code for more nodes costs more (time and memory) than
-# running the graph in the engine many times over.
+# The largest graph written out node by node: code for more nodes costs more (time and memory)
+# than running the graph in the engine many times over. Larger graphs that roll into groups
+# (``rolling``) still run batched; per-point calls and ``source`` of them are refused.
 MAX_COMPILED_NODES = 100_000
 
 
@@ -222,8 +223,8 @@ class CompiledFunction:
         for attempt, values in enumerate(points):
             leaves = [input_node(v, name) for v, name in zip(values, names, strict=True)]
             try:
-                self._trace = _small_enough(trace(self.function, self.name, leaves), self.name)
-            except (DataDependenceError, GraphTooLarge):
+                self._trace = trace(self.function, self.name, leaves)
+            except DataDependenceError:
                 raise
             except (ArithmeticError, ValueError):
                 if point is not None or attempt == len(points) - 1:
@@ -237,7 +238,7 @@ class CompiledFunction:
         key = (batched, gradients)
         program = self._programs.get(key)
         if program is None:
-            graph = self._traced(point)
+            graph = _small_enough(self._traced(point), self.name)
             made = generate(
                 graph,
                 self._names or [],
@@ -367,9 +368,10 @@ def _small_enough(graph: Trace, name: str) -> Trace:
     """The trace, or GraphTooLarge if it is too large to compile (see ``MAX_COMPILED_NODES``)."""
     if len(graph.order) > MAX_COMPILED_NODES:
         raise GraphTooLarge(
-            f"compile: {name}'s graph has {len(graph.order):,} "
-            f"nodes, more than compile takes ({MAX_COMPILED_NODES:,}); generating code for it "
-            f"would cost more than running it: call the function on Values (the eager engine)"
+            f"compile: {name}'s graph has {len(graph.order):,} nodes, more than compile writes "
+            f"out node by node ({MAX_COMPILED_NODES:,}), and it does not roll into layers (or "
+            f"this call needs the node-by-node code); generating code for it would cost more "
+            f"than running it: call the function on Values (the eager engine)"
         )
     return graph
 
