@@ -141,13 +141,13 @@ def structure_count(order: Sequence[Value]) -> int:
     """How many kinds of op node ``order`` has, told apart by op and by what they are made of
     (step 1 of the colouring, all leaves alike): at least the number of op groups, and a cheap
     first look, one pass, at whether a graph repeats itself at all."""
-    table: dict[object, int] = {}
+    table: dict[int, int] = {}  # by the signature's hash: a count, so collisions hardly matter
     colour: dict[int, int] = {}
     for node in order:
         if node._op is None:
             colour[id(node)] = -1
             continue
-        signature = (op_key(node), tuple(colour[id(child)] for child in node.inputs))
+        signature = hash((op_key(node), tuple(colour[id(child)] for child in node.inputs)))
         colour[id(node)] = table.setdefault(signature, len(table))
     return len(table)
 
