@@ -5,9 +5,11 @@ writes that graph out as a Python function computing the value and then every gr
 line per node. Later calls run that function on plain floats: no Value
 objects, no graph walk. ``source`` shows the code, chain-rule factors in its comments.
 
-Batched calls (any argument a list or NumPy array of n numbers) run the same code with every
-node a NumPy operation over the n examples. NumPy is needed only there and is imported there;
-the rest is standard library.
+Batched calls (any argument a list or NumPy array of n numbers) run the graph rolled into
+arrays (``rolling``: one NumPy line per group of like nodes, a layer one matrix product; see
+``array_source`` and ``groups``); where it does not roll, or the arrays meet an error, a NaN or
+an infinity, they run the same code as per-point calls with every node a NumPy operation over
+the n examples. NumPy is needed only there and is imported there; the rest is standard library.
 
 The rule for functions whose graph depends on the data: compiling **refuses** them at trace
 time. A traced function that reads a value computed from its inputs (``.data``, ``float()``,
