@@ -85,7 +85,7 @@ class RolledStep:
     def step(self, k: int) -> float:
         np, theta, n = self.np, self.theta, len(self.y)
         values, grads = self.compiled.value_and_grad(*theta.tolist(), *self.columns, self.y)
-        gradient = np.array(grads[: len(theta)]) / n + 2.0 * ALPHA * theta
+        gradient = np.fromiter(grads[: len(theta)], float, len(theta)) / n + 2.0 * ALPHA * theta
         loss = float(values.sum()) / n + ALPHA * float(theta @ theta)
         self.theta = theta - learning_rate(k) * gradient
         return loss

@@ -146,6 +146,7 @@ class _Writer:
         self.groups = groups
         self.np = np
         self.gradients = gradients
+        self.ones = ""  # the root's gradient, when it is an array of ones
         self.fused = fused or {}  # dot groups made of a chain of + over products: their width
         self.parameters = parameters and gradients
         self.batched_arguments = batched
@@ -325,8 +326,8 @@ class _Writer:
         values = self.np.array([float(n.data) for n in group.nodes])
         if group.size == 1:
             literal = number(float(values[0])).replace("math.", "np.")
-            self.forward.append((f"{name} = np.array([{literal}])",
-                                 f"{name}: a constant"))
+            array = self.constant("values", values)  # made once, not at each call
+            self.forward.append((f"{name} = {array}", f"{name}: the constant {_quiet(literal)}"))
             return
         array = self.constant("values", values)
         self.forward.append((f"{name} = {array}", f"{name}: constants    {shape}"))
@@ -476,6 +477,7 @@ class _Writer:
             return
         if self.batched[root.name]:
             self.backward.append((f"g_{top} = np.ones_like({top})", f"∂{top}/∂{top} = 1"))
+            self.ones = f"g_{top}"
         else:
             self.backward.append((f"g_{top} = np.full(1, float(_n))",
                                   f"∂{top}/∂{top} = 1, for each of the n examples"))
@@ -596,7 +598,8 @@ class _Writer:
         elif local == "-1.0":
             term = f"(-{upstream})"
         elif step := _STEP.fullmatch(local):  # g·[condition]: the gradient where it holds
-            term = f"np.where({step.group(1)}, {upstream}, 0.0)"
+            ones = upstream == self.ones and arity == 1  # ∂l/∂l = 1 on the root's own shape
+            term = f"np.where({step.group(1)}, {'1.0' if ones else upstream}, 0.0)"
         else:
             term = f"{upstream} * ({local})"
         plain = term if (local == "1.0" and not batch_sum and edge.width == 1
