@@ -129,14 +129,30 @@ def _compiled_section(sizes: Sizes) -> tuple[str, list[report.Target]]:
         return f"## 8. Compiled\n\nNot run: {error}.", []
 
 
+def _rolled_section(sizes: Sizes) -> tuple[str, list[report.Target]]:
+    """Workload 9, when NumPy and PyTorch are installed."""
+    try:
+        from .rolled import GRAPH_NODES, section, time_rolled
+
+        quick = sizes.n_samples < 100
+        return section(time_rolled(
+            n_points=100 if quick else 1000,
+            repeats=1 if quick else sizes.repeats_off,
+            steps=1 if quick else 5,
+            nodes=2000 if quick else GRAPH_NODES,
+        ))
+    except ImportError as error:
+        return f"## 9. Layers as arrays\n\nNot run: {error}.", []
+
+
 def _fit_epochs_section(sizes: Sizes) -> str:
-    """Workload 9, when NumPy and scikit-learn's digits are installed (PyTorch optional)."""
+    """Workload 10, when NumPy and scikit-learn's digits are installed (PyTorch optional)."""
     try:
         from .fit_epochs import section, time_fit_epochs
 
         return section(time_fit_epochs(sizes.digits_examples, 1 if sizes.repeats_on == 1 else 3))
     except ImportError as error:
-        return f"## 9. `fit(compile=True)` against PyTorch\n\nNot run: {error}."
+        return f"## 10. `fit(compile=True)` against PyTorch\n\nNot run: {error}."
 
 
 def run(sizes: Sizes) -> str:
@@ -175,13 +191,15 @@ def run(sizes: Sizes) -> str:
 
     print("compiled ...", file=sys.stderr)
     compiled, compiled_found = _compiled_section(sizes)
+    print("layers as arrays ...", file=sys.stderr)
+    rolled, rolled_found = _rolled_section(sizes)
     print("fit(compile=True) against PyTorch ...", file=sys.stderr)
     fit_epochs = _fit_epochs_section(sizes)
-    found = report.targets(gc_off, gc_on, chain, memory) + compiled_found
+    found = report.targets(gc_off, gc_on, chain, memory) + compiled_found + rolled_found
     elapsed = time.perf_counter() - started
     text = report.render(sizes, gc_off, gc_on, chain, memory, demo, found, elapsed)
-    before_footer = text.rindex("\n\n---\n\n")  # workloads 5 to 7 go before the run time
-    workloads = [overhead, digits, compiled, fit_epochs]
+    before_footer = text.rindex("\n\n---\n\n")  # workloads 5 to 10 go before the run time
+    workloads = [overhead, digits, compiled, rolled, fit_epochs]
     return text[:before_footer] + "\n\n" + "\n\n".join(workloads) + text[before_footer:]
 
 

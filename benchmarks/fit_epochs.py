@@ -1,4 +1,4 @@
-"""Workload 9: an epoch of ``fit(compile=True)`` on the digits beside PyTorch, batches of 32.
+"""Workload 10: an epoch of ``fit(compile=True)`` on the digits beside PyTorch, batches of 32.
 
 Two models on the training three quarters of ``nn.load_digits()`` (1,348 images), cross entropy,
 plain SGD (lr 0.1), batches of 32 in ``fit``'s shuffled order:
@@ -204,7 +204,7 @@ def section(results: list[EpochTimes]) -> str:
     header = ["model", "examples", "trace + codegen", "epoch", "in the program",
               "rest of the epoch", "PyTorch epoch", "x PyTorch", "mean loss", "PyTorch's"]
     return "\n\n".join([
-        "## 9. `fit(compile=True)` against PyTorch: an epoch on the digits, batches of 32",
+        "## 10. `fit(compile=True)` against PyTorch: an epoch on the digits, batches of 32",
         "The MLP 64-32-10 (ReLU, 2,410 parameters) and notebook 06's ConvNet on the training "
         "three quarters of the digits, cross entropy, SGD with lr 0.1, batches of 32 in fit's "
         "shuffled order; beside each, the same model through `nn.to_torch` (float64, one "

@@ -1,4 +1,4 @@
-"""Workload 9 trains as PyTorch does: fit(compile=True) and torch.optim.SGD on the same batches."""
+"""Workload 10 trains as PyTorch does: fit(compile=True) and torch.optim.SGD on the same batches."""
 
 from __future__ import annotations
 

@@ -5,9 +5,11 @@ writes that graph out as a Python function computing the value and then every gr
 line per node. Later calls run that function on plain floats: no Value
 objects, no graph walk. ``source`` shows the code, chain-rule factors in its comments.
 
-Batched calls (any argument a list or NumPy array of n numbers) run the same code with every
-node a NumPy operation over the n examples. NumPy is needed only there and is imported there;
-the rest is standard library.
+Batched calls (any argument a list or NumPy array of n numbers) run the graph rolled into
+arrays (``rolling``: one NumPy line per group of like nodes, a layer one matrix product; see
+``array_source`` and ``groups``); where it does not roll, or the arrays meet an error, a NaN or
+an infinity, they run the same code as per-point calls with every node a NumPy operation over
+the n examples. NumPy is needed only there and is imported there; the rest is standard library.
 
 The rule for functions whose graph depends on the data: compiling **refuses** them at trace
 time. A traced function that reads a value computed from its inputs (``.data``, ``float()``,
@@ -36,8 +38,10 @@ from operator import countOf
 from typing import Any
 
 from ..functional import gradients as gradients_of
+from ..graph.groups import NodeGroup, group_like_nodes
 from ..value import Parameter, Value, as_float, is_real_number
 from .codegen import generate, load
+from .rolling import RolledProgram, call_rolled, roll
 from .tracing import DataDependenceError, Trace, input_node, trace
 
 __all__ = ["CompiledFunction", "DataDependenceError", "compile"]
@@ -45,6 +49,11 @@ __all__ = ["CompiledFunction", "DataDependenceError", "compile"]
 # Points tried when ``source`` is asked for before any call (the code does not depend on them,
 # but tracing runs the ops, and some inputs are outside their domains).
 _TRACE_POINTS = (1.0, 0.5, 2.0, 0.25, 3.0, -0.5, -1.0)
+
+# The largest graph written out node by node: code for more nodes costs more (time and memory)
+# than running the graph in the engine many times over. Larger graphs that roll into groups
+# (``rolling``) still run batched; per-point calls and ``source`` of them are refused.
+MAX_COMPILED_NODES = 100_000
 
 
 def compile(function: Callable[..., Value]) -> CompiledFunction:
@@ -89,6 +98,8 @@ class CompiledFunction:
         self._closed: tuple[Parameter, ...] = ()  # Parameters the function closes over
         self._fast: Callable[..., Any] | None = None  # value_and_grad on floats, once built
         self._fast_value: Callable[..., Any] | None = None  # the value alone, on floats
+        # rolled programs by (which arguments are batched, gradients?); None: not rollable
+        self._rolled: dict[tuple[tuple[bool, ...], bool], RolledProgram | None] = {}
 
     def __repr__(self) -> str:
         return f"<compiled {self.name}({', '.join(self._names or ['...'])})>"
@@ -173,6 +184,32 @@ class CompiledFunction:
         """The generated source of the batched version, every node a NumPy operation."""
         return self._source(batched=True)
 
+    @property
+    def groups(self) -> list[NodeGroup]:
+        """The groups of like nodes (name, op, shape, ...) the batched program runs as arrays."""
+        graph = self._traced_for_reading()
+        return group_like_nodes(list(graph.order), graph.inputs)
+
+    @property
+    def array_source(self) -> str:
+        """The batched program rolled into arrays: one NumPy line per group of like nodes."""
+        graph = self._traced_for_reading()
+        # for reading, the Parameters stay what they are in the graph: arrays W1, b1 read from
+        # them (``p.data``) at each call, their gradients returned third; batched calls run the
+        # same lines with them passed in after the arguments (see ``_batched``)
+        arguments = graph.inputs[: len(graph.inputs) - len(self._closed)]
+        own = Trace(arguments, graph.output, graph.extras, graph.order, graph.constants)
+        return roll(
+            own, self._names or [], (True,) * len(arguments), _numpy(), True,
+            self.name if self.name.isidentifier() else "f", parameters=True,
+        ).source
+
+    def _traced_for_reading(self) -> Trace:
+        """The trace, made if needed (as ``source`` makes it), without generating code."""
+        if self._arity is None:
+            self._source(batched=False)  # says why it cannot
+        return self._traced(None)
+
     # ---- argument checks ----------------------------------------------------------------
 
     def _checked(self, xs: tuple[Any, ...]) -> tuple[list[Any], int | None]:
@@ -188,10 +225,10 @@ class CompiledFunction:
         n: int | None = None
         first_batched = ""
         for position, x in enumerate(xs):
-            name = self._argument_name(position)
             if type(x) is float:
                 numbers.append(x)
                 continue
+            name = self._argument_name(position)
             if is_real_number(x):
                 numbers.append(float(x))
                 continue
@@ -255,8 +292,8 @@ class CompiledFunction:
         key = (batched, gradients)
         program = self._programs.get(key)
         if program is None:
-            graph = self._traced(point)
-            closed_names = [p.label or f"theta{i + 1}" for i, p in enumerate(self._closed)]
+            graph = _small_enough(self._traced(point), self.name)
+            closed_names = self._closed_names()
             made = generate(
                 graph,
                 [*(self._names or []), *closed_names],
@@ -287,6 +324,10 @@ class CompiledFunction:
         return self._sources[(batched, True)]
 
     # ---- running ------------------------------------------------------------------------
+
+    def _closed_names(self) -> list[str]:
+        """The wanted names of the closed-over Parameters: their labels, else theta1, theta2..."""
+        return [p.label or f"theta{i + 1}" for i, p in enumerate(self._closed)]
 
     def _parameter_values(self) -> list[float]:
         """The current values of the Parameters the function closes over, read at each call."""
@@ -336,10 +377,25 @@ class CompiledFunction:
         what n separate calls would.
         """
         np = _numpy()
-        first = [float(x[0]) if _is_batch(x) else x for x in xs] if n else None
-        program = self._program(True, gradients, first)
+        batched = tuple([type(x) is not float for x in xs])
+        arrays = [np.asarray(x, dtype=float) if b else x for x, b in zip(xs, batched, strict=True)]
+        first = None
+        if self._trace is None:  # traced at the first example (n = 0: at the usual points)
+            if n:
+                first = [float(x[0]) if b else x for x, b in zip(xs, batched, strict=True)]
+            self._traced(first)
         parameters = self._parameter_values()
-        arrays = [np.asarray(x, dtype=float) if _is_batch(x) else x for x in xs]
+        if n:  # the rolled program first (arrays per group); on any trouble, node by node
+            # the closed-over Parameters are shared arguments after the function's own
+            rolled = self._rolled_program((*batched, *[False] * len(parameters)), gradients)
+            result = (
+                call_rolled(rolled, [*arrays, *parameters], n, np) if rolled is not None else None
+            )
+            if result is not None:
+                return result[0], result[1] if gradients else ()
+        if n and first is None:
+            first = [float(x[0]) if b else x for x, b in zip(xs, batched, strict=True)]
+        program = self._program(True, gradients, first)
         if not all(bool(np.isfinite(a).all()) for a in (*arrays, *parameters)):
             return self._one_by_one(xs, n, gradients)
         shared = [False] * len(xs) + [True] * len(parameters)  # summed over the batch
@@ -363,6 +419,23 @@ class CompiledFunction:
             return values, tuple(results)
         return self._one_by_one(xs, n, gradients)
 
+    def _rolled_program(
+        self, batched: tuple[bool, ...], gradients: bool
+    ) -> RolledProgram | None:
+        """The traced graph rolled into arrays for this batching (None if it cannot be)."""
+        key = (batched, gradients)
+        if key not in self._rolled:
+            assert self._trace is not None
+            try:
+                self._rolled[key] = roll(
+                    self._trace, [*(self._names or []), *self._closed_names()], batched,
+                    _numpy(), gradients,
+                    self.name if self.name.isidentifier() else "f",
+                )
+            except ValueError:  # an op without code, or nothing to roll: node by node
+                self._rolled[key] = None
+        return self._rolled[key]
+
     def _one_by_one(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
         """n separate calls: what the batched path means, and what it falls back to."""
         np = _numpy()
@@ -382,6 +455,22 @@ class CompiledFunction:
 
 
 # ---- helpers ------------------------------------------------------------------------------------
+
+class GraphTooLarge(ValueError):
+    """A traced graph has more nodes than ``compile`` takes (``MAX_COMPILED_NODES``)."""
+
+
+def _small_enough(graph: Trace, name: str) -> Trace:
+    """The trace, or GraphTooLarge if it is too large to compile (see ``MAX_COMPILED_NODES``)."""
+    if len(graph.order) > MAX_COMPILED_NODES:
+        raise GraphTooLarge(
+            f"compile: {name}'s graph has {len(graph.order):,} nodes, more than compile writes "
+            f"out node by node ({MAX_COMPILED_NODES:,}), and it does not roll into layers (or "
+            f"this call needs the node-by-node code); generating code for it would cost more "
+            f"than running it: call the function on Values (the eager engine)"
+        )
+    return graph
+
 
 def _is_batch(x: Any) -> bool:
     return type(x) is not float

@@ -10,8 +10,11 @@ place, form one matrix W1. This is colour refinement, as in the Weisfeiler-Lehma
 1. colour each op node by (op, its constant, the number of inputs, its inputs' colours in
    position), inputs before the nodes that use them: one pass;
 2. colour each leaf by its kind and the set of (user's colour, place) it is used in;
-3. repeat from 1 while the number of colours grows (a few rounds; each is one pass over the
-   graph's edges, so grouping costs O(N log N) for N nodes and their edges, the sort in 2).
+3. colour the op nodes once more, as in 1, with the leaves' new colours. (Going on until
+   nothing changes would split a convolution's windows by their distance from the image's
+   border, one pixel further each round: the windows near a border read pixels used by fewer
+   windows.) Each step is one pass over the graph's edges, so grouping costs O(N log N) for N
+   nodes and their edges (the log from the sorts in 2).
 
 A ``dot`` node's inputs have two places, its weights (the first half) and its inputs (the
 second); ``sum`` and ``max`` have one: the place of an input, not its position, is what a leaf's
@@ -27,11 +30,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..value import Parameter, Value
+from .identifiers import identifier
 from .names import node_names, stable_names
 
-__all__ = ["GroupEdge", "NodeGroup", "group_like_nodes", "matrix_derivative", "op_key"]
+__all__ = [
+    "GroupEdge",
+    "NodeGroup",
+    "group_like_nodes",
+    "is_identity",
+    "matrix_derivative",
+    "op_key",
+    "structure_count",
+]
 
-_ROUNDS = 4  # colour refinement rounds at most; two suffice for the networks of the course
+_ROUNDS = 2  # colourings of the op nodes: before and after the leaves are told apart
 _N_ARY = frozenset({"sum", "max", "dot"})
 
 
@@ -124,6 +136,21 @@ def group_like_nodes(order: Sequence[Value], inputs: Sequence[Value] = ()) -> li
 
     colours = _refine(order, kinds, keys, arguments, users)
     return _groups(order, kinds, arguments, users, colours)
+
+
+def structure_count(order: Sequence[Value]) -> int:
+    """How many kinds of op node ``order`` has, told apart by op and by what they are made of
+    (step 1 of the colouring, all leaves alike): at least the number of op groups, and a cheap
+    first look, one pass, at whether a graph repeats itself at all."""
+    table: dict[int, int] = {}  # by the signature's hash: a count, so collisions hardly matter
+    colour: dict[int, int] = {}
+    for node in order:
+        if node._op is None:
+            colour[id(node)] = -1
+            continue
+        signature = hash((op_key(node), tuple(colour[id(child)] for child in node.inputs)))
+        colour[id(node)] = table.setdefault(signature, len(table))
+    return len(table)
 
 
 def _kind(node: Value, input_ids: set[int]) -> str:
@@ -275,7 +302,7 @@ def _edge_kind(
     assert node._op is not None
     width = len(positions)
     if node._op.name == "dot" and width > 1:
-        if where == 0 and index == tuple(range(source_size)) and len(source_shape) == 2:
+        if where == 0 and is_identity(index, source_size) and len(source_shape) == 2:
             return "matmul"
         if where == 1 and all(
             index[k * width : (k + 1) * width] == index[:width] for k in range(size)
@@ -283,13 +310,18 @@ def _edge_kind(
             return "matmul"
         return "gather"
     if width == 1:
-        if index == tuple(range(source_size)):
+        if is_identity(index, source_size):
             return "identity" if len(source_shape) == 1 else "reshape"
         if source_size == 1 or _is_tiled(index, source_size) or _is_repeated(index, source_size):
             return "broadcast"
         if _is_progression(index):
             return "slice"
     return "gather"
+
+
+def is_identity(index: Sequence[int], size: int) -> bool:
+    """True if ``index`` is 0, 1, ..., size − 1: each of ``size`` nodes once, in order."""
+    return len(index) == size and all(i == k for k, i in enumerate(index))
 
 
 def _is_progression(index: tuple[int, ...]) -> bool:
@@ -343,6 +375,8 @@ def _group_names(
         name = next(iter(wanted)) if len(wanted) == 1 else _common_stem(wanted)
         if kinds[m[0]] == "constant" and not node.label:
             name = ""
+        elif name and not _IDENTIFIER.fullmatch(name):
+            name = identifier(name)  # the lecture's letters spelled out: ŷ is y_hat, σ² sigma_2
         if not _IDENTIFIER.fullmatch(name) or name in taken:
             stem = name if _IDENTIFIER.fullmatch(name) else (
                 node._op.name if node._op is not None else _LEAF_NAMES[kinds[m[0]]]

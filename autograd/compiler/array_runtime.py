@@ -1,0 +1,81 @@
+"""What rolled programs call as they run: scatter-adds, joins of arrays, argument pickers.
+
+``autograd.compiler.rolling`` writes these into its programs' namespace; they take NumPy as
+an argument or from the arrays they are given, so this module imports nothing beyond the
+standard library.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["Scatter", "concatenate", "picker"]
+
+
+class Scatter:
+    """The transpose of a gather: sums values into ``size`` slots along the last axis.
+
+    A source laid along one axis of a matrix (each node used once per row, or once per column)
+    is a sum over the other axis; otherwise the uses are split into layers, each using a node at
+    most once, added in turn (``np.add.at`` past 16 layers).
+    """
+
+    def __init__(self, np: Any, index: Any, size: int) -> None:
+        self.np = np
+        self.index = index.reshape(-1)
+        self.size = size
+        self.dims = index.ndim
+        flat = self.index.tolist()
+        self.injective = len(set(flat)) == len(flat)
+        self.tiled = len(flat) % size == 0 and flat == list(range(size)) * (len(flat) // size)
+        self.repeated = len(flat) % size == 0 and flat == [
+            k for k in range(size) for _ in range(len(flat) // size)
+        ]
+        layers: list[tuple[list[int], list[int]]] = []
+        seen: dict[int, int] = {}
+        for position, slot in enumerate(flat):
+            layer = seen.get(slot, 0)
+            seen[slot] = layer + 1
+            if layer == len(layers):
+                layers.append(([], []))
+            layers[layer][0].append(slot)
+            layers[layer][1].append(position)
+        self.layers = [
+            (np.array(slots, dtype=np.intp), np.array(positions, dtype=np.intp))
+            for slots, positions in layers
+        ] if len(layers) <= 16 else None
+
+    def __call__(self, values: Any) -> Any:
+        np = self.np
+        values = np.asarray(values)
+        lead = values.shape[: values.ndim - self.dims]
+        flat = values.reshape((*lead, self.index.size))
+        if self.tiled:
+            return flat.reshape((*lead, -1, self.size)).sum(axis=-2)
+        if self.repeated:
+            return flat.reshape((*lead, self.size, -1)).sum(axis=-1)
+        out = np.zeros((*lead, self.size))
+        if self.injective:
+            out[..., self.index] = flat
+        elif self.layers is not None:
+            for slots, positions in self.layers:
+                out[..., slots] += flat[..., positions]
+        else:
+            np.add.at(out, (Ellipsis, self.index), flat)
+        return out
+
+
+def picker(positions: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """A function picking the items at ``positions`` out of a tuple, as a tuple."""
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda items: (items[position],)
+    return operator.itemgetter(*positions)
+
+
+def concatenate(np: Any, *parts: Any) -> Any:
+    """Arrays joined along the last axis, their leading (batch) axes broadcast."""
+    lead = np.broadcast_shapes(*(part.shape[:-1] for part in parts))
+    return np.concatenate([np.broadcast_to(p, (*lead, p.shape[-1])) for p in parts], axis=-1)
