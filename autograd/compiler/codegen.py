@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..backprop import topological_order
+from ..graph.identifiers import Names, comment, shortened
 from ..graph.names import in_fraction, node_names
 from ..value import Value
-from ..graph.identifiers import Names, comment, shortened
 from .op_code import code_for, fill, fill_derivative, number, numpy_rules, numpy_template
 from .tracing import Trace
 
