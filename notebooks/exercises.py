@@ -160,8 +160,9 @@ def judge_number(
     digits: int | None = 4,
 ) -> Judgement:
     """Right to ``digits`` significant digits (None: exact) with the ``explanation``; the right
-    number rounded to fewer digits is "right, but" asks for more; else what a known slip whose
-    value the answer matches went wrong, or a ``hint`` that does not give the answer away."""
+    number correctly rounded to fewer digits (see ``rounded_from``) is "right, but" asks for
+    more; else what a known slip whose value the answer matches went wrong, or a ``hint`` that
+    does not give the answer away."""
     given = number(answer)
     if agrees(given, right, digits):
         return True, explanation
