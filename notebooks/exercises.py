@@ -129,7 +129,7 @@ def agrees(given: float, value: float, digits: int | None) -> bool:
 
 
 def rounded_to(value: float, digits: int) -> float:
-    """``value`` correctly rounded to ``digits`` significant digits: 0.7 for 0.722 and 1."""
+    """``value`` correctly rounded to ``digits`` significant digits: 0.7 for 0.722 and 1 digit."""
     return float(f"{float(value):.{digits - 1}e}")
 
 
