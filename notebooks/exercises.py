@@ -107,12 +107,17 @@ def shown_digits(value: float) -> int:
     return max(1, len(mantissa.strip("0")))
 
 
+def magnitude(value: float) -> int:
+    """The decade of a nonzero number: 0 for 1.5, -1 for 0.722, 7 for 12,714,000."""
+    return int(f"{abs(float(value)):.16e}".split("e")[1])  # 17 digits: never rounds up a decade
+
+
 def half_unit(value: float, digits: int) -> float:
     """Half a unit in the ``digits``-th significant place of ``value``: how far a number
     rounded to that many digits can lie from it."""
     if value == 0:
         return 0.0
-    return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1)
+    return 0.5 * 10.0 ** (magnitude(value) - digits + 1)
 
 
 def agrees(given: float, value: float, digits: int | None) -> bool:
@@ -123,9 +128,27 @@ def agrees(given: float, value: float, digits: int | None) -> bool:
     return abs(given - value) <= half_unit(value, digits) * (1 + 1e-9) + 1e-12
 
 
+def rounded_to(value: float, digits: int) -> float:
+    """``value`` correctly rounded to ``digits`` significant digits: 0.7 for 0.722 and 1 digit."""
+    return float(f"{float(value):.{digits - 1}e}")
+
+
 def rounded_from(given: float, value: float) -> bool:
-    """``given`` is ``value`` rounded to the digits ``given`` shows (0.14 for 0.1379)."""
-    return abs(given - value) <= half_unit(given, shown_digits(given)) * (1 + 1e-9) + 1e-12
+    """``given`` is ``value`` correctly rounded to the significant digits ``given`` shows.
+
+    The rounding happens in ``value``'s magnitude: 0.7 is 0.722 to 1 digit, but 1 is not
+    (0.722 to 1 digit is 0.7), 0.7 is not 1.0, and 0.1 is not 0.06 (that is 0.06 to any number
+    of digits), so a number of the wrong magnitude never passes for a rounding. At a tie, when
+    ``value`` lies exactly halfway between two numbers of that many digits (1.5 between 1 and
+    2, 0.25 between 0.2 and 0.3, 0.75 between 0.7 and 0.8), neither counts: the shorter number
+    is as far from ``value`` as its other neighbour, so it does not show the answer (and round
+    half up and round half to even disagree on which one it would be)."""
+    digits = shown_digits(given)
+    rounded = rounded_to(value, digits)
+    if not close(given, rounded, 1e-12, 0.0):
+        return False
+    half = half_unit(value, digits)
+    return abs(abs(given - value) - half) > half * 1e-9 + 4 * math.ulp(value)  # not a tie
 
 
 def judge_number(
@@ -137,8 +160,9 @@ def judge_number(
     digits: int | None = 4,
 ) -> Judgement:
     """Right to ``digits`` significant digits (None: exact) with the ``explanation``; the right
-    number rounded to fewer digits is "right, but" asks for more; else what a known slip whose
-    value the answer matches went wrong, or a ``hint`` that does not give the answer away."""
+    number correctly rounded to fewer digits (see ``rounded_from``) is "right, but" asks for
+    more; else what a known slip whose value the answer matches went wrong, or a ``hint`` that
+    does not give the answer away."""
     given = number(answer)
     if agrees(given, right, digits):
         return True, explanation
