@@ -632,6 +632,10 @@ class Parameter(Value):
     A Parameter takes attributes of your own, as micrograd's do: EurekaLabs' AdamW keeps
     ``p.m`` and ``p.v`` on each parameter. They are kept by ``pickle`` and ``copy.deepcopy``.
     (A plain Value has only its slots, to stay small: it refuses them.)
+
+    ``data`` is Value's slot. Only while ``autograd.compile`` traces a function does
+    ``autograd.compiler.tracing`` put a ``data`` property here, which refuses reads by the traced
+    function (its value would be baked into the code); it removes it when the trace ends.
     """
 
     __slots__ = ("__dict__",)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import io
 import keyword
 import math
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -544,6 +546,105 @@ def test_a_read_of_a_value_computed_from_a_parameter_is_refused_when_traced() ->
     compiled = autograd.compile(lambda x: x * (w * 3.0).data)
     with pytest.raises(DataDependenceError, match="Parameter"):
         compiled(1.0)
+
+
+def test_a_branch_on_a_closed_over_parameter_is_refused_when_traced() -> None:
+    w = Parameter(1.0, label="w")
+
+    def f(x: Value) -> Value:
+        return x * w if w.data > 0 else x * 100  # the line the error names
+
+    line = f.__code__.co_firstlineno + 1
+    compiled = autograd.compile(f)
+    with pytest.raises(DataDependenceError, match=rf"Parameter 'w' by reading \.data .*:{line}\)"):
+        compiled(2.0)
+    # had it compiled, w.data = -1.0 would leave it at 2 x w = -2.0 where the engine gives 200.0
+    w.data = -1.0
+    with pytest.raises(DataDependenceError):
+        compiled(2.0)
+    assert f(Value(2.0)).data == 200.0  # eager reads are untouched
+
+
+def _in_numpy(w: Parameter) -> Any:
+    return np.greater(w, 0.0)
+
+
+# every way of reading a Parameter's number, each as the traced function would write it
+PARAMETER_READS: list[tuple[str, Callable[[Parameter], Any]]] = [
+    (r"reading \.data", lambda w: w.data),
+    (r"float\(\)", lambda w: float(w)),
+    (r"int\(\)", lambda w: int(w)),
+    (r"bool\(\)", lambda w: 1.0 if w else 0.0),
+    (r"round\(\)", lambda w: round(w, 3)),
+    (r"math\.floor\(\)", lambda w: math.floor(w)),
+    (r"\.item\(\)", lambda w: w.item()),
+    (r"format\(\)", lambda w: float(f"{w:.3f}")),
+    (r"a comparison \(>\)", lambda w: 1.0 if w > 0 else 0.0),
+    (r"a comparison \(<=\)", lambda w: 1.0 if w <= 0 else 0.0),
+    # a plain Value's: Python asks the subclass first, w.__gt__
+    (r"a comparison \(>\)", lambda w: 1.0 if Value(0.5) < w else 0.0),
+    (r"a comparison \(<\)", lambda w: 1.0 if Value(0.5) * 2 < w else 0.0),  # a traced node's
+    (r"a comparison \(>\)", lambda w: 1.0 if _in_numpy(w) else 0.0),
+]
+
+
+@pytest.mark.parametrize(("how", "read"), PARAMETER_READS)
+def test_any_read_of_a_closed_over_parameter_is_refused_naming_it_and_the_line(
+    how: str, read: Callable[[Parameter], Any]
+) -> None:
+    w = Parameter(3.0)
+    compiled = autograd.compile(lambda x: x * read(w))
+    line = read.__code__.co_firstlineno
+    if "_in_numpy" in read.__code__.co_names:
+        line = _in_numpy.__code__.co_firstlineno + 1  # the line calling NumPy
+    with pytest.raises(DataDependenceError, match=rf"a Parameter by {how}.*py:{line}\)"):
+        compiled(2.0)
+    w.data = 5.0  # had it compiled, 2 x 3.0 baked in would stay 6.0 where the engine gives 10.0
+    with pytest.raises(DataDependenceError):
+        compiled(2.0)
+    assert read(w) == pytest.approx(read(Parameter(5.0)))  # outside a trace, reads as before
+
+
+def test_the_reported_reproductions_of_stale_parameters_are_refused() -> None:
+    w2 = Parameter(3.0)
+    for read in (lambda x: x * float(w2), lambda x: x * w2.data):
+        compiled = autograd.compile(read)
+        with pytest.raises(DataDependenceError, match="a Parameter"):
+            compiled(2.0)
+        with pytest.raises(DataDependenceError):
+            compiled.value_and_grad(2.0)
+        with pytest.raises(DataDependenceError):
+            compiled([1.0, 2.0])
+
+
+def test_parameters_read_outside_the_trace_while_it_runs_behave_as_before() -> None:
+    w = Parameter(2.0, label="w")
+    w.m = 0.5  # an optimizer's attribute
+    traced, read = threading.Event(), threading.Event()
+    seen: dict[str, Any] = {}
+
+    def slow(x: Value) -> Value:
+        traced.set()
+        read.wait(TIME_LIMIT)  # the trace stays open while the other thread reads
+        return x * w
+
+    def other_thread() -> None:
+        traced.wait(TIME_LIMIT)
+        try:
+            w.data -= 0.5  # an optimizer's step, in another thread mid-trace
+            seen["numbers"] = (w.data, float(w), w > 1.0, w.item(), copy.deepcopy(w).m)
+            seen["pickled"] = pickle.loads(pickle.dumps(w)).data
+        finally:
+            read.set()
+
+    reader = threading.Thread(target=other_thread, daemon=True)
+    reader.start()
+    compiled = autograd.compile(slow)
+    assert finishes(lambda: compiled(3.0)) == 4.5  # read at the call, after the step
+    reader.join(TIME_LIMIT)
+    assert seen == {"numbers": (1.5, 1.5, True, 1.5, 0.5), "pickled": 1.5}
+    w.data = 4.0  # and after the trace, as ever
+    assert (w.data, float(w), copy.deepcopy(w).data, compiled(3.0)) == (4.0, 4.0, 4.0, 12.0)
 
 
 def test_a_closed_over_plain_value_is_a_constant() -> None:

@@ -24,8 +24,14 @@ errors raise) and, if any node overflows or leaves a domain, is computed point b
 
 What ``f`` uses besides its arguments: a ``Parameter`` it closes over (a model's weight) is live,
 an extra input of the generated code read afresh at each call, so training it with an
-optimizer works (``c.backward(*xs)`` adds its gradient into ``.grad``). A plain ``Value`` it
-closes over is a constant, its value at the trace baked into the code.
+optimizer works (``c.backward(*xs)`` adds its gradient into ``.grad``); reading its value in
+``f`` (``w.data``, ``float(w)``, ``w > 0``) is refused like a read of an input. Any other number
+``f`` reads is a constant, its value at the trace baked into the code: a plain ``Value`` it
+closes over, batch norm's running statistics in eval mode. Compile again after changing one.
+
+Only the nodes the output depends on are computed: a node ``f`` makes but does not use is not
+in the code, so an error it would raise in the eager engine (``x.log()`` of a negative ``x``)
+is not raised by the compiled function.
 """
 
 from __future__ import annotations
@@ -77,8 +83,13 @@ def compile(function: Callable[..., Value]) -> CompiledFunction:
     A ``Parameter`` that ``function`` closes over is read at each call, never baked in, and
     ``c.backward(*xs)`` adds its gradient into its ``.grad`` as ``loss.backward()`` would
     (summed over a batch), so ``optimizer.zero_grad(); c.backward(x, y); optimizer.step()``
-    trains it. A plain ``Value`` it closes over (not a Parameter) is a constant: its value when
-    the function was traced.
+    trains it; ``function`` may not read its value (``w.data``, ``float(w)``, ``w > 0``: a
+    ``DataDependenceError`` when traced). Every other number it reads is a constant, its value
+    when the function was traced: a plain ``Value`` it closes over (not a Parameter), batch
+    norm's running statistics in eval mode. Compile again after changing one.
+
+    Nodes the output does not depend on are not computed, so an error one of them would raise
+    eagerly (an unused ``x.log()`` of a negative ``x``) is not raised.
     """
     if not callable(function):
         raise TypeError(f"compile: expected a function, got {type(function).__name__} {function!r}")

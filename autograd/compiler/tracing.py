@@ -12,6 +12,10 @@ Nothing in the engine knows about tracing. While a trace runs, the nodes created
 are of the subclass ``TracedValue``, which adds the refusals above. (The engine makes nodes with
 ``autograd.value._new``; that factory is swapped for one that picks the subclass while any trace
 runs, and only inside the tracing context: other threads and tasks keep getting plain Values.)
+A Parameter the function closes over was made before the trace, so it is a plain Parameter: while
+any trace runs, ``Parameter.data`` is a property that refuses the same reads inside the tracing
+context (and reads the slot as before everywhere else); when no trace runs it is the plain slot
+again, so the eager engine pays nothing for it.
 """
 
 from __future__ import annotations
@@ -65,13 +69,20 @@ def _depends_on_an_input(node: Value, inputs: frozenset[int]) -> bool:
     return False
 
 
-def _refuse(node: Value, how: str, frame: FrameType | None) -> None:
-    """Raise DataDependenceError if a function being traced reads ``node`` by ``how``."""
+def _refuse(
+    node: Value, how: str, frame: FrameType | None, by_the_engine_too: bool = False
+) -> None:
+    """Raise DataDependenceError if a function being traced reads ``node`` by ``how``.
+
+    ``frame`` is the reader's. The engine's modules may read a value to compute an op, unless
+    ``by_the_engine_too`` (a read through a protocol such as ``float()``, which no op makes).
+    """
     state = _current.get()
     if state is None:
         return
     if (
-        frame is not None
+        not by_the_engine_too
+        and frame is not None
         and frame.f_globals.get("__name__") in ENGINE_MODULES
         and "derivatives" not in frame.f_code.co_name
     ):
@@ -81,8 +92,11 @@ def _refuse(node: Value, how: str, frame: FrameType | None) -> None:
     where = ""
     if frame is not None:
         where = f" (in {frame.f_code.co_name}, {frame.f_code.co_filename}:{frame.f_lineno})"
+    what = "a traced Value"
+    if isinstance(node, Parameter):
+        what = f"the Parameter {_shortened(node.label)!r}" if node.label else "a Parameter"
     message = (
-        f"compile: {state.function} reads the value of a traced Value by {how}{where}, so its "
+        f"compile: {state.function} reads the value of {what} by {how}{where}, so its "
         f"graph depends on the input values; a compiled function must build the same graph "
         f"for every input: no .data, float(), int(), bool(), round(), comparisons, .item() or "
         f"f'{{v:.3f}}' on the inputs, on the Parameters it uses (read afresh at each call) or "
@@ -91,6 +105,10 @@ def _refuse(node: Value, how: str, frame: FrameType | None) -> None:
     if not state.violation:
         state.violation = message
     raise DataDependenceError(message)
+
+
+def _shortened(label: str) -> str:
+    return label if len(label) <= 40 else label[:37] + "..."
 
 
 class TracedValue(Value):
@@ -162,7 +180,7 @@ class TracedValue(Value):
 
     def _compare(self, symbol: str, other: Any) -> Any:
         _refuse(self, f"a comparison ({symbol})", sys._getframe(2))
-        if isinstance(other, TracedValue):
+        if isinstance(other, Value):  # a traced node, or a Parameter
             _refuse(other, f"a comparison ({symbol})", sys._getframe(2))
         method = getattr(Value, _COMPARISONS[symbol], None)
         if method is None:
@@ -177,6 +195,67 @@ class TracedParameter(Parameter, TracedValue):
     """A Parameter taken as an input of a trace (``nn.fit(compile=True)`` does this)."""
 
     __slots__ = ()
+
+    # TracedValue's refusals, ahead of the property Parameter has while tracing (see below)
+    data = TracedValue.data  # type: ignore[misc]
+
+
+# ---- reads of a closed-over Parameter ---------------------------------------------------------
+
+# Value's methods by which Python's protocols read a node's number: a Parameter read in one of
+# them is read by the function that called it, in the way named here.
+_PROTOCOL_READS = {
+    "__float__": "float()",
+    "__int__": "int()",
+    "__bool__": "bool() (an if or while on a Value)",
+    "__round__": "round()",
+    "__trunc__": "math.trunc()",
+    "__floor__": "math.floor()",
+    "__ceil__": "math.ceil()",
+    "__format__": "format()",
+    "item": ".item()",
+    "__lt__": "a comparison (<)",
+    "__le__": "a comparison (<=)",
+    "__gt__": "a comparison (>)",
+    "__ge__": "a comparison (>=)",
+}
+
+
+def _refuse_parameter_read(parameter: Parameter, frame: FrameType) -> None:
+    """Refuse a read of ``parameter.data`` by ``frame`` if it is the traced function's.
+
+    ``.data`` read by the engine computing an op is allowed, as for any traced node. A read
+    inside one of Value's protocol methods (``float(w)``, ``w > 0``, ``w.item()``) is the
+    caller's, refused wherever it comes from, and reported at the first frame outside the engine.
+    """
+    if _current.get() is None:
+        return
+    if frame.f_globals.get("__name__") != value_module.__name__:
+        _refuse(parameter, "reading .data", frame)
+        return
+    if frame.f_code.co_name == "_compared" and frame.f_back is not None:
+        frame = frame.f_back  # comparisons read the other operand in this helper
+    how = _PROTOCOL_READS.get(frame.f_code.co_name)
+    if how is None:
+        _refuse(parameter, "reading .data", frame)  # allowed unless a derivative rule reads it
+        return
+    reader: FrameType | None = frame.f_back
+    while reader is not None and reader.f_globals.get("__name__") in ENGINE_MODULES:
+        reader = reader.f_back
+    _refuse(parameter, how, reader, by_the_engine_too=True)
+
+
+def _watched_parameter_data(parameter: Parameter) -> float:
+    _refuse_parameter_read(parameter, sys._getframe(1))
+    number: float = _DATA.__get__(parameter, Value)
+    return number
+
+
+def _set_parameter_data(parameter: Parameter, number: float) -> None:
+    _DATA.__set__(parameter, number)
+
+
+_WATCHED_DATA = property(_watched_parameter_data, _set_parameter_data)
 
 
 # ---- the factory swap ---------------------------------------------------------------------------
@@ -198,6 +277,7 @@ def _traced_nodes(state: _TraceState) -> Iterator[None]:
     with _swap_lock:
         if _running_traces[0] == 0:
             value_module._new = _new_node
+            Parameter.data = _WATCHED_DATA  # type: ignore[assignment]
         _running_traces[0] += 1
     token = _current.set(state)
     try:
@@ -208,6 +288,7 @@ def _traced_nodes(state: _TraceState) -> Iterator[None]:
             _running_traces[0] -= 1
             if _running_traces[0] == 0:
                 value_module._new = _object_new
+                del Parameter.data  # the slot again: eager reads at full speed
 
 
 # ---- tracing ----------------------------------------------------------------------------------
