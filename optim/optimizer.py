@@ -311,8 +311,9 @@ def _gradient(optimizer: Optimizer, index: int, p: Value) -> float:
                 f"optimizer.zero_grad() to set them to 0.0, then loss.backward(); no parameter "
                 f"was changed"
             ) from None
+        shown = repr(p.grad) if len(repr(p.grad)) <= 40 else repr(p.grad)[:37] + "..."
         raise TypeError(
-            f"{where} is {type(p.grad).__name__} {p.grad!r}, not a number; no parameter was "
+            f"{where} is {type(p.grad).__name__} {shown}, not a number; no parameter was "
             f"changed"
         ) from None
 
