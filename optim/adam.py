@@ -19,6 +19,10 @@ from .optimizer import (
     check_weight_decay,
     state_error,
 )
+from .pytorch_options import refuse_pytorch_options
+
+# Adam's update in one line, for messages.
+ADAM_UPDATE = "v ← γ_v v + (1 − γ_v) g, s ← γ_s s + (1 − γ_s) g², θ ← θ − α v̂ / (ε + √ŝ)"
 
 # The most steps a saved k may count: beyond 2**53 a float cannot count steps one by one.
 MAX_STEPS = 2**53
@@ -63,7 +67,8 @@ class Adam(Optimizer):
             gradient, so it passes through v and s (an L2 penalty λ/2 ‖θ‖²). For weight decay
             applied to θ directly, as PyTorch's ``AdamW``, use ``optim.AdamW``.
 
-    PyTorch's amsgrad is left out.
+    PyTorch's amsgrad is left out: ``amsgrad=``, ``foreach=``, ``fused=``, ``capturable=`` and
+    ``differentiable=`` raise TypeError naming the keyword.
 
     Example::
 
@@ -96,7 +101,9 @@ class Adam(Optimizer):
         *,
         betas: tuple[float, float] | None = None,
         weight_decay: float = 0.0,
+        **pytorch_options: object,
     ) -> None:
+        refuse_pytorch_options(type(self), pytorch_options, ADAM_UPDATE)
         gamma_v, gamma_s = decay_rates(type(self).__name__, gamma_v, gamma_s, betas)
         super().__init__(
             params,

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping
 
 from autograd import Value
 
-from .adam import Adam
+from .adam import ADAM_UPDATE, Adam
 from .optimizer import Hyperparameter
+from .pytorch_options import refuse_pytorch_options
 
 
 class AdamW(Adam):
@@ -40,6 +41,9 @@ class AdamW(Adam):
         weight_decay: λ >= 0 (default 1e-2, as PyTorch's AdamW).
         maximize: climb the objective instead of descending it (default False).
 
+    PyTorch's ``amsgrad=``, ``foreach=``, ``fused=``, ``capturable=`` and ``differentiable=``
+    raise TypeError naming the keyword.
+
     Example::
 
         optimizer = AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), weight_decay=1e-2)
@@ -61,7 +65,9 @@ class AdamW(Adam):
         *,
         gamma_v: float | None = None,
         gamma_s: float | None = None,
+        **pytorch_options: object,
     ) -> None:
+        refuse_pytorch_options(type(self), pytorch_options, "θ ← θ − α λ θ, then " + ADAM_UPDATE)
         super().__init__(
             params,
             lr=lr,

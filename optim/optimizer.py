@@ -116,8 +116,18 @@ class Optimizer:
 
     # ---- the training step -------------------------------------------------------------------
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0.0 (leaves accumulate across backward passes)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Set every parameter's gradient to 0.0 (leaves accumulate across backward passes).
+
+        ``set_to_none`` is accepted for PyTorch's habit ``zero_grad(set_to_none=True)`` and
+        changes nothing: a gradient here is always a number, never None, so both True and
+        False set it to 0.0 (which is what PyTorch's ``set_to_none=False`` does).
+        """
+        if not isinstance(set_to_none, bool):
+            raise TypeError(
+                f"{type(self).__name__}.zero_grad: set_to_none must be True or False, got "
+                f"{set_to_none!r}"
+            )
         for p in self.params:
             p.grad = 0.0
 
@@ -125,7 +135,7 @@ class Optimizer:
         """Update every parameter once from its current gradient (after ``loss.backward()``)."""
         gradients = []
         for index, p in enumerate(self.params):
-            g = float(p.grad)
+            g = _gradient(self, index, p)
             if not math.isfinite(g):
                 raise ValueError(
                     f"{type(self).__name__}.step: the gradient of parameter {index}"
@@ -287,6 +297,25 @@ def _declared(cls: type, name: str) -> bool:
 def _did_you_mean(name: str, known: list[str]) -> str:
     close = difflib.get_close_matches(name, sorted(set(known)), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _gradient(optimizer: Optimizer, index: int, p: Value) -> float:
+    """``float(p.grad)``, or TypeError naming the parameter whose gradient is not a number."""
+    try:
+        return float(p.grad)
+    except (TypeError, ValueError):
+        where = f"{type(optimizer).__name__}.step: the gradient of parameter {index}{_label(p)}"
+        if p.grad is None:
+            raise TypeError(
+                f"{where} is None (was p.grad = None set?); gradients here are numbers: call "
+                f"optimizer.zero_grad() to set them to 0.0, then loss.backward(); no parameter "
+                f"was changed"
+            ) from None
+        shown = repr(p.grad) if len(repr(p.grad)) <= 40 else repr(p.grad)[:37] + "..."
+        raise TypeError(
+            f"{where} is {type(p.grad).__name__} {shown}, not a number; no parameter was "
+            f"changed"
+        ) from None
 
 
 def _check_finite_update(

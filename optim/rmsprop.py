@@ -17,6 +17,7 @@ from .optimizer import (
     check_maximize,
     check_mean_of_squares,
 )
+from .pytorch_options import refuse_pytorch_options
 
 
 class RMSProp(Optimizer):
@@ -36,13 +37,18 @@ class RMSProp(Optimizer):
         params: the parameters to learn, in a fixed order (``model.parameters()``).
         lr: α, the learning rate (required; PyTorch ``lr``, default 0.01 there).
         gamma: γ in [0, 1), how slowly s forgets (default 0.9, the common choice in the
-            literature; PyTorch calls it ``alpha`` and defaults it to 0.99).
+            literature). PyTorch calls it ``alpha`` and defaults it to 0.99, so
+            ``RMSprop(params, lr)`` forgets faster here than in PyTorch; pass ``gamma=0.99``
+            (or ``alpha=0.99``) for PyTorch's default.
         eps: ε > 0 (default 1e-8; PyTorch ``eps``, same default).
         maximize: climb the objective instead of descending it (default False; PyTorch
             ``maximize``). The lecture writes updates as ascent, θ ← θ + α ∇; this is that.
+        alpha: PyTorch's name for γ: ``RMSprop(params, lr=0.01, alpha=0.99)``. Give either
+            ``alpha`` or ``gamma``, not both; ``optimizer.alpha`` reads and sets γ.
 
-    PyTorch's extras (momentum, centered, weight_decay) are left out. ``RMSprop``, PyTorch's
-    spelling, is this same class.
+    PyTorch's extras are left out: ``momentum=``, ``centered=``, ``weight_decay=``,
+    ``foreach=``, ``capturable=`` and ``differentiable=`` raise TypeError naming the keyword.
+    ``RMSprop``, PyTorch's spelling, is this same class.
 
     Example::
 
@@ -63,11 +69,32 @@ class RMSProp(Optimizer):
         self,
         params: Iterable[Value],
         lr: float,
-        gamma: float = 0.9,
+        gamma: float | None = None,
         eps: float = 1e-8,
         maximize: bool = False,
+        *,
+        alpha: float | None = None,
+        **pytorch_options: object,
     ) -> None:
-        super().__init__(params, {"lr": lr, "gamma": gamma, "eps": eps, "maximize": maximize})
+        refuse_pytorch_options(
+            type(self), pytorch_options, "s ← γ s + (1 − γ) g², θ ← θ − α g / (ε + √s)"
+        )
+        if alpha is not None and gamma is not None:
+            raise ValueError(
+                f"{type(self).__name__}: give alpha (PyTorch's name for γ) or gamma, not both; "
+                f"got alpha={alpha!r}, gamma={gamma!r}"
+            )
+        decay = gamma if gamma is not None else alpha if alpha is not None else 0.9
+        super().__init__(params, {"lr": lr, "gamma": decay, "eps": eps, "maximize": maximize})
+
+    @property
+    def alpha(self) -> float:
+        """PyTorch's name for γ."""
+        return self.gamma
+
+    @alpha.setter
+    def alpha(self, alpha: float) -> None:
+        self.gamma = alpha
 
     def _check_hyperparameters(self, h: Mapping[str, Hyperparameter]) -> None:
         check_lr(h["lr"])

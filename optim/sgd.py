@@ -14,6 +14,7 @@ from .optimizer import (
     check_momentum,
     check_weight_decay,
 )
+from .pytorch_options import refuse_pytorch_options
 
 
 class SGD(Optimizer):
@@ -30,7 +31,8 @@ class SGD(Optimizer):
     Sutskever et al. form (b ← μ b + α g, θ ← θ − b); the two agree while α is constant and
     differ once a schedule changes α. Weight decay is PyTorch's: added to the gradient, so it
     is the L2 penalty ``nn.l2_penalty(params, λ / 2)`` without recording it in the graph. There
-    is no dampening or Nesterov momentum.
+    is no dampening or Nesterov momentum: PyTorch's ``nesterov=``, ``dampening=``,
+    ``foreach=``, ``fused=`` and ``differentiable=`` raise TypeError naming the keyword.
 
     Args:
         params: the parameters to learn, in a fixed order (``model.parameters()``).
@@ -64,7 +66,9 @@ class SGD(Optimizer):
         momentum: float = 0.0,
         maximize: bool = False,
         weight_decay: float = 0.0,
+        **pytorch_options: object,
     ) -> None:
+        refuse_pytorch_options(type(self), pytorch_options, "b ← μ b + g, θ ← θ − α b")
         super().__init__(
             params,
             {"lr": lr, "momentum": momentum, "maximize": maximize, "weight_decay": weight_decay},

@@ -90,6 +90,11 @@ CASES = [
         lambda p: optim.RMSprop(p, lr=0.01, gamma=0.99),
         lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.99),
     ),
+    (
+        "RMSprop alpha",
+        lambda p: optim.RMSprop(p, lr=0.01, alpha=0.95),
+        lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.95),
+    ),
 ]
 
 
@@ -206,3 +211,66 @@ def test_a_missing_optimizer_name_lists_what_exists() -> None:
     with pytest.raises(AttributeError, match=r"'ADAMW' \(did you mean AdamW"):
         optim.ADAMW  # noqa: B018
     assert not hasattr(optim, "LBFGS")
+
+
+def test_alpha_is_pytorchs_name_for_gamma_and_not_both() -> None:
+    theta = [Parameter(1.0)]
+    rmsprop = optim.RMSprop(theta, lr=0.01, alpha=0.99)
+    assert rmsprop.gamma == 0.99
+    rmsprop.alpha = 0.5
+    assert (rmsprop.alpha, rmsprop.gamma) == (0.5, 0.5)
+    with pytest.raises(ValueError, match=r"Invalid gamma value: 1.5.*nothing was changed"):
+        rmsprop.alpha = 1.5
+    assert rmsprop.gamma == 0.5
+    with pytest.raises(ValueError, match=r"RMSProp: give alpha .* or gamma, not both"):
+        optim.RMSprop(theta, lr=0.01, alpha=0.99, gamma=0.9)
+    assert "0.99" in (optim.RMSProp.__doc__ or "")  # the docstring tells PyTorch's default
+
+
+@pytest.mark.parametrize(
+    ("make", "keyword"),
+    [
+        (lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True), "nesterov=True"),
+        (lambda p: optim.SGD(p, lr=0.1, momentum=0.9, dampening=0.1), "dampening=0.1"),
+        (lambda p: optim.RMSprop(p, lr=0.01, centered=True), "centered=True"),
+        (lambda p: optim.RMSprop(p, lr=0.01, momentum=0.9), "momentum=0.9"),
+        (lambda p: optim.Adam(p, lr=0.01, amsgrad=True), "amsgrad=True"),
+        (lambda p: optim.AdamW(p, lr=0.01, foreach=True), "foreach=True"),
+        (lambda p: optim.Adam(p, fused=True), "fused=True"),
+        (lambda p: optim.SGD(p, lr=0.1, capturable=True), "capturable=True"),
+        (lambda p: optim.AdamW(p, differentiable=True), "differentiable=True"),
+    ],
+)
+def test_an_unsupported_pytorch_keyword_is_named_with_the_update(make: Any, keyword: str) -> None:
+    with pytest.raises(TypeError, match=rf"{keyword} is not supported .*'s update is .*θ ← θ"):
+        make([Parameter(1.0)])
+
+
+def test_a_misspelt_keyword_gets_the_nearest_and_the_list() -> None:
+    message = r"'nestrov' \(did you mean 'nesterov'\?\); it takes params, lr"
+    with pytest.raises(TypeError, match=message):
+        optim.SGD([Parameter(1.0)], lr=0.1, nestrov=True)
+
+
+@pytest.mark.parametrize("set_to_none", [True, False])
+def test_zero_grad_takes_set_to_none_and_zeroes(set_to_none: bool) -> None:
+    theta = [Parameter(1.0), Parameter(2.0)]
+    (theta[0] * theta[1]).backward()
+    optimizer = optim.Adam(theta)
+    optimizer.zero_grad(set_to_none=set_to_none)
+    assert [p.grad for p in theta] == [0.0, 0.0]
+    (theta[0] * theta[1]).backward()
+    assert [p.grad for p in theta] == [2.0, 1.0]  # d(ab)/da = b, d(ab)/db = a
+
+
+def test_a_none_gradient_is_named_at_step_and_changes_nothing() -> None:
+    theta = [Parameter(1.0, label="w"), Parameter(2.0, label="b")]
+    optimizer = optim.SGD(theta, lr=0.1)
+    (theta[0] * theta[1]).backward()
+    theta[1].grad = None  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"parameter 1 \('b'\) is None.*zero_grad\(\)"):
+        optimizer.step()
+    assert [p.data for p in theta] == [1.0, 2.0]
+    optimizer.zero_grad()
+    optimizer.step()
+    assert [p.data for p in theta] == [1.0, 2.0]

@@ -78,3 +78,46 @@ def test_invalid_schedule_arguments_are_named_and_change_nothing(
 def test_a_schedule_needs_an_optimizer() -> None:
     with pytest.raises(TypeError, match="expected an Optimizer, got float"):
         StepDecay(0.1, step_size=1, gamma=0.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("make", "setting", "value", "message"),
+    [
+        (lambda o: StepDecay(o, 2, 0.5), "step_size", 0, "StepDecay: step_size must be an int"),
+        (lambda o: StepDecay(o, 2, 0.5), "gamma", "x", "Invalid gamma value: 'x'"),
+        (lambda o: StepDecay(o, 2, 0.5), "gamma", -1, "Invalid gamma value: -1"),
+        (lambda o: LinearDecay(o), "end_factor", -5, "Invalid end_factor value: -5"),
+        (lambda o: LinearDecay(o), "total_steps", 0, "total_steps must be an int >= 1, got 0"),
+    ],
+)
+def test_a_setting_is_checked_when_set_and_changes_nothing(
+    make: object, setting: str, value: object, message: str
+) -> None:
+    optimizer = SGD([Parameter(1.0)], lr=0.4)
+    schedule = make(optimizer)  # type: ignore[operator]
+    before = getattr(schedule, setting)
+    with pytest.raises(ValueError, match=message + ".*nothing was changed"):
+        setattr(schedule, setting, value)
+    assert getattr(schedule, setting) == before
+    for _ in range(3):  # the schedule still steps as before
+        schedule.step()
+    assert optimizer.lr == pytest.approx(schedule.get_lr())
+
+
+def test_a_valid_setting_applies_from_the_next_step() -> None:
+    optimizer = SGD([Parameter(1.0)], lr=0.8)
+    schedule = StepDecay(optimizer, step_size=2, gamma=0.5)
+    schedule.step_size = 1
+    schedule.gamma = 0.25
+    schedule.step()
+    assert optimizer.lr == pytest.approx(0.8 * 0.25)  # α_1 = α_0 · γ^⌊1/1⌋
+
+
+def test_an_unknown_schedule_setting_is_refused_with_the_settings() -> None:
+    schedule = LinearDecay(SGD([Parameter(1.0)], lr=0.1))
+    settings = r"'total_iters'.*start_factor, end_factor, total_steps"
+    with pytest.raises(AttributeError, match=settings):
+        schedule.total_iters = 10  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError, match=r"did you mean 'gamma'"):
+        StepDecay(SGD([Parameter(1.0)], lr=0.1), 2, 0.5).gama = 0.1  # type: ignore[attr-defined]
+    assert not hasattr(schedule, "total_iters")

@@ -8,7 +8,8 @@ names the offending piece and its column, and says how to write what was probabl
 ``2x`` → ``2*x``, ``2πx`` → ``2*π*x``, ``sin(pi x)`` → ``sin(pi*x)``, ``x^2`` and ``x²`` →
 ``x**2``, ``2(x+1)`` → ``2*(x+1)``, ``sin x`` → ``sin(x)``, ``math.sin(x)`` → ``sin(x)``,
 ``ln(x)`` → ``log(x)``, ``sigma(x)`` and ``σ(x)`` → ``sigmoid(x)``; a name with no value says
-how to give it one (``y=NUMBER``).
+how to give it one (``y=NUMBER``). A whole line suggested has every fix applied and parses
+(``2πx²`` → ``2*π*x**2``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import math
 import numbers
 import operator
 import re
+import sys
 import warnings
 from collections.abc import Callable, Mapping
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 from ..value import Value, describe_number
 
@@ -200,6 +202,8 @@ def _parse(text: str) -> ast.Expression:
             where = f"at {_position(text, line, offset - 1)}"
         else:
             where = "at the end of the expression"
+        if "digits" in error.msg:  # Python's limit on the digits of an int literal
+            raise ExpressionError(_too_long_number(text)) from None
         hint = _syntax_hint(lines[line - 1], offset - 1) if inside else None
         if hint is not None:
             column, hint_text = hint
@@ -210,6 +214,24 @@ def _parse(text: str) -> ast.Expression:
         raise ExpressionError(f"invalid syntax {where}{detail}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the expression is nested too deeply") from None
+
+
+def _too_long_number(text: str) -> str:
+    """The refusal of an int literal longer than Python converts (4300 digits by default),
+    naming the number (shortened) and its column instead of Python's own message."""
+    source = text.strip()
+    limit = sys.get_int_max_str_digits()
+    for match in re.finditer(r"(?<![\w.])\d[\d_]*", source):
+        digits = len(match[0].replace("_", ""))
+        if digits > limit:
+            start = match.start()
+            line = source.count("\n", 0, start) + 1
+            column = start - (source.rfind("\n", 0, start) + 1)
+            return (
+                f"number {_quoted(match[0])} is too long at {_position(text, line, column)}: "
+                f"{digits} digits (a float holds numbers up to about 1.8e308, 309 digits)"
+            )
+    return "a number in the expression is too long"
 
 
 # A number, then (maybe after spaces) a name: ``2x`` or ``3 x``, which mathematics reads as 2·x.
@@ -227,25 +249,75 @@ _CALL_WITHOUT_PARENTHESES = re.compile(r"(?<![\w.])(?P<name>[a-z]+)[ \t]+(?P<arg
 
 def _syntax_hint(line: str, column: int) -> tuple[int, str] | None:
     """What was probably meant where ``line`` stops parsing at ``column`` (0-based): the column
-    to point at and the hint, or None."""
+    to point at and the hint, or None.
+
+    A whole line quoted as the fix has every fix applied and parses (``2πx²`` → ``2*π*x**2``);
+    a line too long to quote gets the corrected piece, or only the rule when the piece is long.
+    """
+    fix = _local_fix(line, column)
+    if fix is None:
+        return None
+    piece = fix.replacement if len(fix.replacement) <= _LONGEST_PIECE else None
+    if fix.kind == "superscript":
+        repaired = _repaired(line)
+        shown = f": {repaired!r}" if repaired is not None else ""
+        return fix.point, f"a superscript is not a power; write '**' for a power{shown}"
+    if fix.kind == "call":
+        call = repr(piece) if piece else "parentheses around its argument"
+        return fix.point, f"a function without parentheses; write {call} to call it"
+    if fix.kind == "product":
+        product = repr(piece) if piece else "'*' between them"
+        return fix.point, f"a number directly before a name; write {product} for a product"
+    suggestion = _repaired(line) or piece
+    product = repr(suggestion) if suggestion else "'*' between them"
+    return fix.point, f"two names side by side; write {product} for a product"
+
+
+class _Fix(NamedTuple):
+    """A fix of one line: put ``replacement`` in place of ``line[start:end]``; the message
+    points at column ``point`` and says what ``kind`` of slip it was."""
+
+    start: int
+    end: int
+    replacement: str
+    kind: str
+    point: int
+
+
+def _local_fix(line: str, column: int) -> _Fix | None:
+    """The fix of ``line`` where it stops parsing at ``column`` (0-based), or None."""
     if column < len(line) and line[column] in "⁰¹²³⁴⁵⁶⁷⁸⁹":
-        power = re.sub(
-            "[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "**" + m[0].translate(_SUPERSCRIPTS), line.strip()
-        )
-        shown = f": {power!r}" if len(power) <= _LONGEST_PIECE else ""
-        return column, f"a superscript is not a power; write '**' for a power{shown}"
+        superscripts = re.match("[⁰¹²³⁴⁵⁶⁷⁸⁹]+", line[column:])[0]  # type: ignore[index]
+        power = "**" + superscripts.translate(_SUPERSCRIPTS)
+        return _Fix(column, column + len(superscripts), power, "superscript", column)
     for match in _CALL_WITHOUT_PARENTHESES.finditer(line):
         if match["name"] in FUNCTIONS and match.start("argument") == column:
             call = f"{match['name']}({match['argument']})"
-            return column, f"a function without parentheses; write {_quoted(call)} to call it"
-    product = _missing_product(line, column)
-    if product is not None:
-        at, suggestion = product
-        return at, f"a number directly before a name; write {_quoted(suggestion)} for a product"
-    names = _names_side_by_side(line, column)
-    if names is not None:
-        at, suggestion = names
-        return at, f"two names side by side; write {_quoted(suggestion)} for a product"
+            return _Fix(match.start(), match.end(), call, "call", column)
+    return _missing_product(line, column) or _names_side_by_side(line, column)
+
+
+def _repaired(line: str) -> str | None:
+    """``line`` with every known fix applied, if the result parses and is short enough to quote;
+    else None. Each fix is made where the parser stops, until the line parses."""
+    line = line.strip()
+    for _ in range(_LONGEST_PIECE):
+        if len(line) > _LONGEST_PIECE:
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SyntaxWarning)
+                ast.parse(line, mode="eval")
+        except SyntaxError as error:
+            column = (error.offset or 0) - 1
+            if error.lineno != 1 or not 0 <= column < len(line):
+                return None
+            fix = _local_fix(line, column)
+            if fix is None:
+                return None
+            line = line[: fix.start] + fix.replacement + line[fix.end :]
+        else:
+            return line
     return None
 
 
@@ -255,24 +327,22 @@ _NAME_SPACE_OPERAND = re.compile(
 )
 
 
-def _names_side_by_side(line: str, column: int) -> tuple[int, str] | None:
+def _names_side_by_side(line: str, column: int) -> _Fix | None:
     """Where a ``*`` is missing between two names, ``sin(pi x)``, around the error's ``column``
-    (0-based): (the first name's column, the line with the ``*``, or the piece if too long)."""
+    (0-based): the fix writes the two names with the ``*``, ``pi*x``."""
     for match in _NAME_SPACE_OPERAND.finditer(line):
         name, operand = match["name"], match["operand"]
         if not match.start() <= column <= match.end():
             continue
         if name in FUNCTIONS or keyword.iskeyword(name) or keyword.iskeyword(operand):
             continue
-        fixed = line[: match.start("space")] + "*" + line[match.end("space") :]
-        piece = f"{name}*{operand}"
-        return match.start(), fixed.strip() if len(fixed.strip()) <= _LONGEST_PIECE else piece
+        return _Fix(match.start(), match.end(), f"{name}*{operand}", "names", match.start())
     return None
 
 
-def _missing_product(line: str, column: int) -> tuple[int, str] | None:
+def _missing_product(line: str, column: int) -> _Fix | None:
     """Where a ``*`` is missing between a number and a name, around the error's ``column``
-    (0-based), as (the name's column, the corrected piece ``2*x``); None if that is not it."""
+    (0-based): the fix writes the piece ``2*x`` and points at the name; None if not that."""
     for match in _NUMBER_THEN_NAME.finditer(line):
         number, space, name = match["number"], match["space"], match["name"]
         if not match.start() <= column <= match.end() or keyword.iskeyword(name):
@@ -281,7 +351,8 @@ def _missing_product(line: str, column: int) -> tuple[int, str] | None:
             continue
         if name.startswith("π") and len(name) > 1:  # 2πx: π is a constant of one letter
             name = "π*" + name[1:]
-        return match.start("name"), f"{number}*{name}"
+        piece = f"{number}*{name}"
+        return _Fix(match.start(), match.end(), piece, "product", match.start("name"))
     return None
 
 
