@@ -21,6 +21,29 @@ UNSUPPORTED = {
 }
 
 
+# PyTorch's own defaults for those keywords: given at these values they change nothing, so code
+# copied from PyTorch that spells them out runs as it is.
+NO_OP = {
+    "nesterov": False,
+    "dampening": 0,
+    "centered": False,
+    "amsgrad": False,
+    "momentum": 0,
+    "weight_decay": 0,
+    "foreach": None,
+    "fused": None,
+    "capturable": False,
+    "differentiable": False,
+}
+
+
+def _changes_nothing(name: str, value: object) -> bool:
+    default = NO_OP[name]
+    if default is None or isinstance(value, bool) or isinstance(default, bool):
+        return value is default
+    return type(value) in (int, float) and value == default
+
+
 def refuse_pytorch_options(optimizer: type, options: Mapping[str, object], update: str) -> None:
     """Raise TypeError for any keyword in ``options``: the first is named with what it means.
 
@@ -28,10 +51,13 @@ def refuse_pytorch_options(optimizer: type, options: Mapping[str, object], updat
     the message says what happens instead:
     ``SGD: nesterov=True is not supported (Nesterov momentum); SGD's update is b ← μ b + g,
     θ ← θ − α b. Remove the keyword``. Another keyword gets Python's "unexpected keyword
-    argument" with the nearest name and the keywords the optimizer takes.
+    argument" with the nearest name and the keywords the optimizer takes. A keyword given at
+    PyTorch's default (``nesterov=False``, ``foreach=None``) changes nothing and is accepted.
     """
     where = optimizer.__name__
     for name, value in options.items():
+        if name in UNSUPPORTED and _changes_nothing(name, value):
+            continue
         if name in UNSUPPORTED:
             raise TypeError(
                 f"{where}: {name}={value!r} is not supported ({UNSUPPORTED[name]}); {where}'s "

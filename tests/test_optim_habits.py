@@ -246,6 +246,27 @@ def test_an_unsupported_pytorch_keyword_is_named_with_the_update(make: Any, keyw
         make([Parameter(1.0)])
 
 
+def test_pytorch_keywords_at_their_defaults_change_nothing_and_are_accepted() -> None:
+    torch = pytest.importorskip("torch")
+    start = [0.5, -1.5, 2.0]
+    ours = [Parameter(v) for v in start]
+    theirs = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    optimizer = optim.SGD(ours, lr=0.1, momentum=0.9, dampening=0, nesterov=False, foreach=None)
+    reference = torch.optim.SGD(
+        [theirs], lr=0.1, momentum=0.9, dampening=0, nesterov=False, foreach=None
+    )
+    for _ in range(5):
+        optimizer.zero_grad()
+        sum(p * p * p for p in ours).backward()
+        optimizer.step()
+        reference.zero_grad()
+        (theirs**3).sum().backward()
+        reference.step()
+    assert [p.data for p in ours] == pytest.approx(theirs.tolist(), rel=1e-12)
+    optim.Adam([Parameter(1.0)], amsgrad=False, fused=None, capturable=False)
+    optim.RMSprop([Parameter(1.0)], lr=0.01, centered=False, momentum=0, weight_decay=0.0)
+
+
 def test_a_misspelt_keyword_gets_the_nearest_and_the_list() -> None:
     message = r"'nestrov' \(did you mean 'nesterov'\?\); it takes params, lr"
     with pytest.raises(TypeError, match=message):
