@@ -262,6 +262,9 @@ def test_a_bad_group_or_layer_is_named() -> None:
     _, _, loss = mlp_loss()
     with pytest.raises(ValueError, match="draw_graph: group must be None, 'neuron' or 'layer'"):
         draw_graph(loss, group="layers")
+    with pytest.raises(ValueError, match="chain_rule: group must be None, 'neuron' or 'layer', "
+                       "got 'layers'"):
+        chain_rule(loss, "W1", group="layers")
     with pytest.raises(ValueError, match="chain_rule: no layer is named 'W9'; the layers are W3, "):
         chain_rule(loss, "W9", group="layer")
     with pytest.raises(ValueError, match=r"chain_rule: the Values given lie in several layers"):
