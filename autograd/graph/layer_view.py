@@ -13,9 +13,11 @@ into that ``+``: the layer z = W·x + b reads W, x and b. A neuron written witho
 micrograd writes it (``sum((wi*xi for wi, xi in zip(w, x)), b)``: a chain of ``+`` over
 products and one leaf, the bias), is folded the same way before the colouring, so its layer is
 one affine layer too; the leaves multiplied by its inputs are its weights, Parameters or not.
-An affine layer applied to several examples (a batch) keeps one W: ``batch`` says how many. Layers get the lecture's names: the
-nodes' shared label without indices (``W1[0,1]`` gives ``W1``), else ``W{k}``, ``b{k}``,
-``z{k}`` for the k-th affine layer and ``h{k}`` for its activation, ``x`` for inputs, a
+An affine layer applied to several examples (a batch) keeps one W: ``batch`` says how many.
+
+Layers get the lecture's names: the nodes' shared label without indices (``W1[0,1]`` gives
+``W1``), else ``W{k}``, ``b{k}``, ``z{k}`` for the k-th affine layer and ``h{k}`` for its
+activation, ``x`` for what a network reads and ``y`` for an input it does not (a target), a
 constant's number (``c1``, ``c2`` ... when two layers would share it), or the op's name and a
 count from 1 (``sub1``, ``exp1``). Names are unique within a view.
 """
@@ -512,8 +514,8 @@ def _build(
         layer = layers[g]
         # beside a network, an input its layers do not read is a target: y
         stem = "y" if affine_count and layer.kind == "input" and g not in affine_inputs else ""
-        final[g] = Layer(names.leaf(layer, stem), layer.kind, "", shapes.get(g, (len(nodes_of[g]),)),
-                         tuple(nodes_of[g]))
+        shape = shapes.get(g, (len(nodes_of[g]),))
+        final[g] = Layer(names.leaf(layer, stem), layer.kind, "", shape, tuple(nodes_of[g]))
     for g, layer in layers.items():
         if not layer.is_leaf:
             read = tuple(final[group_index[id(s)]] for s in layer.inputs)
@@ -638,7 +640,7 @@ def _weight_rows(
 ) -> list[list[Value]] | None:
     """The weight matrix's rows: the longest weight tuples read, if they partition the weights."""
     width = max(len(t) for t in tuples)
-    rows: list[tuple[Value, ...]] = []
+    rows: list[Sequence[Value]] = []
     seen: set[int] = set()
     for row in tuples:
         if len(row) == width and id(row[0]) not in seen:
