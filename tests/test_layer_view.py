@@ -6,6 +6,7 @@ Gradients are checked against PyTorch (``nn.to_torch``), never only against our 
 
 from __future__ import annotations
 
+import builtins
 import math
 import random
 import re
@@ -23,7 +24,7 @@ from autograd import Parameter, Value, backprop_steps, chain_rule, draw_graph, f
 from autograd.backprop import topological_order
 from autograd.graph.layer_view import layer_view
 from autograd.viz.draw import NOT_COMPUTED_NOTE, STALE_COLOUR, StaleGradientWarning
-from autograd.viz.layer_steps import LayerStep, gradients_after, layer_steps
+from autograd.viz.layer_steps import LayerStep, explain_layer_step, gradients_after, layer_steps
 from autograd.viz.stepping_page import stepping_page, write_stepping_page
 
 from .test_compile_properties import Program, programs
@@ -262,6 +263,9 @@ def test_a_bad_group_or_layer_is_named() -> None:
     _, _, loss = mlp_loss()
     with pytest.raises(ValueError, match="draw_graph: group must be None, 'neuron' or 'layer'"):
         draw_graph(loss, group="layers")
+    with pytest.raises(ValueError, match="chain_rule: group must be None, 'neuron' or 'layer', "
+                       "got 'layers'"):
+        chain_rule(loss, "W1", group="layers")
     with pytest.raises(ValueError, match="chain_rule: no layer is named 'W9'; the layers are W3, "):
         chain_rule(loss, "W9", group="layer")
     with pytest.raises(ValueError, match=r"chain_rule: the Values given lie in several layers"):
@@ -423,3 +427,104 @@ def test_bad_options_are_named_and_change_nothing() -> None:
     with pytest.raises(TypeError, match="chain_rule: with group='layer', wrt must be"):
         chain_rule(loss, 3.0, group="layer")  # type: ignore[call-overload]
     assert [(node.data, node.grad) for node in topological_order(loss)] == before
+
+
+# ---- a network written as micrograd writes it, and a batch of examples ------------------------
+
+def micrograd_net(seed: int = 1) -> tuple[list[list[tuple[list[Value], Value]]], Value]:
+    """A 3-4-1 tanh net of plain Values, each neuron ``sum((wi*xi ...), b).tanh()``, on floats."""
+    rng = random.Random(seed)
+    net = [[([Value(rng.uniform(-1, 1)) for _ in range(n_in)], Value(rng.uniform(-1, 1)))
+            for _ in range(n_out)] for n_in, n_out in ((3, 4), (4, 1))]
+    x: list[Any] = [2.0, 3.0, -1.0]
+    for layer in net:
+        x = [builtins.sum((wi * xi for wi, xi in zip(w, x, strict=True)), b).tanh()
+             for w, b in layer]
+    return net, x[0]
+
+
+def test_a_micrograd_style_network_folds_into_its_layers_named_as_the_lecture_names_them() -> None:
+    _, out = micrograd_net()
+    view = layer_view(out)
+    names = [layer.name for layer in view.layers]
+    assert len(names) == len(set(names))
+    assert sorted(names) == sorted(["x", "W1", "b1", "z1", "h1", "W2", "b2", "z2", "h2"])
+    assert view.named("W1").shape == (4, 3) and view.named("x").shape == (3,)
+    assert view.named("W2").shape == (1, 4) and view.named("b1").kind == "parameter"
+    assert view.formula(view.named("z2")) == "W2·h1 + b2"
+    drawn = boxes(draw_graph(out, group="layer").source)
+    assert len(drawn) <= 10 and {"W1", "b1", "z1", "h1", "W2", "b2", "z2", "h2"} <= set(drawn)
+
+
+def test_a_micrograd_style_networks_matrix_chain_rule_is_pytorchs_gradient() -> None:
+    net, out = micrograd_net()
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    (w1, b1), (w2, b2) = ([torch.tensor([[w.data for w in ws] for ws, _ in layer],
+                                        dtype=torch.float64, requires_grad=True),
+                           torch.tensor([b.data for _, b in layer], dtype=torch.float64,
+                                        requires_grad=True)] for layer in net)
+    h1 = torch.tanh(w1 @ torch.tensor([2.0, 3.0, -1.0], dtype=torch.float64) + b1)
+    ((torch.tanh(w2 @ h1 + b2)[0] - 1.0) ** 2).backward()
+    rule = chain_rule(loss, "W1", group="layer")
+    assert rule.lines()[0] == "∂pow1/∂W1 = ∂pow1/∂z1 · xᵀ"
+    assert rule.lines()[1].strip() == "(4×3) = (4×1) · (1×3)"
+    assert flat(rule.matrix) == pytest.approx(flat(w1.grad.tolist()), rel=1e-9, abs=1e-12)
+    assert chain_rule(loss, "b2", group="layer").gradient == pytest.approx(b2.grad.tolist())
+    assert flat(chain_rule(loss, "W2", group="layer").matrix) == pytest.approx(
+        flat(w2.grad.tolist()), rel=1e-9, abs=1e-12)
+
+
+def test_a_label_several_layers_carry_is_refused_naming_the_candidates() -> None:
+    a, b, c = (Value(v, label="0") for v in (0.5, -1.0, 2.0))
+    f = (a.tanh() * b).exp() + c
+    names = [layer.name for layer in layer_view(f).layers]
+    assert len(names) == len(set(names))
+    with pytest.raises(ValueError, match=r"chain_rule: '0' is ambiguous: the layers 0, 0_2, 0_3"):
+        chain_rule(f, "0", group="layer")
+
+
+def batched_mlp() -> tuple[nn.MLP, list[list[float]], list[float], Value]:
+    model = nn.MLP(2, [3, 3, 1], activation="tanh", seed=0)
+    xs = [[0.5, -0.3], [1.0, 2.0], [-1.0, 0.2], [0.3, 0.3]]
+    ys = [1.0, -1.0, 0.5, 0.0]
+    loss = nn.mse_loss([model([Value(a) for a in x]) for x in xs], ys)
+    loss.backward()
+    return model, xs, ys, loss
+
+
+SHAPES = re.compile(r"\((\d+)×(\d+)\) = \((\d+)×(\d+)\) · \((\d+)×(\d+)\)")
+
+
+def test_a_batch_keeps_one_weight_matrix_and_shapes_that_multiply_out() -> None:
+    model, xs, ys, loss = batched_mlp()
+    copy = nn.to_torch(model)
+    torch.nn.functional.mse_loss(copy(torch.tensor(xs, dtype=torch.float64))[:, 0],
+                                 torch.tensor(ys, dtype=torch.float64)).backward()
+    linears = [layer for layer in copy if isinstance(layer, torch.nn.Linear)]
+    view = layer_view(loss)
+    for k, linear in enumerate(linears, start=1):
+        for name, want in ((f"W{k}", linear.weight.grad), (f"b{k}", linear.bias.grad)):
+            rule = chain_rule(loss, name, group="layer")
+            shape = view.named(name).shape if name[0] == "W" else (view.named(name).size, 1)
+            rows, cols, a, inner_a, inner_b, b = map(int, SHAPES.search(rule.lines()[1]).groups())
+            assert (inner_a, (rows, cols)) == (inner_b, shape) and (a, b) == (rows, cols)
+            assert inner_a == 4  # the four examples, stacked
+            assert flat(rule.matrix) == pytest.approx(flat(want.reshape(rows, cols).tolist()),
+                                                      rel=1e-9, abs=1e-12)
+
+
+def test_an_mlp_is_written_in_its_own_words_not_a_convolutions() -> None:
+    *_, loss = batched_mlp()
+    view = layer_view(loss)
+    page = stepping_page(loss, group="layer")
+    texts = [line for step in layer_steps(view) for line in explain_layer_step(step, view)]
+    assert "windows" not in page and not any("windows" in line for line in texts)
+    assert "∂z3/∂W3 = h2ᵀ" in page
+    names = [layer.name for layer in view.layers]
+    assert "y" in names and not any(re.fullmatch(r"x_\d+", name) for name in names)
+    # the target and the number 4 are no parameters: no gradient line for either
+    assert not any(line.startswith(("∂div1/∂y ", "∂div1/∂4 ")) for line in texts)
+    assert "∂sub1/∂y" not in page and "∂div1/∂4" not in page
+    steps_after_h2 = [line for line in texts if line.startswith("∂div1/∂h2 +=")]
+    assert steps_after_h2 and "(3×4) = (3×1) · (1×4)" in steps_after_h2[0]

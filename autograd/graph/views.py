@@ -85,10 +85,16 @@ class View:
         )
 
 
+def check_group(group: object, where: str, allowed: tuple[str | None, ...] = GROUPS) -> None:
+    """ValueError naming ``where`` and the bad ``group`` unless it is one of the views."""
+    if (group is None or isinstance(group, str)) and group in allowed:
+        return
+    raise ValueError(f"{where}: group must be None, 'neuron' or 'layer', got {group!r}")
+
+
 def graph_view(root: Value, group: str | None = None, where: str = "draw_graph") -> View:
     """The ``View`` of ``root``'s graph for ``group`` (None: every scalar node; "neuron")."""
-    if group not in GROUPS:
-        raise ValueError(f"{where}: group must be None, 'neuron' or 'layer', got {group!r}")
+    check_group(group, where)
     order = topological_order(root)
     if group is None:
         return View(root, None, order)

@@ -10,7 +10,7 @@ from typing import Literal, TypeAlias, overload
 from ..backprop import topological_order
 from ..graph.names import formula_of, in_fraction, node_names
 from ..graph.numbers_format import check_precision, format_number
-from ..graph.views import View, graph_view
+from ..graph.views import GROUPS, View, check_group, graph_view
 from ..value import Value
 from .escaping import latex_text
 from .layer_chain_rule import LayerChainRule, layer_chain_rule
@@ -205,6 +205,7 @@ def chain_rule(
     once; ``autograd.gradients`` gives the same total without listing the paths.
     """
     _check_value(root, "chain_rule", "root")
+    check_group(group, "chain_rule", (*GROUPS, "layer"))
     if group == "layer":  # ∂loss/∂W2 = ∂loss/∂z2 · h1ᵀ: autograd.viz.layer_chain_rule
         return layer_chain_rule(root, wrt, precision=precision)
     if not isinstance(wrt, Value):

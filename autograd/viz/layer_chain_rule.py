@@ -92,20 +92,18 @@ def layer_chain_rule(
     for user in view.users(target):
         term, shape = matrix_term(root_name, user, target)
         terms.append(term)
-        shapes.append(shape.split(" = ", 1)[1])
+        shapes.append(shape)
         upstream = [totals.get(node, 0.0) for node in user.nodes]
-        weights, inputs = (user.inputs[0], user.inputs[1]) if user.affine else (None, None)
-        if target is weights and user.dense and inputs is not None:
-            # ∂root/∂W = ∂root/∂z · xᵀ: row j is ∂root/∂z_j times x
-            x = [node.data for node in inputs.nodes]
-            product = [g * xi for g in upstream for xi in x]
+        if user.affine and user.dense and target is user.inputs[0]:
+            # ∂root/∂W = ∂root/∂z · xᵀ, summed over the examples: the product it states
+            product = view.weight_gradient(user, upstream)
         else:
             sent = view.send_gradient(user, upstream)[target]
             product = [sent.get(node, 0.0) for node in target.nodes]
         gradient = [a + b for a, b in zip(gradient, product, strict=True)]
-    wrt_shape = target.shape if len(target.shape) == 2 else (target.size, 1)
-    shape_text = f"({wrt_shape[0]}×{wrt_shape[1]}) = " if terms else ""
-    shapes = [shape_text + " + ".join(shapes)] if shapes else []
+    if shapes:
+        result = shapes[0].split(" = ", 1)[0]
+        shapes = [f"{result} = " + " + ".join(shape.split(" = ", 1)[1] for shape in shapes)]
     return LayerChainRule(view.root_layer, target, tuple(terms), tuple(shapes),
                           tuple(float(x) for x in gradient), precision)
 

@@ -49,7 +49,7 @@ def layer_explanations(view: LayerView, steps: list[LayerStep], precision: int) 
             '      <ol class="contributions">',
         ]
         for part in step.contributions:
-            if part.input.kind == "constant":
+            if not part.input.has_gradient:
                 continue
             term, shapes = matrix_term(root, layer, part.input)
             lines += [
@@ -97,6 +97,7 @@ def layer_steps_data(
                         "contribution_text": summary(part.contribution, precision),
                     }
                     for part in step.contributions
+                    if part.input.has_gradient
                 ],
             }
             for step in steps

@@ -110,7 +110,7 @@ def explain_layer_step(step: LayerStep, view: LayerView, precision: int = 4) -> 
     root = view.root_layer.name
     lines = [f"∂{root}/∂{step.layer.name} = {summary(step.grad, precision)}"]
     for part in step.contributions:
-        if part.input.kind == "constant":
+        if not part.input.has_gradient:
             continue
         term, shapes = matrix_term(root, step.layer, part.input)
         lines.append(f"∂{root}/∂{part.input.name} += {term}   {shapes}"
@@ -125,15 +125,21 @@ def matrix_term(root: str, user: Layer, source: Layer) -> tuple[str, str]:
     column = f"({n}×1)"
     if user.affine:
         weights, inputs, bias = user.inputs
-        if source is weights and user.dense:
-            rows, width = source.shape if len(source.shape) == 2 else (1, m)
+        rows, examples = n // user.batch, user.batch
+        stacked = f", the {examples} examples as columns" if examples > 1 else ""
+        if user.dense and source is weights:
+            width = inputs.size // examples
             return (f"{upstream} · {inputs.name}ᵀ",
-                    f"({rows}×{width}) = {column} · (1×{inputs.size})")
-        if source is inputs and user.dense:
+                    f"({rows}×{width}) = ({rows}×{examples}) · ({examples}×{width}){stacked}")
+        if user.dense and source is inputs:
+            width = m // examples
             return (f"{weights.name}ᵀ · {upstream}",
-                    f"({m}×1) = ({m}×{n}) · {column}")
+                    f"({width}×{examples}) = ({width}×{rows}) · ({rows}×{examples}){stacked}")
         if source is bias and m == n:
             return upstream, f"({m}×1) = {column}"
+        if user.dense and source is bias and m == rows:
+            return (f"{upstream} · 1",
+                    f"({rows}×1) = ({rows}×{examples}) · ({examples}×1){stacked}")
     local = local_matrix(user, source).split(" = ", 1)[1]
     if user.op == "sum":
         return f"1 · {upstream}", f"({m}×1) = ({m}×1) · (1×1)"

@@ -97,7 +97,7 @@ def draw_layers(
         sends = layer is current
         for source in layer.inputs:
             edge: dict[str, str] = {}
-            if local_derivatives or sends:
+            if (local_derivatives or sends) and source.has_gradient:
                 edge.update(label=dot_html_label(local_matrix(layer, source)),
                             fontcolor=LOCAL_DERIVATIVE_COLOUR)
             if sends:
@@ -186,6 +186,7 @@ def box(
     def number(x: float) -> str:
         return text(format_number(x, precision))
 
+    show_grads = show_grads and layer.has_gradient  # no gradient line for a number or x
     formula = view.formula(layer)
     title = f"<B>{text(layer.name)}</B>"
     if formula:
