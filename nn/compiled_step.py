@@ -369,11 +369,12 @@ def compiled_training(
 ) -> CompiledStep | WholeBatchStep | None:
     """The compiled step for ``fit(compile=True)``, or None where the eager engine must run.
 
-    A named loss is compiled per example and batched. A loss function of a whole batch is
-    compiled as it is when there is one batch (``batch_size=None``: the same samples in the
-    same order every epoch); with mini-batches it runs eagerly, with a warning. Tracing runs
-    the model once at the parameters' current values; if that overflows or leaves a domain
-    (the first step would diverge), fit runs eagerly and reports it as usual.
+    A named loss is compiled per example and batched, as is a loss module computing one
+    (``nn.CrossEntropyLoss(reduction="sum")``: cross_entropy, summed). A loss function of a
+    whole batch is compiled as it is when there is one batch (``batch_size=None``: the same
+    samples in the same order every epoch); with mini-batches it runs eagerly, with a warning.
+    Tracing runs the model once at the parameters' current values; if that overflows or
+    leaves a domain (the first step would diverge), fit runs eagerly and reports it as usual.
     """
     if not callable(getattr(model, "parameters", None)):
         raise TypeError(
@@ -381,8 +382,9 @@ def compiled_training(
             f"{type(model).__name__}"
         )
     reduction = "mean"
-    if module_loss(loss) is not None:  # nn.CrossEntropyLoss(reduction="sum"): its named loss
-        loss, reduction = module_loss(loss)
+    named = module_loss(loss)  # nn.CrossEntropyLoss(reduction="sum"): its named loss, summed
+    if named is not None:
+        loss, reduction = named
     if not isinstance(loss, str) and batch_size is not None:
         warnings.warn(
             "fit: compile=True compiles a loss function of a whole batch only for full-batch "
