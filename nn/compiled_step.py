@@ -36,6 +36,8 @@ from autograd.compiler.tracing import DataDependenceError, Trace, input_node, tr
 from autograd.value import is_real_number
 
 from .batch_gradient import LossAndGrads, batch_program
+from .fit_checks import check_predictions
+from .loss_modules import module_loss
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 from .outputs import one_output, one_output_each
@@ -79,7 +81,10 @@ class CompiledStep:
     """A model's per-example loss, compiled; ``loss_and_gradients(theta, batch)`` runs one step's
     worth. ``loss_and_grads`` is the generated program behind it (``nn.batch_gradient``)."""
 
-    def __init__(self, model: Module, loss: str, xs: Sequence[Any], ys: Sequence[Any]) -> None:
+    def __init__(
+        self, model: Module, loss: str, xs: Sequence[Any], ys: Sequence[Any],
+        reduction: str = "mean",
+    ) -> None:
         np = _numpy()
         if loss not in PER_EXAMPLE:
             raise ValueError(
@@ -89,11 +94,12 @@ class CompiledStep:
         _refuse_uncompilable(model)
         self.model: Any = model  # called: a Module subclass defines __call__
         self.loss = loss
+        self.mean = loss in MEAN_LOSSES and reduction == "mean"  # else the sum over examples
         self.parameters: list[Parameter] = model.parameters()
         self.x_shape, x_rows = _examples(xs, np)
         self.inputs_per_x = x_rows.shape[1]
-        graph = self._trace(x_rows[0], ys[0])
-        again = self._trace(x_rows[-1], ys[-1])  # the same graph, or no single graph
+        graph = self._trace(x_rows[0], ys[0], 0)
+        again = self._trace(x_rows[-1], ys[-1], len(ys) - 1)  # the same graph, or no single graph
         if _shape_of(graph) != _shape_of(again):
             raise ValueError(
                 "fit: compile=True needs a model whose graph is the same on every call, but "
@@ -111,7 +117,7 @@ class CompiledStep:
             graph, names, len(self.parameters), f"fit {loss}", np
         )
 
-    def _trace(self, x: Any, y: Any) -> Trace:
+    def _trace(self, x: Any, y: Any, sample: int) -> Trace:
         outputs: list[Value] = []
         loss_term = PER_EXAMPLE[self.loss]
 
@@ -119,20 +125,11 @@ class CompiledStep:
             prediction = one_output(
                 self.model(_rebuilt(self.x_shape, iter(data[: self.inputs_per_x])))
             )
+            check_predictions(self.loss, [prediction], [sample])  # as the eager fit says
             if self.loss == "cross_entropy":
-                if isinstance(prediction, Value) or not isinstance(prediction, Sequence):
-                    raise TypeError(
-                        f"fit: loss 'cross_entropy' needs a list of class logits per sample, "
-                        f"but the model returned {prediction!r}"
-                    )
                 outputs.extend(_as_value(z) for z in prediction)
             else:
-                if not isinstance(prediction, Value):
-                    raise TypeError(
-                        f"fit: loss {self.loss!r} needs one Value per sample, but the model "
-                        f"returned {prediction!r}; give the model one output"
-                    )
-                outputs.append(prediction)
+                outputs.append(_as_value(prediction))
             return loss_term(outputs if self.loss == "cross_entropy" else outputs[0],
                              data[self.inputs_per_x:])
 
@@ -140,7 +137,8 @@ class CompiledStep:
             classes = self._class_count(x)
             targets = [1.0 if j == int(y) else 0.0 for j in range(classes)]
         else:
-            targets = [float(y)]
+            # anything but a number: the model's output, or else _targets, says what is wrong
+            targets = [float(y) if isinstance(y, Value) or is_real_number(y) else 0.0]
         names = [f"x{i + 1}" for i in range(self.inputs_per_x)] + ["y"] * len(targets)
         leaves = [input_node(v, name) for v, name in zip([*x, *targets], names, strict=True)]
         return trace(per_example, "fit", leaves, self.parameters, extras=lambda: outputs)
@@ -185,8 +183,8 @@ class CompiledStep:
                 raise NotFinite from error
             total = float(np.sum(losses))
             # the mean losses end with a division by m, whose local derivative is 1/m
-            loss = total / m if self.loss in MEAN_LOSSES else total
-            scale = 1.0 / m if self.loss in MEAN_LOSSES else 1.0
+            loss = total / m if self.mean else total
+            scale = 1.0 / m if self.mean else 1.0
             gradient = grad * scale
         if not (math.isfinite(loss) and np.isfinite(gradient).all()):
             raise NotFinite
@@ -371,17 +369,22 @@ def compiled_training(
 ) -> CompiledStep | WholeBatchStep | None:
     """The compiled step for ``fit(compile=True)``, or None where the eager engine must run.
 
-    A named loss is compiled per example and batched. A loss function of a whole batch is
-    compiled as it is when there is one batch (``batch_size=None``: the same samples in the
-    same order every epoch); with mini-batches it runs eagerly, with a warning. Tracing runs
-    the model once at the parameters' current values; if that overflows or leaves a domain
-    (the first step would diverge), fit runs eagerly and reports it as usual.
+    A named loss is compiled per example and batched, as is a loss module computing one
+    (``nn.CrossEntropyLoss(reduction="sum")``: cross_entropy, summed). A loss function of a
+    whole batch is compiled as it is when there is one batch (``batch_size=None``: the same
+    samples in the same order every epoch); with mini-batches it runs eagerly, with a warning.
+    Tracing runs the model once at the parameters' current values; if that overflows or
+    leaves a domain (the first step would diverge), fit runs eagerly and reports it as usual.
     """
     if not callable(getattr(model, "parameters", None)):
         raise TypeError(
             f"fit: compile=True needs a model with parameters() (an nn.Module), got "
             f"{type(model).__name__}"
         )
+    reduction = "mean"
+    named = module_loss(loss)  # nn.CrossEntropyLoss(reduction="sum"): its named loss, summed
+    if named is not None:
+        loss, reduction = named
     if not isinstance(loss, str) and batch_size is not None:
         warnings.warn(
             "fit: compile=True compiles a loss function of a whole batch only for full-batch "
@@ -393,7 +396,7 @@ def compiled_training(
     try:
         if not isinstance(loss, str):
             return WholeBatchStep(model, loss, xs, ys)
-        return CompiledStep(model, loss, xs, ys)
+        return CompiledStep(model, loss, xs, ys, reduction)
     except DataDependenceError:
         raise
     except (ArithmeticError, ValueError) as error:

@@ -14,6 +14,7 @@ from autograd.value import is_real_number
 from optim.checks import whole_number
 
 from .layers import random_source
+from .limits import MAX_SAMPLES, check_at_most
 from .outputs import one_output_each
 from .sequences import ListLike, as_list, is_sequence
 
@@ -21,6 +22,8 @@ from .sequences import ListLike, as_list, is_sequence
 def _check_size(n: int, noise: float, where: str, smallest: int) -> tuple[int, float]:
     """``n`` as an int and ``noise`` as a float (NumPy scalars converted), after checking them."""
     n = whole_number(n, where, "n", smallest)
+    check_at_most(where, "n", n, MAX_SAMPLES, "MAX_SAMPLES",
+                  "every sample is a Python list, and fit runs each through the engine")
     if not (is_real_number(noise) and math.isfinite(noise) and noise >= 0):
         raise ValueError(f"{where}: noise must be a finite number >= 0, got {noise!r}")
     return n, float(noise)

@@ -29,6 +29,7 @@ from autograd.value import Operand, is_real_number
 from optim.checks import whole_number
 
 from .layers import random_source
+from .limits import MAX_FEATURES, check_at_most
 from .module import Module
 from .sequences import as_example, as_list, is_sequence
 
@@ -122,6 +123,9 @@ def fourier(n: int, nin: int = 1) -> FeatureMap:
     """
     n = whole_number(n, "fourier", "n")
     nin = whole_number(nin, "fourier", "nin")
+    check_at_most("fourier", "nin", nin, MAX_FEATURES, "MAX_FEATURES",
+                  "each input variable multiplies the number of features")
+    _check_features("fourier", "n**nin", n**nin)
     if nin == 1:
 
         def sines(x: Any) -> list[Operand]:
@@ -153,6 +157,7 @@ def polynomial(degree: int) -> FeatureMap:
     The constant feature 1 gives the model an intercept θ_0.
     """
     degree = whole_number(degree, "polynomial", "degree", smallest=0)
+    _check_features("polynomial", "degree + 1", degree + 1)
 
     def powers(x: Any) -> list[Operand]:
         x = _scalar_input(x, "polynomial")
@@ -208,6 +213,7 @@ class FeatureModel(Module):
             raise TypeError(
                 f"FeatureModel: features must be a FeatureMap or a function, got {features!r}"
             )
+        _check_features("FeatureModel", "n", feature_map.n)
         self.features = feature_map
         if seed is None:
             self.theta = [Parameter(0.0) for _ in range(feature_map.n)]
@@ -224,6 +230,12 @@ class FeatureModel(Module):
 
     def __repr__(self) -> str:
         return f"FeatureModel({self.features.name}, n={self.features.n})"
+
+
+def _check_features(where: str, what: str, count: int) -> None:
+    """ValueError naming ``where`` if a feature map would have more than ``MAX_FEATURES``."""
+    check_at_most(where, f"the number of features ({what})", count, MAX_FEATURES,
+                  "MAX_FEATURES", "each feature is a node, and a FeatureModel weight, per call")
 
 
 def _qualified_name(function: Callable[..., Any]) -> str:

@@ -9,7 +9,10 @@ Each check raises a TypeError or ValueError that names ``fit`` and the argument 
 - every number in ``xs``, ``ys`` and the validation data must be a number or a Value (a str
   would fail somewhere inside the first step);
 - the validation examples (and targets) must have the shape of the training ones, when those
-  all share one shape (else the first epoch would train, then fail on the held-out data).
+  all share one shape (else the first epoch would train, then fail on the held-out data),
+  hold no NaN or infinity, and the targets must be labels the loss takes (``nn.validation``);
+- ``loss`` must be a loss, not a loss class (``nn.MSELoss`` for ``nn.MSELoss()``), nor a
+  PyTorch loss module (it computes on tensors).
 
 ``first_non_finite`` finds a NaN or infinite output of the model, which ``fit`` reports as
 divergence whatever the loss.
@@ -49,6 +52,28 @@ def check_model(model: Any, optimizer: Optimizer | None) -> None:
         )
 
 
+# PyTorch's loss modules that this package has too, under the same names.
+_OUR_LOSS_MODULES = ("MSELoss", "CrossEntropyLoss", "BCEWithLogitsLoss", "HingeLoss")
+
+
+def check_loss(loss: Any) -> None:
+    """TypeError for a loss class given instead of a loss (``nn.MSELoss`` for ``nn.MSELoss()``)
+    and for a PyTorch loss module, which computes on tensors, not Values."""
+    if isinstance(loss, type):
+        module = "nn." if loss.__module__.split(".")[0] == "nn" else ""
+        raise TypeError(
+            f"fit: loss is the class {module}{loss.__name__}, not a loss; make one with "
+            f"parentheses: loss={module}{loss.__name__}()"
+        )
+    kind = type(loss)
+    if kind.__module__.split(".")[0] == "torch":
+        ours = kind.__name__ if kind.__name__ in _OUR_LOSS_MODULES else "MSELoss"
+        raise TypeError(
+            f"fit: loss is PyTorch's {kind.__module__}.{kind.__name__}, which computes on "
+            f"tensors, not on this package's Values; use nn.{ours}() (or a name: loss='mse')"
+        )
+
+
 def check_optimizer_owner(model: Any, optimizer: Optimizer) -> None:
     """ValueError if ``optimizer`` steps a Parameter that is not one of a Module's own."""
     if not isinstance(model, Module):
@@ -80,6 +105,35 @@ def check_data(
     _check_numbers(ys_val, "validation's ys_val")
     _check_same_shape(xs_val, "validation's xs_val", xs, "xs")
     _check_same_shape(ys_val, "validation's ys_val", ys, "ys")
+
+
+def check_predictions(loss: str, predictions: list[Any], samples: list[int]) -> None:
+    """Each prediction has the shape ``loss`` needs: a list of logits for cross_entropy,
+    one Value or number for the others; otherwise TypeError naming fit, the loss and what the
+    model returned."""
+    for prediction, sample in zip(predictions, samples, strict=True):
+        one_number = isinstance(prediction, Value) or is_real_number(prediction)
+        if loss == "cross_entropy" and one_number:
+            raise TypeError(
+                f"fit: loss 'cross_entropy' needs a list of class logits per sample, but the "
+                f"model returned {_describe_output(prediction)} for sample {sample}"
+            )
+        if loss != "cross_entropy" and not one_number:
+            raise TypeError(
+                f"fit: loss {loss!r} needs one Value per sample, but the model returned "
+                f"{_describe_output(prediction)} for sample {sample}; give the model one output"
+            )
+
+
+def check_finite(examples: Sequence[Any], what: str) -> None:
+    """ValueError naming ``what[i]`` at the first example holding a NaN or an infinity."""
+    for index, example in enumerate(examples):
+        for value in _numbers_in(plain(example)):
+            if not math.isfinite(value):
+                raise ValueError(
+                    f"fit: {what}[{index}] holds {value!r}; held-out data must be finite "
+                    f"numbers (its loss would be nan every epoch)"
+                )
 
 
 def first_non_finite(outputs: Sequence[Any]) -> tuple[int, float] | None:
@@ -189,6 +243,15 @@ def _numbers_in(output: Any) -> list[float]:
         elif isinstance(item, (list, tuple)):
             stack.extend(reversed(item))
     return numbers
+
+
+def _describe_output(prediction: Any) -> str:
+    """``a list of 2 Values``, ``a single Value``, ``a str 'a'``: what a model returned."""
+    if isinstance(prediction, Value):
+        return f"a single Value ({prediction.data!r})"
+    if isinstance(prediction, (list, tuple)):
+        return f"a {type(prediction).__name__} of {len(prediction)} outputs"
+    return f"a {type(prediction).__name__} {prediction!r}"
 
 
 def _describe(thing: Any) -> str:

@@ -30,7 +30,13 @@ from autograd import Parameter, Value, dot
 from autograd.value import Operand, is_real_number
 from optim.checks import whole_number
 
-from .limits import check_parameter_count, readable_count
+from .limits import (
+    MAX_LAYERS,
+    MAX_MODEL_PARAMETERS,
+    check_at_most,
+    check_parameter_count,
+    readable_count,
+)
 from .module import Module
 from .sequences import ArrayLike, Example, as_example, as_list, is_sequence
 
@@ -223,7 +229,19 @@ class MLP(Module):
             sizes = as_list(sizes, "MLP", "sizes")  # a tuple or a NumPy array of sizes too
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
             raise ValueError(f"MLP: sizes must be a non-empty list of layer sizes, got {sizes!r}")
+        check_at_most("MLP", "the number of layers (len(sizes))", len(sizes), MAX_LAYERS,
+                      "MAX_LAYERS", "each layer is a Python loop of its own, every call")
         self.sizes = [whole_number(size, "MLP", "each layer size") for size in sizes]
+        fan_ins = [self.nin, *self.sizes[:-1]]
+        for fan_in, size in zip(fan_ins, self.sizes, strict=True):  # each layer's own limit first
+            check_parameter_count(
+                "Layer", size * (fan_in + 1),
+                f"nin={readable_count(fan_in)} and nout={readable_count(size)}",
+            )
+        total = sum((fan_in + 1) * size for fan_in, size in zip(fan_ins, self.sizes, strict=True))
+        check_at_most("MLP", "the number of parameters (all layers)", total,
+                      MAX_MODEL_PARAMETERS, "MAX_MODEL_PARAMETERS",
+                      "each is a Python object, stepped one by one")
         self.activation = activation
         self.output_activation = "linear" if output_activation is None else output_activation
         activation_function(self.activation, "MLP")

@@ -121,6 +121,19 @@ class CrossEntropyLoss(LossModule):
         return total / len(terms) if self.reduction == "mean" else total
 
 
+def module_loss(loss: Any) -> tuple[str, str] | None:
+    """(the named loss, the reduction) that one of these modules computes, or None for
+    anything else: ``("cross_entropy", "sum")`` for ``nn.CrossEntropyLoss(reduction="sum")``.
+    A subclass may compute something else, so only these classes themselves count."""
+    name = _NAMED.get(type(loss))
+    return None if name is None else (name, loss.reduction)
+
+
+_NAMED: dict[type, str] = {
+    MSELoss: "mse", BCEWithLogitsLoss: "bce", HingeLoss: "hinge", CrossEntropyLoss: "cross_entropy",
+}
+
+
 def fit_loss(loss: Any) -> Any:
     """What ``fit`` trains with: a loss module's name where fit has one, else ``loss`` itself."""
     if isinstance(loss, LossModule) and loss.fit_name is not None:

@@ -20,15 +20,22 @@ from optim.optimizer import check_lr
 from .array_step import ArrayTraining
 from .buffer_rollback import BufferRollback
 from .compiled_step import compiled_training
-from .fit_checks import check_data, check_model, check_optimizer_owner, first_non_finite
-from .loss_modules import fit_loss
+from .fit_checks import (
+    check_data,
+    check_loss,
+    check_model,
+    check_optimizer_owner,
+    check_predictions,
+    first_non_finite,
+)
+from .loss_modules import fit_loss, module_loss
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 from .monitor import Monitor, plot_diagnostics
 from .outputs import one_output_each
 from .penalty import l2_penalty
 from .sequences import ListLike, as_list
-from .validation import EarlyStopping, checked_validation, evaluate
+from .validation import EarlyStopping, check_validation_targets, checked_validation, evaluate
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -245,7 +252,8 @@ def fit(
             before validation, early stopping or a schedule function reads them, and when
             ``fit`` returns or raises.
 
-    Gradients: each step starts from zero (``optimizer.zero_grad()``), and when ``fit`` returns
+    Gradients: each step starts from zero (``optimizer.zero_grad()`` and the model's own
+    ``zero_grad()``: also the parameters the optimizer does not step), and when ``fit`` returns
     or raises ``TrainingDiverged`` every parameter's ``.grad`` is 0 again. The last step's
     gradients are cleared, so a later ``model(x).backward()`` (or a drawing of it) shows that
     pass's gradients alone, not a mix with training's.
@@ -268,6 +276,7 @@ def fit(
             model.parameters(), lr=1.0), lr_schedule=lambda k: 1.0 - 0.9 * k / 100)
     """
     check_model(model, optimizer)
+    check_loss(loss)
     loss = fit_loss(loss)
     loss_function, hits = _checked_loss(loss)
     xs, ys = _checked_data(xs, ys)
@@ -292,6 +301,11 @@ def fit(
     held_out = checked_validation(validation)
     check_optimizer_owner(model, optimizer)
     check_data(xs, ys, held_out)
+    if held_out is not None:
+        named = module_loss(loss)
+        check_validation_targets(
+            loss if isinstance(loss, str) else named[0] if named else None, model, held_out
+        )
     stopper = _checked_early_stopping(early_stopping, held_out, model, optimizer)
     if not isinstance(monitor, bool):
         raise TypeError(f"fit: monitor must be True or False, got {monitor!r}")
@@ -337,7 +351,7 @@ def fit(
                 try:
                     predictions = _forward(model, [xs[i] for i in batch])
                     if isinstance(loss, str):
-                        _check_predictions(loss, predictions, batch)
+                        check_predictions(loss, predictions, batch)
                     _check_outputs(predictions, batch, (epoch, epochs), history)
                     objective = loss_function(predictions, targets)
                     if l2 > 0:
@@ -350,7 +364,7 @@ def fit(
                 value = objective.data
                 if not math.isfinite(value):
                     raise _diverged(epoch, epochs, value, f"the loss is {value!r}", history)
-                optimizer.zero_grad()
+                _clear_gradients(model, optimizer)  # each step from zero, as compiled
                 objective.backward()
                 _check_gradients(optimizer, epoch, epochs, value, history)
                 if watcher is not None:
@@ -515,33 +529,6 @@ def _checked_optimizer(model: Module, optimizer: Optimizer | None, lr: float | N
             f"SGD with lr {DEFAULT_LR} (or give lr=...)"
         )
     return optimizer
-
-
-def _check_predictions(loss: str, predictions: list[Any], samples: list[int]) -> None:
-    """Each prediction has the shape ``loss`` needs: a list of logits for cross_entropy,
-    one Value or number for the others; otherwise TypeError naming fit, the loss and what the
-    model returned."""
-    for prediction, sample in zip(predictions, samples, strict=True):
-        one_number = isinstance(prediction, Value) or is_real_number(prediction)
-        if loss == "cross_entropy" and one_number:
-            raise TypeError(
-                f"fit: loss 'cross_entropy' needs a list of class logits per sample, but the "
-                f"model returned {_describe(prediction)} for sample {sample}"
-            )
-        if loss != "cross_entropy" and not one_number:
-            raise TypeError(
-                f"fit: loss {loss!r} needs one Value per sample, but the model returned "
-                f"{_describe(prediction)} for sample {sample}; give the model one output"
-            )
-
-
-def _describe(prediction: Any) -> str:
-    """``a list of 2 Values``, ``a single Value``, ``a str 'a'``: what a model returned."""
-    if isinstance(prediction, Value):
-        return f"a single Value ({prediction.data!r})"
-    if isinstance(prediction, (list, tuple)):
-        return f"a {type(prediction).__name__} of {len(prediction)} outputs"
-    return f"a {type(prediction).__name__} {prediction!r}"
 
 
 def _check_outputs(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -11,9 +12,9 @@ from autograd import Value, enable_grad, no_grad
 from optim import Optimizer
 from optim.checks import whole_number
 
-from .fit_checks import first_non_finite
+from .fit_checks import check_finite, first_non_finite
 from .module import Module
-from .outputs import one_output_each
+from .outputs import one_output, one_output_each
 from .sequences import as_list
 
 LossFunction = Callable[[list[Any], list[Any]], Value]
@@ -42,6 +43,50 @@ def checked_validation(validation: Any) -> tuple[list[Any], list[Any]] | None:
     if len(xs_val) == 0:
         raise ValueError("fit: validation holds no samples (xs_val and ys_val are empty)")
     return xs_val, ys_val
+
+
+# The labels each classification loss takes.
+_LABELS = {"hinge": (-1.0, 1.0), "bce": (0.0, 1.0)}
+
+
+def check_validation_targets(
+    loss: str | None, model: Any, held_out: tuple[list[Any], list[Any]]
+) -> None:
+    """ValueError before the first step for validation data the end of the first epoch would
+    refuse: a NaN or infinite number, or a target that is no label of ``loss`` (a named loss:
+    -1/+1 for hinge, 0/1 for bce, a class index of the model's outputs for cross_entropy)."""
+    xs_val, ys_val = held_out
+    check_finite(xs_val, "validation's xs_val")
+    check_finite(ys_val, "validation's ys_val")
+    if loss in _LABELS:
+        allowed = _LABELS[loss]
+        for index, y in enumerate(ys_val):
+            if (y.data if isinstance(y, Value) else y) not in allowed:
+                raise ValueError(
+                    f"fit: validation's ys_val[{index}] is {y!r}, but loss {loss!r} takes the "
+                    f"labels {allowed[0]:g} and {allowed[1]:g}"
+                )
+    if loss == "cross_entropy":
+        classes = _class_count(model, xs_val[0])
+        for index, k in enumerate(ys_val):
+            whole = isinstance(k, numbers.Integral) and not isinstance(k, bool)
+            if not whole or (classes is not None and not 0 <= k < classes):
+                among = "" if classes is None else f" in 0..{classes - 1}"
+                raise ValueError(
+                    f"fit: validation's ys_val[{index}] is {k!r}, but loss 'cross_entropy' "
+                    f"takes a class index (an int){among}, one per output of the model"
+                )
+
+
+def _class_count(model: Any, x: Any) -> int | None:
+    """How many class logits the model gives for ``x`` (in eval mode, recording nothing), or
+    None if it cannot say (the first step reports what is wrong)."""
+    try:
+        with evaluation_mode(model):
+            output = one_output(model(x))
+    except Exception:  # any failure of the model is the first step's to report
+        return None
+    return len(output) if isinstance(output, (list, tuple)) else None
 
 
 @contextmanager

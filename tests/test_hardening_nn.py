@@ -289,9 +289,15 @@ def test_a_nan_input_with_cross_entropy_is_divergence_and_changes_nothing() -> N
 def test_nan_validation_outputs_give_a_nan_validation_loss_with_every_loss() -> None:
     import nn
 
-    model = nn.Sequential(nn.Linear(2, 2, seed=0))
+    class NanFarOut(nn.Sequential):  # finite inputs (NaN inputs are refused up front)
+        def forward_batch(self, xs: Any) -> list[Any]:
+            outputs = super().forward_batch(xs)
+            return [[z * math.nan for z in out] if x[0] > 100 else out
+                    for x, out in zip(xs, outputs, strict=True)]
+
+    model = NanFarOut(nn.Linear(2, 2, seed=0))
     history = nn.fit(model, XS, CLASSES, loss="cross_entropy", epochs=2, progress=False,
-                     validation=([[math.nan, 0.0]], [1]))
+                     validation=([[1000.0, 0.0]], [1]))
     assert len(history.val_losses) == 2 and all(math.isnan(v) for v in history.val_losses)
 
 
@@ -369,3 +375,168 @@ def test_a_function_as_the_model_needs_an_optimizer_made_on_its_parameters() -> 
     nn.fit(lambda x: theta * x, [1.0, 2.0], [2.0, 4.0], progress=False, epochs=50,
            optimizer=optim.SGD([theta], lr=0.1))
     assert theta.data == pytest.approx(2.0, abs=1e-6)  # least squares by hand: θ = Σxy / Σx²
+
+
+# ---- loss modules compiled, validation labels, sizes, gradients from zero, loss mistakes -----
+
+
+def _moons() -> tuple[list[Any], list[float], list[int]]:
+    import nn
+
+    xs, ys = nn.make_moons(12, seed=0)
+    return xs, ys, [int(y > 0) for y in ys]
+
+
+@pytest.mark.parametrize(("module", "nout"), [("CrossEntropyLoss", 2), ("BCEWithLogitsLoss", 1),
+                                              ("HingeLoss", 1)])
+@pytest.mark.parametrize("batch_size", [None, 4])
+def test_a_summing_loss_module_trains_compiled_exactly_as_eagerly(
+    module: str, nout: int, batch_size: int | None
+) -> None:
+    import warnings
+
+    import nn
+
+    xs, ys, classes = _moons()
+    targets = ys if module == "HingeLoss" else classes
+    runs = []
+    for compile in (True, False):
+        model = nn.MLP(2, [3, nout], seed=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # compiled, not handed to the eager engine
+            history = nn.fit(model, xs, targets, loss=getattr(nn, module)(reduction="sum"),
+                             epochs=2, progress=False, compile=compile, batch_size=batch_size,
+                             seed=0)
+        runs.append((history.losses, [p.data for p in model.parameters()]))
+    (compiled_losses, compiled_theta), (eager_losses, eager_theta) = runs
+    assert compiled_losses == pytest.approx(eager_losses, rel=1e-12)
+    assert compiled_theta == pytest.approx(eager_theta, rel=1e-12, abs=1e-15)
+    # the sum: 12 examples' mean loss times 12, checked against the module by hand
+    model = nn.MLP(2, [3, nout], seed=0)
+    mean = getattr(nn, module)()([model(x) for x in xs], targets).data
+    assert getattr(nn, module)(reduction="sum")([model(x) for x in xs], targets).data == (
+        pytest.approx(12 * mean))
+
+
+@pytest.mark.parametrize(("loss", "nout", "ys_val", "message"), [
+    ("bce", 1, [2, 0], r"fit: validation's ys_val\[0\] is 2, but loss 'bce' takes the labels "
+     r"0 and 1"),
+    ("hinge", 1, [1, 0], r"fit: validation's ys_val\[1\] is 0, but loss 'hinge' takes the "
+     r"labels -1 and 1"),
+    ("cross_entropy", 2, [1, 2], r"fit: validation's ys_val\[1\] is 2, but loss "
+     r"'cross_entropy' takes a class index \(an int\) in 0..1"),
+    ("bce", 1, [math.nan, 0], r"fit: validation's ys_val\[0\] holds nan"),
+])
+def test_validation_labels_are_checked_before_the_first_step(
+    loss: str, nout: int, ys_val: list[float], message: str
+) -> None:
+    import nn
+
+    xs, ys, classes = _moons()
+    model = nn.MLP(2, [4, nout], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=message):
+        nn.fit(model, xs, ys if loss == "hinge" else classes, loss=loss, epochs=2,
+               progress=False, validation=(xs[:2], ys_val))
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_non_finite_validation_inputs_are_refused_before_the_first_step(bad: float) -> None:
+    import nn
+
+    xs, ys, _ = _moons()
+    model = nn.MLP(2, [4, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=rf"fit: validation's xs_val\[1\] holds {bad!r}"):
+        nn.fit(model, xs, ys, loss="hinge", epochs=2, progress=False,
+               validation=([xs[0], [0.5, bad]], ys[:2]))
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    ("nn.MLP(1, [1] * 10**6)", r"MLP: the number of layers \(len\(sizes\)\) is 1,000,000, "
+     r"more than the 1,000 allowed \(nn.limits.MAX_LAYERS"),
+    ("nn.MLP(999, [999, 999, 999])", r"MLP: the number of parameters \(all layers\) is "
+     r"2,997,000, more than the 2,000,000 allowed \(nn.limits.MAX_MODEL_PARAMETERS"),
+    ("nn.FeatureModel(nn.polynomial(10**9))", r"polynomial: the number of features "
+     r"\(degree \+ 1\) is 1,000,000,001, more than the 1,000,000 allowed "
+     r"\(nn.limits.MAX_FEATURES"),
+    ("nn.fourier(10, nin=10)", r"fourier: the number of features \(n\*\*nin\) is "
+     r"10,000,000,000, more than the 1,000,000 allowed"),
+    ("nn.FeatureModel(lambda x: [x], n=10**8)", r"FeatureModel: the number of features \(n\) "
+     r"is 100,000,000"),
+    ("nn.make_moons(10**9)", r"make_moons: n is 1,000,000,000, more than the 1,000,000 "
+     r"allowed \(nn.limits.MAX_SAMPLES"),
+    ("nn.noisy_sine(10**9)", r"noisy_sine: n is 1,000,000,000, more than the 1,000,000 "
+     r"allowed \(nn.limits.MAX_SAMPLES"),
+])
+def test_models_features_and_data_past_their_limits_are_refused_up_front(
+    make: str, message: str
+) -> None:
+    import nn
+
+    with pytest.raises(ValueError, match=message):
+        eval(make, {"nn": nn})
+
+
+def test_the_model_and_data_limits_are_those_the_documentation_gives() -> None:
+    from nn import limits
+
+    assert (limits.MAX_MODEL_PARAMETERS, limits.MAX_LAYERS, limits.MAX_FEATURES,
+            limits.MAX_SAMPLES) == (2_000_000, 1_000, 1_000_000, 1_000_000)
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in ("MAX_MODEL_PARAMETERS", "MAX_LAYERS", "MAX_FEATURES", "MAX_SAMPLES"):
+        assert f"nn.limits.{name}" in readme
+
+
+def test_targets_of_lists_compiled_get_the_eager_message() -> None:
+    import nn
+
+    xs, ys, _ = _moons()
+    messages = []
+    for compile in (True, False):
+        model = nn.Sequential(nn.Linear(2, 2))
+        with pytest.raises(TypeError) as error:
+            nn.fit(model, xs, [[y, y] for y in ys], epochs=2, progress=False, compile=compile)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("fit: loss 'mse' needs one Value per sample, but the model "
+                                  "returned a list of 2 outputs for sample 0")
+
+
+def test_each_eager_step_starts_from_zeroed_gradients_of_the_whole_model() -> None:
+    import nn
+    import optim
+
+    xs, ys, _ = _moons()
+    norms = []
+    for compile in (True, False):
+        model = nn.MLP(2, [3, 1], seed=0)
+        optimizer = optim.SGD(model.parameters()[:4], lr=0.1, momentum=0.5)
+        history = nn.fit(model, xs, ys, optimizer=optimizer, epochs=3, progress=False,
+                         compile=compile, monitor=True, batch_size=4, seed=0)
+        norms.append(history.grad_norms)
+    assert norms[0].keys() == norms[1].keys()
+    for name in norms[0]:
+        assert norms[0][name] == pytest.approx(norms[1][name], rel=1e-9)
+
+
+def test_a_loss_class_or_a_torch_loss_module_is_refused_naming_the_fix() -> None:
+    import torch
+
+    import nn
+
+    xs, ys, _ = _moons()
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(TypeError, match=r"fit: loss is the class nn.MSELoss, not a loss; make "
+                       r"one with parentheses: loss=nn.MSELoss\(\)"):
+        nn.fit(model, xs, ys, loss=nn.MSELoss, epochs=1, progress=False)
+    with pytest.raises(TypeError, match=r"fit: loss is PyTorch's torch.nn.*MSELoss, which "
+                       r"computes on tensors, not on this package's Values; use nn.MSELoss\(\)"):
+        nn.fit(model, xs, ys, loss=torch.nn.MSELoss(), epochs=1, progress=False)
+    with pytest.raises(TypeError, match=r"PyTorch's torch.nn.*CrossEntropyLoss.*use "
+                       r"nn.CrossEntropyLoss\(\)"):
+        nn.fit(model, xs, ys, loss=torch.nn.CrossEntropyLoss(), epochs=1, progress=False)
+    assert model.state_dict() == before
