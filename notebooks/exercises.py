@@ -763,3 +763,22 @@ def _batched_gradient(answer: Any) -> Judgement:
         8.0: "that is the second example alone; a parameter's gradient is summed over the "
         "batch.",
     }, digits=None)
+
+
+@exercise("10.4", "The rolled line g_W2 = g_y_hat.T @ h1 on a batch of three: ∂l/∂y_hat = "
+              "[0.5, -1, 0.25], h1[:, 3] = [0.2, 0.4, -0.8]. What is ∂l/∂W2[0,3] (exactly)?")
+def _rolled_weight_gradient(answer: Any) -> Judgement:
+    d_y_hat, h1_3 = [0.5, -1.0, 0.25], [0.2, 0.4, -0.8]
+    terms = [g * h for g, h in zip(d_y_hat, h1_3, strict=True)]
+    right = sum(terms)
+    return judge_number(answer, right, (
+        "∂l/∂W2[0,3] = Σₙ ∂l/∂y_hat_n · h1_n[3] = 0.5 · 0.2 − 1 · 0.4 + 0.25 · (−0.8) = −0.5: "
+        "g_y_hat.T @ h1 is a (1, n)·(n, 16) product, the sum over the examples of the outer "
+        "products ∂l/∂ŷ · h1ᵀ, the lecture's ∂l/∂W₂ = ∂l/∂ŷ · σ(W₁x + b₁)ᵀ"
+    ), "row 0 of g_y_hat.T times column 3 of h1: one product per example, then add them.", {
+        right / len(terms): "that is the mean; the product with g_y_hat.T sums over the batch.",
+        terms[0]: "that is the first example alone; W2 is shared, its gradient sums the batch.",
+        sum(d_y_hat): "that is ∂l/∂b2 (Σₙ ∂l/∂y_hat); W2[0,3] multiplies h1[3] too.",
+        sum(d_y_hat) * sum(h1_3): "that multiplies the two sums; multiply example by example, "
+        "then add.",
+    }, digits=None)

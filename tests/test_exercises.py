@@ -138,6 +138,8 @@ def test_an_unanswered_exercise_says_so_and_does_not_fail(
         ("10.1", 8, "that is ∂L/∂W[1][1]"),
         ("10.2", 0.5, "only z_0's term"),
         ("10.3", 5, "that is the mean"),
+        ("10.4", -0.25, "that is ∂l/∂b2"),
+        ("10.4", 0.1, "the first example alone"),
     ],
 )
 def test_a_known_slip_is_named(
@@ -356,6 +358,12 @@ def test_the_new_judges_agree_with_the_engine() -> None:
         1.0, [1.0, 2.0], [0.0, 0.0]
     )
     assert exercises.check("10.3", g_w)
+    # 10.4: W2[0,3]'s share of the loss, ∂l/∂y_hat times W2[0,3] h1[3] per example, batched over
+    # the examples; the weight, one number for the batch, gets the gradient summed over them
+    _, (g_weight, _, _) = autograd.compile(lambda w, h, g: g * (w * h)).value_and_grad(
+        0.7, [0.2, 0.4, -0.8], [0.5, -1.0, 0.25]
+    )
+    assert exercises.check("10.4", g_weight)
 
 
 def test_the_validation_choice_of_beta_agrees_with_fitting_by_adam() -> None:

@@ -169,6 +169,9 @@ def test_compiled_backprop_shows_the_code_and_trains_as_the_engine(executed: Run
     )
     assert "g_theta2 = g_c1 * x" in shown  # the generated code, beside the graph
     assert "g_z1 = g_h1 * (1.0 - h1 * h1)" in shown
+    assert "∂l/∂W2 = ∂l/∂y_hat · h1ᵀ" in shown  # the rolled source, under its table of groups
+    assert "<th>group</th><th>op</th><th>shape</th>" in shown
+    assert "65 gradients, rolled against eager" in printed
     for line in re.findall(r"∂loss/∂\w+ +compiled (.*)", printed):
         compiled, engine, numeric = (float(v) for v in re.findall(r"-?\d+\.\d+", line))
         assert compiled == engine and numeric == pytest.approx(compiled, rel=1e-6)
