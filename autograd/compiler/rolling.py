@@ -206,6 +206,7 @@ class _Writer:
         self.operands: dict[tuple[str, int], str] = {}
         # scattered terms that could be added in place instead: term -> (index, unscattered)
         self.places: dict[str, tuple[str, str]] = {}
+        self.winners: set[str] = set()  # max groups whose winners' gradient is computed
 
     # ---- small helpers ----------------------------------------------------------------
 
@@ -601,11 +602,18 @@ class _Writer:
         if op.name == "max":
             gathered = self.operands[(user.name, 0)]
             columns = self.np.array(edge.arguments, dtype=self.np.intp)
-            picks = self.constant("i", columns)
             arity = len(node.inputs)
-            winner = (f"(np.arange({arity})[{picks}] == "
-                      f"{gathered}.argmax(axis=-1)[..., None])")
-            local = f"{upstream}[..., None] * {winner}"
+            won = f"_{self.code[user.name]}_won"  # the upstream gradient at each window's winner
+            if won not in self.winners:
+                self.winners.add(won)
+                self.backward.append((
+                    f"{won} = {upstream}[..., None] * "
+                    f"(np.arange({arity}) == {gathered}.argmax(axis=-1)[..., None])",
+                    f"{upstream_math} where the first largest of each window is",
+                ))
+            local = won
+            if columns.tolist() != list(range(arity)):
+                local = f"{won}[..., {self.constant('i', columns)}]"
             return self.through(local, edge, user, batch_sum), \
                 f"{upstream_math}·[the first largest]", None
         entry = code_for(op)
