@@ -121,10 +121,16 @@ def roll(
 
 
 def _quiet(text: str) -> str:
-    """``text`` safe in a comment: every character that could end a line escaped."""
-    if len(text.splitlines()) <= 1 and not text.endswith(("\n", "\r")) and "\r" not in text:
+    """``text`` safe in a comment: every character that could end a line escaped, and every
+    other unprintable one (a NUL byte cannot be in source code at all)."""
+    if text.isprintable():
         return text
-    return "".join(ascii(ch)[1:-1] if ch.splitlines() != [ch] else ch for ch in text)
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def _in_docstring(text: str) -> str:
+    """``text`` safe inside a triple-quoted docstring: quotes and backslashes escaped too."""
+    return "".join("\\" + ch if ch in '"\\' else ch for ch in _quiet(text))
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -591,11 +597,16 @@ class _Writer:
             if columns != list(range(half)):
                 picks = self.constant("i", self.np.array(columns, dtype=self.np.intp))
                 partner = f"{partner}[..., {picks}]"
-            local = f"{upstream}[..., None] * {partner}"
             others = sorted({self.math[e.source] for e in user.inputs
                              if e.position != edge.position})
-            return self.through(local, edge, user, batch_sum), \
-                f"{upstream_math} ⊙ {','.join(others)}", None
+            shown = f"{upstream_math} ⊙ {','.join(others)}"
+            if batch_sum and all(self.batched[e.source] for e in user.inputs
+                                 if e.position != edge.position):
+                # summed over the batch as one product, not an (n, size, width) array first
+                summed = f"np.einsum('nk,nkw->kw', {upstream}, {partner})"
+                return self.through(summed, edge, user, False), shown, None
+            local = f"{upstream}[..., None] * {partner}"
+            return self.through(local, edge, user, batch_sum), shown, None
         if op.name == "sum":
             local = f"np.repeat({upstream}[..., None], {edge.width}, axis=-1)"
             return self.through(local, edge, user, batch_sum), upstream_math, None
@@ -713,11 +724,11 @@ class _Writer:
                 out.append(f"    {code.ljust(width)}  # {comment}" if comment else f"    {code}")
             return out
 
-        arguments = ", ".join(input_names)
+        arguments = _in_docstring(", ".join(input_names))
         text = [
             "def rolled(_s, _b):" if self.packed else "def rolled(*_args):",
-            f'    """{title}({arguments}) as arrays: one line per group of like nodes;'
-            f' examples on axis 0."""',
+            f'    """{_in_docstring(title)}({arguments}) as arrays: one line per group of like'
+            f' nodes; examples on axis 0."""',
             "    # forward: one array per group",
             *lines(self.forward),
         ]
