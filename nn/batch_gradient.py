@@ -12,8 +12,10 @@ Every step of compiled training calls one function of this shape::
     outputs  (m, c)  the model's outputs f_θ(x_i), for the accuracy
 
 ``batch_program`` makes it from the traced per-example loss; it is the one place the generated
-program is made and called, so a faster program (one written per layer rather than per scalar
-node) replaces ``per_node_program`` there and nothing else changes.
+program is made and called. It runs the rolled program (``autograd.compiler.rolling``: one NumPy
+line per layer, matrix products over the batch), θ one shared array and the batch's inputs and
+targets one array of rows; where rolling declines (a graph with no repeated structure, an op
+without array code), the program of one NumPy line per scalar node (``per_node_program``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.compiler.codegen import generate, load
+from autograd.compiler.op_code import UnsupportedOp
+from autograd.compiler.rolling import RolledProgram, roll
 from autograd.compiler.tracing import Trace
 
 Array = Any  # a NumPy array of float64
@@ -36,8 +40,28 @@ def batch_program(
     ``graph``'s inputs are the parameters (the first ``n_parameters``), then one example's
     inputs, then its targets; its output the example's loss, its extras the model's outputs.
     """
+    batched = [k >= n_parameters for k in range(len(graph.inputs))]
+    try:
+        rolled = roll(graph, input_names, batched, np, title=title, packed=True)
+    except (UnsupportedOp, ValueError):  # NotWorthRolling is a ValueError
+        pass
+    else:
+        return rolled_program(rolled, np), rolled.source
     program = generate(graph, input_names, wrt=range(n_parameters), numpy=True, title="loss")
     return per_node_program(load(program, title, np), np), program.source
+
+
+def rolled_program(program: RolledProgram, np: Any) -> LossAndGrads:
+    """``loss_and_grads`` from a packed rolled program: ``run(θ, rows) -> (ℓ, Σ ∂ℓ/∂θ, outputs)``
+    with one row per example, its inputs then its targets."""
+    run = program.run
+
+    def loss_and_grads(theta: Array, x: Array, t: Array) -> tuple[Array, Array, Array]:
+        m = x.shape[0]
+        losses, grad, outputs = run(theta, np.concatenate((x, t), axis=1))
+        return np.broadcast_to(losses, (m,)), grad, np.broadcast_to(outputs, (m, outputs.shape[1]))
+
+    return loss_and_grads
 
 
 def per_node_program(run: Callable[..., Any], np: Any) -> LossAndGrads:

@@ -77,5 +77,8 @@ def picker(positions: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
 
 def concatenate(np: Any, *parts: Any) -> Any:
     """Arrays joined along the last axis, their leading (batch) axes broadcast."""
+    first = parts[0].shape[:-1]
+    if all(part.shape[:-1] == first for part in parts):  # all batched alike: nothing to broadcast
+        return np.concatenate(parts, axis=-1)
     lead = np.broadcast_shapes(*(part.shape[:-1] for part in parts))
     return np.concatenate([np.broadcast_to(p, (*lead, p.shape[-1])) for p in parts], axis=-1)

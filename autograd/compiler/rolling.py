@@ -67,6 +67,7 @@ class RolledProgram:
     run: Callable[..., Any]
     groups: tuple[NodeGroup, ...]
     batched: tuple[bool, ...]  # which arguments are batches
+    packed: bool = False  # run(shared, batched) on two arrays, the extras' values returned
 
     @property
     def shared_first(self) -> bool:
@@ -83,6 +84,7 @@ def roll(
     gradients: bool = True,
     title: str = "f",
     parameters: bool = False,
+    packed: bool = False,
 ) -> RolledProgram:
     """The rolled program of ``graph`` for arguments batched as ``batched`` says.
 
@@ -91,6 +93,13 @@ def roll(
     the Parameters the graph reads, one array per group of them, summed over the batch.
     ``input_names`` name the arguments in the docstring. Raises ``UnsupportedOp`` (from
     ``op_code``) for an op without code.
+
+    ``packed`` takes the arguments as two arrays, ``run(shared, batch)``: the shared ones in
+    argument order (m,), the batched ones (n, b), one example per row in argument order; it
+    returns ``(value (n,), ∂value/∂shared summed over the batch (m,), extras (n, e))``, the
+    extras being the values of ``graph.extras``, and no gradients for the batched arguments
+    (a ValueError if a group of inputs mixes shared and batched ones, or an extra is no node
+    of a group).
     """
     order = list(graph.order)
     if structure_count(order) > max(_FEWEST_WORTH_ROLLING, len(order) // 4):
@@ -103,19 +112,25 @@ def roll(
             f"compile: {title}'s {len(graph.order):,} nodes form {len(groups):,} groups: "
             f"nothing to roll, the node-by-node program is as short"
         )
-    writer = _Writer(graph, groups, list(batched), numpy, gradients, parameters, fused)
+    writer = _Writer(graph, groups, list(batched), numpy, gradients, parameters, fused, packed)
     body = writer.write(title, list(input_names))
     namespace: dict[str, Any] = {"np": numpy, "math": math, **writer.constants}
     filename = f"<autograd.compile {title} rolled>"
     builtins.exec(builtins.compile(body, filename, "exec"), namespace)
-    return RolledProgram(body, namespace["rolled"], tuple(groups), tuple(batched))
+    return RolledProgram(body, namespace["rolled"], tuple(groups), tuple(batched), packed)
 
 
 def _quiet(text: str) -> str:
-    """``text`` safe in a comment: every character that could end a line escaped."""
-    if len(text.splitlines()) <= 1 and not text.endswith(("\n", "\r")) and "\r" not in text:
+    """``text`` safe in a comment: every character that could end a line escaped, and every
+    other unprintable one (a NUL byte cannot be in source code at all)."""
+    if text.isprintable():
         return text
-    return "".join(ascii(ch)[1:-1] if ch.splitlines() != [ch] else ch for ch in text)
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def _in_docstring(text: str) -> str:
+    """``text`` safe inside a triple-quoted docstring: quotes and backslashes escaped too."""
+    return "".join("\\" + ch if ch in '"\\' else ch for ch in _quiet(text))
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -141,8 +156,10 @@ class _Writer:
         gradients: bool,
         parameters: bool,
         fused: dict[str, int] | None = None,
+        packed: bool = False,
     ) -> None:
         self.graph = graph
+        self.packed = packed
         self.groups = groups
         self.np = np
         self.gradients = gradients
@@ -175,7 +192,8 @@ class _Writer:
                 self.batched[group.name] = any(
                     batched[self.argument_of[id(node)]] for node in group.nodes
                 )
-                self.depends[group.name] = True
+                # packed: no gradients for the batched arguments
+                self.depends[group.name] = not (packed and self.batched[group.name])
             elif group.kind != "op":
                 self.batched[group.name] = False
                 self.depends[group.name] = self.parameters and group.kind == "parameter"
@@ -194,6 +212,7 @@ class _Writer:
         self.operands: dict[tuple[str, int], str] = {}
         # scattered terms that could be added in place instead: term -> (index, unscattered)
         self.places: dict[str, tuple[str, str]] = {}
+        self.winners: set[str] = set()  # max groups whose winners' gradient is computed
 
     # ---- small helpers ----------------------------------------------------------------
 
@@ -257,12 +276,16 @@ class _Writer:
         self.shared_order = shared
         shared_at = {k: i for i, k in enumerate(shared)}
         batched_at = {k: i for i, k in enumerate(batched)}
-        if any(not self.batched[g.name] or not all(
+        if self.packed:
+            self.packed_prologue(used, shared, batched)
+        elif any(not self.batched[g.name] or not all(
                 self.batched_arguments[self.argument_of[id(n)]] for n in g.nodes) for g in used):
             shared_picker = self.constant("shared", picker(shared))
             self.forward.append((f"_s = np.fromiter({shared_picker}(_args), float, {len(shared)})",
                                  "the arguments shared by the batch"))
-        if batched:
+        if self.packed:
+            pass
+        elif batched:
             batched_picker = self.constant("batched", picker(batched))
             self.forward.append((f"_b = np.stack({batched_picker}(_args), axis=1)",
                                  "the batched arguments, one row per example"))
@@ -285,6 +308,23 @@ class _Writer:
                 expression = (f"np.stack(np.broadcast_arrays(*[_args[k] for k in {slots}]), "
                               f"axis=-1).astype(float)")
             self.forward.append((f"{name} = {expression}", comment))
+
+    def packed_prologue(self, used: list[NodeGroup], shared: list[int],
+                        batched: list[int]) -> None:
+        """``_s`` and ``_b`` given in argument order, put in the order of the groups."""
+        for group in used:
+            kinds = {self.batched_arguments[self.argument_of[id(n)]] for n in group.nodes}
+            if len(kinds) > 1:
+                raise ValueError(f"compile: the inputs {group.name} mix shared and batched "
+                                 f"arguments: they cannot be packed into two arrays")
+        for array, order, axis in (("_s", shared, "..."), ("_b", batched, ":")):
+            rank = {k: i for i, k in enumerate(sorted(order))}
+            places = [rank[k] for k in order]
+            if places != list(range(len(order))):
+                index = self.constant("i", self.np.array(places, dtype=self.np.intp))
+                self.forward.append((f"{array} = {array}[{axis}, {index}]",
+                                     f"{array} in the order of the groups"))
+        self.forward.append(("_n = len(_b)", "the number of examples"))
 
     def _grouped_order(self, used: list[NodeGroup], batched: bool) -> list[int]:
         """The shared (or batched) arguments' positions, each group of only them together."""
@@ -557,22 +597,34 @@ class _Writer:
             if columns != list(range(half)):
                 picks = self.constant("i", self.np.array(columns, dtype=self.np.intp))
                 partner = f"{partner}[..., {picks}]"
-            local = f"{upstream}[..., None] * {partner}"
             others = sorted({self.math[e.source] for e in user.inputs
                              if e.position != edge.position})
-            return self.through(local, edge, user, batch_sum), \
-                f"{upstream_math} ⊙ {','.join(others)}", None
+            shown = f"{upstream_math} ⊙ {','.join(others)}"
+            if batch_sum and all(self.batched[e.source] for e in user.inputs
+                                 if e.position != edge.position):
+                # summed over the batch as one product, not an (n, size, width) array first
+                summed = f"np.einsum('nk,nkw->kw', {upstream}, {partner})"
+                return self.through(summed, edge, user, False), shown, None
+            local = f"{upstream}[..., None] * {partner}"
+            return self.through(local, edge, user, batch_sum), shown, None
         if op.name == "sum":
             local = f"np.repeat({upstream}[..., None], {edge.width}, axis=-1)"
             return self.through(local, edge, user, batch_sum), upstream_math, None
         if op.name == "max":
             gathered = self.operands[(user.name, 0)]
             columns = self.np.array(edge.arguments, dtype=self.np.intp)
-            picks = self.constant("i", columns)
             arity = len(node.inputs)
-            winner = (f"(np.arange({arity})[{picks}] == "
-                      f"{gathered}.argmax(axis=-1)[..., None])")
-            local = f"{upstream}[..., None] * {winner}"
+            won = f"_{self.code[user.name]}_won"  # the upstream gradient at each window's winner
+            if won not in self.winners:
+                self.winners.add(won)
+                self.backward.append((
+                    f"{won} = {upstream}[..., None] * "
+                    f"(np.arange({arity}) == {gathered}.argmax(axis=-1)[..., None])",
+                    f"{upstream_math} where the first largest of each window is",
+                ))
+            local = won
+            if columns.tolist() != list(range(arity)):
+                local = f"{won}[..., {self.constant('i', columns)}]"
             return self.through(local, edge, user, batch_sum), \
                 f"{upstream_math}·[the first largest]", None
         entry = code_for(op)
@@ -659,7 +711,7 @@ class _Writer:
                 comment += ", in argument order"
             gathered.append((f"_gs = {joined}", comment))
         self.backward.extend(gathered)
-        batched_gradients = [
+        batched_gradients = [] if self.packed else [
             per_example.get(k, "np.zeros(_n)")
             for k, b in enumerate(self.batched_arguments) if b
         ]
@@ -672,11 +724,11 @@ class _Writer:
                 out.append(f"    {code.ljust(width)}  # {comment}" if comment else f"    {code}")
             return out
 
-        arguments = ", ".join(input_names)
+        arguments = _in_docstring(", ".join(input_names))
         text = [
-            "def rolled(*_args):",
-            f'    """{title}({arguments}) as arrays: one line per group of like nodes;'
-            f' examples on axis 0."""',
+            "def rolled(_s, _b):" if self.packed else "def rolled(*_args):",
+            f'    """{_in_docstring(title)}({arguments}) as arrays: one line per group of like'
+            f' nodes; examples on axis 0."""',
             "    # forward: one array per group",
             *lines(self.forward),
         ]
@@ -686,7 +738,10 @@ class _Writer:
             text.extend(lines(self.backward))
         grads = f"{'_gs' if shared else 'np.zeros(0)'}, [{', '.join(batched_gradients)}]" \
             if self.gradients else "None, []"
-        if self.parameters:
+        if self.packed:
+            shared_gradients = "_gs" if self.gradients and shared else "None"
+            text.append(f"    return {value}, {shared_gradients}, {self.extras()}")
+        elif self.parameters:
             weights = [
                 f"{self.gradient[g.name]}" for g in self.groups
                 if g.kind == "parameter" and g.name in self.needed
@@ -696,6 +751,24 @@ class _Writer:
         else:
             text.append(f"    return {value}, {grads}")
         return "\n".join(text) + "\n"
+
+    def extras(self) -> str:
+        """The expression of the extras' values, (n, e): one slice of a group where it can."""
+        place = {id(node): (group, k) for group in self.groups
+                 for k, node in enumerate(group.nodes)}
+        missing = [node for node in self.graph.extras if id(node) not in place]
+        if missing:
+            raise ValueError(f"compile: the extra {missing[0]!r} is no node of a group")
+        found = [place[id(node)] for node in self.graph.extras]
+        if not found:
+            return "np.zeros((_n, 0))"
+        group = found[0][0]
+        columns = [k for _, k in found]
+        if all(g is group for g, _ in found) and self.batched[group.name]:
+            return self._pick(self.code[group.name], columns, group.size)
+        parts = ", ".join(f"np.broadcast_to({self.code[g.name]}[..., {k}], (_n,))"
+                          for g, k in found)
+        return f"np.stack([{parts}], axis=1)"
 
 
 def call_rolled(
