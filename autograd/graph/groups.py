@@ -427,13 +427,15 @@ def matrix_derivative(group: NodeGroup, edge: GroupEdge, others: Sequence[GroupE
         if edge.position == 0:
             return f"{top} = diag(1/{partner})"
         return f"{top} = diag(−{group.name}/{edge.source})"
-    local = _LOCAL.get(name)
+    local = ELEMENTWISE_DERIVATIVES.get(name)
     if local is not None:
         return f"{top} = diag({local.format(x=edge.source, out=group.name)})"
     return f"{top} = diag(∂{group.name}ᵢ/∂{edge.source}ᵢ)"
 
 
-_LOCAL = {
+# d out/d x of the one-input ops, as the diagonal of a matrix form: diag([z1 > 0]) for relu;
+# shared with the layer view's labels (``matrix_form``).
+ELEMENTWISE_DERIVATIVES = {
     "relu": "[{x} > 0]",
     "tanh": "1 − {out}²",
     "sigmoid": "{out}(1 − {out})",
