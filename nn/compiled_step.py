@@ -272,7 +272,7 @@ def _refuse_uncompilable(model: Module) -> None:
             raise ValueError(
                 f"fit: compile=True cannot train a model with {module!r} in training mode: it "
                 f"computes each batch as a whole (forward_batch), so there is no per-example "
-                f"graph to compile; use compile=False (or put that module in eval mode)"
+                f"graph to compile; use compile=False (fit trains every module in training mode)"
             )
 
 

@@ -311,12 +311,23 @@ def fit(
         raise TypeError(f"fit: monitor must be True or False, got {monitor!r}")
     watcher = Monitor(model, optimizer.params) if monitor else None
 
+    modes = [(module, module.training) for module in model.modules()] \
+        if isinstance(model, Module) else []
     if isinstance(model, Module):
         model.train()
-    compiled = compiled_training(model, loss, xs, ys, batch_size) if compile else None
+    try:
+        compiled = compiled_training(model, loss, xs, ys, batch_size) if compile else None
+    except BaseException:
+        for module, training in modes:  # refused: the model as it was, modes included
+            module.training = training
+        raise
     arrays = ArrayTraining(compiled, optimizer, l2) if compiled is not None else None
     rng = random.Random(seed)
-    parameters = model.parameters() if l2 > 0 else []
+    # the L2 penalty is over the model's parameters (a function model: the optimizer's)
+    parameters = (
+        (model.parameters() if isinstance(model, Module) else list(optimizer.params))
+        if l2 > 0 else []
+    )
     history = History(
         accuracies=[] if hits is not None else None,
         val_accuracies=[] if hits is not None and held_out is not None else None,
