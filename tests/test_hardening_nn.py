@@ -548,7 +548,7 @@ def test_a_compile_refusal_leaves_the_models_modes_as_they_were() -> None:
     model = nn.Sequential(nn.Linear(2, 3, seed=1), nn.BatchNorm1d(3), nn.Linear(3, 1, seed=2))
     model.eval()
     before = [p.data for p in model.parameters()]
-    with pytest.raises(ValueError, match="compile=True cannot train .* in training mode"):
+    with pytest.raises(ValueError, match=r"compile=True cannot train .* in training mode"):
         nn.fit(model, [[1.0, 2.0], [3.0, 4.0], [0.0, 1.0]], [1.0, 2.0, 3.0], epochs=1,
                progress=False, compile=True)
     assert [m.training for m in model.modules()] == [False] * len(model.modules())
@@ -565,5 +565,5 @@ def test_l2_on_a_function_model_penalises_the_optimizers_parameters() -> None:
     nn.fit(lambda x: w * x, xs, ys, optimizer=optim.SGD([w], lr=0.1), l2=0.5, epochs=1,
            progress=False)
     # one full-batch step by hand: d/dw [mean((w x - y)^2) + 0.5 w^2] at w = 0.5
-    grad = sum(2 * (0.5 * x - y) * x for x, y in zip(xs, ys)) / 3 + 2 * 0.5 * 0.5
-    assert w.data == pytest.approx(0.5 - 0.1 * grad, rel=1e-12)
+    slope = sum(2 * (0.5 * x - y) * x for x, y in zip(xs, ys, strict=True)) / 3 + 2 * 0.5 * 0.5
+    assert w.data == pytest.approx(0.5 - 0.1 * slope, rel=1e-12)
