@@ -18,6 +18,7 @@ from .escaping import dot_record_field, dot_text, dot_tooltip
 from .grad_fields import (
     NOT_COMPUTED_NOTE,
     STALE_NOTE,
+    UNKNOWN_GRAD,
     StaleGradientWarning,
     grad_fields,
     stale_nodes,
@@ -60,7 +61,6 @@ __all__ = [
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 RENDER_FORMATS = ("svg", "png", "pdf", "dot", "gv")
-UNKNOWN_GRAD = "?"
 
 DEFAULT_MAX_EDGES = 2000  # Graphviz lays this out in about a second
 

@@ -20,6 +20,7 @@ from .steps import view_steps
 __all__ = [
     "NOT_COMPUTED_NOTE",
     "STALE_NOTE",
+    "UNKNOWN_GRAD",
     "StaleGradientWarning",
     "grad_fields",
     "stale_nodes",
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 STALE_NOTE = "grad ≠ one backward pass of this output"
+UNKNOWN_GRAD = "?"  # a step frame's gradient that the pass has not reached yet
 NOT_COMPUTED_NOTE = "gradients not computed yet: call backward() on the output to fill them in"
 
 

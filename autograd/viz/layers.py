@@ -23,7 +23,14 @@ from ..graph.matrix_form import local_matrix
 from ..graph.numbers_format import check_precision, format_number
 from ..value import Value
 from .escaping import dot_html_text, dot_tooltip
-from .grad_fields import NOT_COMPUTED_NOTE, STALE_NOTE, grad_fields, stale_nodes, stale_warning
+from .grad_fields import (
+    NOT_COMPUTED_NOTE,
+    STALE_NOTE,
+    UNKNOWN_GRAD,
+    grad_fields,
+    stale_nodes,
+    stale_warning,
+)
 from .layer_steps import complete_after, gradients_after, layer_steps, mean_and_std
 from .notebook_display import scrolling_digraph
 from .palette import (
@@ -37,7 +44,6 @@ from .palette import (
 )
 
 SMALL = 6  # a layer of at most this many numbers shows them all
-UNKNOWN_GRAD = "?"
 SUMMARY_NOTE = f"a layer of more than {SMALL} numbers: mean ± standard deviation"
 
 

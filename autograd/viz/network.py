@@ -22,6 +22,7 @@ from ..graph.numbers_format import format_number
 from ..graph.views import Neuron, View, is_constant
 from ..value import Parameter, Value
 from .escaping import dot_html_text, dot_tooltip
+from .grad_fields import UNKNOWN_GRAD
 from .palette import (
     HIGHLIGHT,
     INTERIOR_FILL,
@@ -32,8 +33,6 @@ from .palette import (
     STALE_COLOUR,
     edge_style,
 )
-
-UNKNOWN_GRAD = "?"
 
 
 def add_neuron_view(
