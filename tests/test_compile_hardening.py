@@ -677,3 +677,18 @@ def test_a_tensor_that_cannot_be_read_is_a_type_error_naming_the_argument() -> N
         compiled(torch.tensor([1.0, 2.0], requires_grad=True), 3.0)
     with pytest.raises(TypeError, match=r"argument 'y' \(position 2\).*shape \(2, 2\)"):
         compiled(1.0, torch.ones(2, 2))
+
+
+def test_a_batch_of_ready_arrays_mixed_with_zero_d_and_other_arrays_is_checked_as_before() -> None:
+    np = pytest.importorskip("numpy")
+    c = autograd.compile(lambda x, y: x * y + x.sin())
+    x = np.array([0.5, 1.5, -2.0])
+    value, (dx, dy) = c.value_and_grad(x, 2.0)
+    assert np.allclose(value, x * 2.0 + np.sin(x), rtol=1e-12)
+    assert np.allclose(dx, 2.0 + np.cos(x), rtol=1e-12) and dy == pytest.approx(float(x.sum()))
+    value0, _ = c.value_and_grad(x, np.array(2.0))  # a 0-d array is a number
+    assert np.array_equal(value0, value)
+    with pytest.raises(ValueError, match="differ in length"):
+        c.value_and_grad(x, np.array([1.0, 2.0]))
+    with pytest.raises(TypeError, match="1-D"):
+        c.value_and_grad(x, np.ones((3, 1)))

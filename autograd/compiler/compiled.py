@@ -40,7 +40,8 @@ import builtins
 import inspect
 import math
 from collections.abc import Callable, Sequence
-from operator import countOf
+from itertools import compress, repeat
+from operator import countOf, is_not
 from typing import Any
 
 from ..functional import gradients as gradients_of
@@ -128,10 +129,10 @@ class CompiledFunction:
             if math.isfinite(value + builtins.sum(xs)):
                 return value
             return self._eager(list(xs), False)[0]
-        numbers, n = self._checked(xs)
+        numbers, n, ready = self._checked(xs)
         if n is None:
             return self._scalar(numbers, gradients=False)[0]
-        return self._batched(numbers, n, gradients=False)[0]
+        return self._batched(numbers, n, False, ready)[0]
 
     def value_and_grad(self, *xs: Any) -> tuple[Any, tuple[Any, ...]]:
         """``(f, (∂f/∂x1, ..., ∂f/∂xk))`` at ``xs``.
@@ -160,12 +161,12 @@ class CompiledFunction:
             if math.isfinite(value + builtins.sum(grads) + builtins.sum(xs)):
                 return value, grads
             return self._eager(list(xs), True)
-        numbers, n = self._checked(xs)
+        numbers, n, ready = self._checked(xs)
         if n is None:
             value, grads = self._scalar(numbers, gradients=True)
         else:
-            value, grads = self._batched(numbers, n, gradients=True)
-        return value, grads[: len(numbers)]
+            value, grads = self._batched(numbers, n, True, ready)
+        return value, grads if len(grads) == len(numbers) else grads[: len(numbers)]
 
     def backward(self, *xs: Any) -> Any:
         """The value f(*xs), after adding ∂f/∂p into ``p.grad`` for each Parameter p it uses.
@@ -176,11 +177,11 @@ class CompiledFunction:
         gradient of their sum. The arguments get no gradient (``value_and_grad`` gives those).
         On an error nothing is added.
         """
-        numbers, n = self._checked(xs)
+        numbers, n, ready = self._checked(xs)
         if n is None:
             value, grads = self._scalar(numbers, gradients=True)
         else:
-            value, grads = self._batched(numbers, n, gradients=True)
+            value, grads = self._batched(numbers, n, True, ready)
         for parameter, gradient in zip(self._closed, grads[len(numbers):], strict=True):
             parameter.grad += gradient
         return value
@@ -223,10 +224,17 @@ class CompiledFunction:
 
     # ---- argument checks ----------------------------------------------------------------
 
-    def _checked(self, xs: tuple[Any, ...]) -> tuple[list[Any], int | None]:
-        """The arguments as floats (or lists of floats), and n if any is batched."""
-        if len(xs) == self._arity and countOf(map(type, xs), float) == len(xs):
-            return list(xs), None  # the common case, checked at C speed
+    def _checked(self, xs: tuple[Any, ...]) -> tuple[list[Any], int | None, bool]:
+        """The arguments as floats (or lists of floats), n if any is batched, and whether the
+        batched ones are 1-D float64 arrays already (nothing to convert)."""
+        if len(xs) == self._arity:
+            types = list(map(type, xs))
+            floats = countOf(types, float)
+            if floats == len(xs):
+                return list(xs), None, False  # the common case, checked at C speed
+            length = _ready_batch(xs, types, floats)
+            if length is not None:
+                return list(xs), length, True  # floats and 1-D float arrays: a training step
         if self._arity is not None and len(xs) != self._arity:
             raise TypeError(
                 f"{self.name}() takes {self._arity} argument{'s' * (self._arity != 1)} "
@@ -258,7 +266,7 @@ class CompiledFunction:
         if self._arity is None:
             self._arity = len(xs)
             self._names = [f"x{i + 1}" for i in range(len(xs))]
-        return numbers, n
+        return numbers, n, False
 
     def _argument_name(self, position: int) -> str:
         if self._names is not None and position < len(self._names):
@@ -378,9 +386,12 @@ class CompiledFunction:
         found = gradients_of(out, (*leaves, *self._closed))
         return out.data, tuple(float(g) for g in found)
 
-    def _batched(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
+    def _batched(
+        self, xs: list[Any], n: int, gradients: bool, ready: bool = False
+    ) -> tuple[Any, tuple[Any, ...]]:
         """f and its gradients on a batch (the arguments', then the closed-over Parameters'),
-        every node one NumPy operation over the n examples.
+        every node one NumPy operation over the n examples. ``ready``: the batched arguments are
+        already 1-D float64 arrays (``_ready_batch``).
 
         Checked at every node: NumPy's floating-point errors (an overflow, a division by zero,
         a value outside a domain) raise, and a non-finite input, value or gradient is caught at
@@ -388,8 +399,10 @@ class CompiledFunction:
         what n separate calls would.
         """
         np = _numpy()
-        batched = tuple([type(x) is not float for x in xs])
-        arrays = [np.asarray(x, dtype=float) if b else x for x, b in zip(xs, batched, strict=True)]
+        batched = tuple(map(is_not, map(type, xs), repeat(float)))
+        arrays = xs if ready else [
+            np.asarray(x, dtype=float) if b else x for x, b in zip(xs, batched, strict=True)
+        ]
         first = None
         if self._trace is None:  # traced at the first example (n = 0: at the usual points)
             if n:
@@ -481,6 +494,21 @@ def _small_enough(graph: Trace, name: str) -> Trace:
             f"than running it: call the function on Values (the eager engine)"
         )
     return graph
+
+
+def _ready_batch(xs: Sequence[Any], types: list[type], floats: int) -> int | None:
+    """n if every argument is a float or a 1-D float64 NumPy array of length n > 0, else None:
+    a batch that needs no conversion, told at C speed however many floats come with it."""
+    if floats == len(xs):
+        return None
+    np = _numpy()
+    if floats + countOf(types, np.ndarray) != len(xs):
+        return None
+    arrays = list(compress(xs, map(is_not, types, repeat(float))))
+    if not all(a.ndim == 1 and a.dtype == np.float64 for a in arrays):
+        return None
+    n = len(arrays[0])
+    return n if n and all(len(a) == n for a in arrays) else None
 
 
 def _is_batch(x: Any) -> bool:
