@@ -10,7 +10,7 @@ import autograd
 import nn
 from autograd import Parameter, Value
 from autograd.backprop import topological_order
-from autograd.graph.groups import NodeGroup, group_like_nodes, matrix_derivative
+from autograd.graph.groups import GroupEdge, NodeGroup, group_like_nodes, matrix_derivative
 
 from .test_compile_properties import Program, programs
 
@@ -42,6 +42,10 @@ def _check_edges(groups: list[NodeGroup], order: list[Value]) -> None:
         for edge in group.inputs:
             assert edge.source in earlier
             source = by_name[edge.source]
+            if edge.padded:
+                _check_padded_edge(group, edge, source)
+                covered.update(range(len(group.nodes[0].inputs)))
+                continue
             for k, node in enumerate(group.nodes):
                 for a, argument in enumerate(edge.arguments):
                     assert node.inputs[argument] is source.nodes[edge.index[k * edge.width + a]]
@@ -51,6 +55,17 @@ def _check_edges(groups: list[NodeGroup], order: list[Value]) -> None:
         else:
             assert group.inputs == ()
         earlier.add(group.name)
+
+
+def _check_padded_edge(group: NodeGroup, edge: GroupEdge, source: NodeGroup) -> None:
+    """Each row of a padded edge: the node's arguments of that place, then len(source)s."""
+    places = 2 if group.op == "dot" else 1
+    for k, node in enumerate(group.nodes):
+        row = edge.index[k * edge.width : (k + 1) * edge.width]
+        half = len(node.inputs) // places
+        mine = node.inputs[edge.position * half : (edge.position + 1) * half]
+        assert row[half:] == (source.size,) * (edge.width - half)
+        assert all(source.nodes[i] is child for i, child in zip(row[:half], mine, strict=True))
 
 
 def test_an_mlp_loss_groups_into_its_layers() -> None:
@@ -137,6 +152,38 @@ def test_a_convnet_groups_its_windows() -> None:
     assert weights.shape == (2, 9)
     pixels = next(e for e in windows.inputs if e.position == 1)
     assert pixels.kind == "gather" and pixels.width == 9
+
+
+def test_a_padded_convolution_is_one_group_of_windows_padded_with_zeros() -> None:
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.Flatten(),
+                          nn.Linear(50, 1))
+    image = [[[Value(random.Random(i).uniform(-1, 1)) for i in range(5 * r, 5 * r + 5)]
+              for r in range(5)]]
+    order = topological_order(model(image)[0])
+    groups = group_like_nodes(order, [v for row in image[0] for v in row])
+    _check_edges(groups, order)
+    windows = [g for g in groups if g.op == "dot" and g.size > 1]
+    assert [g.size for g in windows] == [2 * 5 * 5]  # corners, edges and inside: one array
+    pixels = next(e for e in windows[0].inputs if e.position == 1)
+    assert pixels.padded and pixels.kind == "gather" and pixels.width == 9
+    # per channel: 4 corners of 4 taps, 12 edge windows of 6, 9 inside of 9
+    assert pixels.index.count(25) == 2 * (4 * 5 + 12 * 3)
+    assert len([g for g in groups if g.op == "relu"]) == 1
+
+
+def test_sums_padded_past_twice_their_size_are_grouped_by_width() -> None:
+    xs = [Value(0.1 * k, label=f"x{k}") for k in range(12)]
+
+    def sum_groups(widths: list[int]) -> list[NodeGroup]:
+        root = autograd.sum([autograd.sum(xs[:w]).tanh() for w in widths])
+        return [g for g in group_like_nodes(topological_order(root), xs)
+                if g.op == "sum" and g.nodes[0] is not root]
+
+    close = sum_groups([9, 10, 11, 12])  # padded to 4 x 12 = 48 from 42: one group
+    assert [g.size for g in close] == [4] and close[0].inputs[0].padded
+    apart = sum_groups([1, 2, 1, 12])  # 4 x 12 = 48 from 16: by width
+    assert sorted(g.size for g in apart) == [1, 1, 2]
+    assert not any(e.padded for g in apart for e in g.inputs)
 
 
 @settings(max_examples=40, deadline=None)

@@ -222,6 +222,63 @@ def test_random_convnets_rolled_give_the_eager_values_and_gradients(
     _check_against_eager(loss, arguments, scale=10.0)
 
 
+def _central_differences(f: Callable[[list[float]], float], point: list[float],
+                         h: float = 1e-6) -> list[float]:
+    out = []
+    for j in range(len(point)):
+        up, down = list(point), list(point)
+        up[j] += h
+        down[j] -= h
+        out.append((f(up) - f(down)) / (2 * h))
+    return out
+
+
+def test_a_padded_convolution_rolls_into_one_window_line_and_matches_finite_differences() -> None:
+    size = 5
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1, seed=3), nn.Tanh(), nn.Flatten(),
+                          nn.Linear(2 * size * size, 1, seed=4))
+
+    def loss(*pixels: Value) -> Value:
+        return model([[list(pixels[r * size : (r + 1) * size]) for r in range(size)]])[0]
+
+    rng = random.Random(5)
+    batch = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(size * size)]
+    compiled = autograd.compile(loss)
+    values, grads = _rolled(compiled, batch)
+    assert [g.size for g in compiled.groups if g.op == "dot" and g.size > 1] == [2 * size * size]
+    program, _ = _program_of(compiled, (True,) * size * size)
+    assert program.source.count("np.einsum('...kw,...kw->...k'") == 1  # one line, all windows
+
+    def by_floats(point: list[float]) -> float:  # the forward alone, in the eager engine
+        return loss(*map(Value, point)).data
+
+    for i in range(3):
+        point = [float(column[i]) for column in batch]
+        assert math.isclose(values[i], by_floats(point), rel_tol=1e-12)
+        expected = _central_differences(by_floats, point)
+        assert all(math.isclose(grads[j][i], e, rel_tol=1e-6, abs_tol=1e-8)
+                   for j, e in enumerate(expected))
+
+
+def test_sums_of_unequal_widths_roll_padded_and_give_the_derivative_by_hand() -> None:
+    # f = Σ_k (x1 + ... + x_k)², k = 3..6: ∂f/∂x_j = Σ_{k ≥ j} 2 (x1 + ... + x_k)
+    def f(*xs: Value) -> Value:
+        return autograd.sum([autograd.sum(xs[:k]) ** 2 for k in range(3, 7)])
+
+    rng = random.Random(8)
+    batch = [[rng.uniform(-2, 2) for _ in range(4)] for _ in range(6)]
+    compiled = autograd.compile(f)
+    values, grads = _rolled(compiled, batch)
+    assert next(g.size for g in compiled.groups if g.op == "sum") == 4
+    for i in range(4):
+        x = [column[i] for column in batch]
+        partial = [math.fsum(x[:k]) for k in range(3, 7)]
+        assert math.isclose(values[i], math.fsum(p * p for p in partial), rel_tol=1e-12)
+        for j in range(6):
+            by_hand = math.fsum(2 * p for k, p in zip(range(3, 7), partial, strict=True) if k > j)
+            assert math.isclose(grads[j][i], by_hand, rel_tol=1e-12, abs_tol=1e-12)
+
+
 # ---- the text -----------------------------------------------------------------------------
 
 def _two_layer(width: int) -> Callable[..., Value]:

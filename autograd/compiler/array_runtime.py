@@ -11,7 +11,7 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["Scatter", "concatenate", "picker"]
+__all__ = ["Scatter", "concatenate", "picker", "with_zero"]
 
 
 class Scatter:
@@ -82,3 +82,9 @@ def concatenate(np: Any, *parts: Any) -> Any:
         return np.concatenate(parts, axis=-1)
     lead = np.broadcast_shapes(*(part.shape[:-1] for part in parts))
     return np.concatenate([np.broadcast_to(p, (*lead, p.shape[-1])) for p in parts], axis=-1)
+
+
+def with_zero(np: Any, array: Any) -> Any:
+    """``array`` with a 0 after its last entry along the last axis: what a padded index map's
+    index ``len(array)`` reads (the zeros around a padded convolution's image)."""
+    return np.concatenate((array, np.zeros((*array.shape[:-1], 1))), axis=-1)

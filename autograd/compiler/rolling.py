@@ -40,7 +40,7 @@ from ..graph.groups import (
     structure_count,
 )
 from ..value import Parameter
-from .array_runtime import Scatter, concatenate, picker
+from .array_runtime import Scatter, concatenate, picker, with_zero
 from .fusing import DOT_OP, fuse_sums_of_products
 from .op_code import code_for, fill, fill_derivative, number, numpy_rules, numpy_template
 from .tracing import Trace
@@ -440,9 +440,13 @@ class _Writer:
         return temporary
 
     def take_wide(self, edge: GroupEdge, size: int) -> str:
-        """``take`` with the width axis kept, also for an edge one argument wide."""
+        """``take`` with the width axis kept, also for an edge one argument wide; a padded
+        edge reads its source with a 0 after it."""
         array = self.np.array(edge.index, dtype=self.np.intp).reshape(size, edge.width)
-        return f"{self.code[edge.source]}[..., {self.constant('i', array)}]"
+        source = self.code[edge.source]
+        if edge.padded:
+            source = f"{self.constant('with_zero', with_zero)}(np, {source})"
+        return f"{source}[..., {self.constant('i', array)}]"
 
     def matmul_edges(self, group: NodeGroup) -> tuple[GroupEdge, GroupEdge] | None:
         """The dot group's (weights, inputs) edges when it is one matrix product."""
@@ -591,7 +595,8 @@ class _Writer:
                 picked = GroupEdge(x.source, 1, "gather", (0,), row)
                 code = self.scatter(back, picked, x.width)
                 return code, f"{self.math[w.source]}ᵀ · {upstream_math}", None
-            half = self.fused.get(user.name, len(node.inputs) // 2)
+            half = self.fused.get(user.name) or builtins.sum(
+                e.width for e in user.inputs if e.position == 0)  # padded rows: the widest
             columns = [a - half * edge.position for a in edge.arguments]
             partner = self.operands[(user.name, 1 - edge.position)]
             if columns != list(range(half)):
@@ -668,6 +673,9 @@ class _Writer:
             local = f"({local}).sum(axis=0)"
         array = self.np.array(edge.index, dtype=self.np.intp).reshape(user.size, edge.width)
         source = self.by_name[edge.source]
+        if edge.padded:  # the padding's 0 at len(source) gets a gradient too: dropped
+            helper = self.constant("scatter", Scatter(self.np, array, source.size + 1))
+            return f"{helper}({local})[..., :{source.size}]"
         helper = self.constant("scatter", Scatter(self.np, array, source.size))
         return f"{helper}({local})"
 

@@ -20,6 +20,12 @@ A ``dot`` node's inputs have two places, its weights (the first half) and its in
 second); ``sum`` and ``max`` have one: the place of an input, not its position, is what a leaf's
 use is told by. Each group is then one array, and each edge between groups an index map: which
 node of the source feeds which argument of which node of the group (``GroupEdge``).
+
+A ``dot`` or ``sum`` whose every place reads one group is coloured by those groups alone, not by
+its number of inputs: a padded convolution's windows at the border (4 or 6 taps of a 3x3
+kernel) and inside (9) are one group, their rows padded to the widest with an index that reads
+0 (the zeros of the padding, which add nothing). Where padding would more than double a group's
+size, the graph is grouped again with the widths told apart.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ __all__ = [
 
 _ROUNDS = 2  # colourings of the op nodes: before and after the leaves are told apart
 _N_ARY = frozenset({"sum", "max", "dot"})
+_PADDABLE = frozenset({"sum", "dot"})  # ops to which a 0 argument adds nothing
+_MOST_PADDING = 2.0  # a padded group at most twice the size of its arguments
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,8 @@ class GroupEdge:
     what the map is: ``"identity"``, ``"reshape"`` (the same nodes, another shape),
     ``"broadcast"`` (source nodes repeated), ``"slice"`` (evenly spaced ones), ``"matmul"``
     (a ``dot``'s weights as a matrix, or its inputs as one vector for every row) or ``"gather"``.
+    ``padded`` (a ``gather``): the group's nodes have fewer arguments than ``width``, and their
+    rows end in the index ``len(source)``, one past the source, which reads 0.
     """
 
     source: str
@@ -66,6 +76,7 @@ class GroupEdge:
     kind: str
     arguments: tuple[int, ...]
     index: tuple[int, ...]
+    padded: bool = False  # rows padded with the index len(source), which reads 0
 
     @property
     def width(self) -> int:
@@ -134,8 +145,46 @@ def group_like_nodes(order: Sequence[Value], inputs: Sequence[Value] = ()) -> li
                 users[child].append((i, place(node._op.name, p, arity)))
     keys = [op_key(node) if node._op is not None else None for node in order]
 
-    colours = _refine(order, kinds, keys, arguments, users)
+    colours = _refine(order, kinds, keys, arguments, users, padded=True)
+    if _padding_ratio(keys, arguments, colours) > _MOST_PADDING:
+        colours = _refine(order, kinds, keys, arguments, users, padded=False)
     return _groups(order, kinds, arguments, users, colours)
+
+
+def _padded_signature(
+    key: tuple[object, ...], children: list[int], colours: list[int]
+) -> tuple[object, ...] | None:
+    """A ``dot``'s or ``sum``'s colour without its number of inputs, when each of its places
+    reads one colour (the padded rows of ``_padded_edges``); else None."""
+    name = key[0]
+    if name == "sum" and children:
+        seen = {colours[j] for j in children}
+        if len(seen) == 1:
+            return ("padded", *key[:3], seen.pop())
+    elif name == "dot" and children:
+        half = len(children) // 2
+        weights = {colours[j] for j in children[:half]}
+        inputs = {colours[j] for j in children[half:]}
+        if len(weights) == 1 and len(inputs) == 1:
+            return ("padded", *key[:3], weights.pop(), inputs.pop())
+    return None
+
+
+def _padding_ratio(
+    keys: list[tuple[object, ...] | None], arguments: list[list[int]], colours: list[int]
+) -> float:
+    """The largest (padded size / size) of a group of ``dot`` or ``sum`` nodes of unequal
+    widths: how much larger its padded array is than its arguments."""
+    widest: dict[int, int] = {}
+    total: dict[int, int] = {}
+    count: dict[int, int] = {}
+    for i, key in enumerate(keys):
+        if key is not None and key[0] in _PADDABLE:
+            c = colours[i]
+            widest[c] = max(widest.get(c, 0), len(arguments[i]))
+            total[c] = total.get(c, 0) + len(arguments[i])
+            count[c] = count.get(c, 0) + 1
+    return max((widest[c] * count[c] / max(total[c], 1) for c in widest), default=1.0)
 
 
 def structure_count(order: Sequence[Value]) -> int:
@@ -167,9 +216,12 @@ def _refine(
     keys: list[tuple[object, ...] | None],
     arguments: list[list[int]],
     users: list[list[tuple[int, int]]],
+    padded: bool = True,
 ) -> list[int]:
-    """Each node's colour after refinement: equal colours, like nodes."""
+    """Each node's colour after refinement: equal colours, like nodes. ``padded``: a ``dot``
+    or ``sum`` is coloured by its places' colours, not its width (``_padded_signature``)."""
     leaf_colour: dict[int, object] = {i: kind for i, kind in enumerate(kinds) if kind != "op"}
+    paddable = [padded and key is not None and key[0] in _PADDABLE for key in keys]
     colours: list[int] = []
     count = -1
     for _ in range(_ROUNDS):
@@ -177,9 +229,13 @@ def _refine(
         colours = [0] * len(order)
         for i in range(len(order)):
             key = keys[i]
-            signature: object = (
-                leaf_colour[i] if key is None else (key, tuple(colours[j] for j in arguments[i]))
-            )
+            signature: object = None
+            if key is None:
+                signature = leaf_colour[i]
+            elif paddable[i]:
+                signature = _padded_signature(key, arguments[i], colours)
+            if signature is None:
+                signature = (key, tuple(colours[j] for j in arguments[i]))
             colours[i] = table.setdefault(signature, len(table))
         if len(table) == count:
             break
@@ -232,6 +288,10 @@ def _groups(
         node = order[first]
         assert node._op is not None
         arity = len(arguments[first])
+        if any(len(arguments[i]) != arity for i in m):  # a dot or sum of unequal widths
+            edges_of.append(_padded_edges(node._op.name, m, arguments, group_of, slot,
+                                          [len(members) for members in groups_members]))
+            continue
         by_source: dict[tuple[int, int], list[int]] = {}
         for p, child in enumerate(arguments[first]):
             by_source.setdefault((place(node._op.name, p, arity), group_of[child]), []).append(p)
@@ -256,14 +316,17 @@ def _groups(
     result = []
     for g, m in enumerate(groups_members):
         node = order[m[0]]
+        ragged = any(len(arguments[i]) != len(arguments[m[0]]) for i in m)
         edges = tuple(
             GroupEdge(
                 names[source],
                 where,
-                _edge_kind(node, where, positions, index, len(groups_members[source]),
-                           shapes[source], len(m)),
+                "gather" if ragged else _edge_kind(
+                    node, where, positions, index, len(groups_members[source]),
+                    shapes[source], len(m)),
                 positions,
                 index,
+                ragged,
             )
             for where, source, positions, index in edges_of[g]
         )
@@ -278,6 +341,33 @@ def _groups(
             )
         )
     return result
+
+
+def _padded_edges(
+    op_name: str,
+    members: list[int],
+    arguments: list[list[int]],
+    group_of: dict[int, int],
+    slot: dict[int, int],
+    sizes: list[int],
+) -> tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...]:
+    """The edges of a ``dot`` or ``sum`` group of unequal widths, one per place: every row as
+    wide as the widest, the missing arguments read at ``len(source)``, a 0."""
+    halves = 2 if op_name == "dot" else 1
+    width = max(len(arguments[i]) for i in members) // halves
+    edges = []
+    for where in range(halves):
+        source = -1
+        index: list[int] = []
+        for i in members:
+            half = len(arguments[i]) // halves
+            children = arguments[i][where * half : (where + 1) * half]
+            source = group_of[children[0]]
+            index.extend(slot[child] for child in children)
+            index.extend([sizes[source]] * (width - half))
+        positions = tuple(range(where * width, (where + 1) * width))
+        edges.append((where, source, positions, tuple(index)))
+    return tuple(edges)
 
 
 def _rows_of_matrix(index: tuple[int, ...], width: int) -> bool:
