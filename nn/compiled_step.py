@@ -11,7 +11,7 @@ their graph is the same for every example (no ``if`` on a value):
 - bce: ½(z + |z|) − z y + log(1 + e^−|z|)  (the eager loss's two branches in one formula, with
   the exact slope σ(0) − y at z = 0 as well)
 - cross_entropy: m + log Σ_j e^(z_j − m) − Σ_j t_j z_j, with t the one-hot class and
-  m = max_j z_j built as z_1 + relu(z_2 − z_1) + ... (the shift changes neither value nor slope)
+  m = max_j z_j, one ``max`` node (the shift changes neither value nor slope)
 
 A loss given as a function of a whole batch cannot be split per example; for full-batch
 training (the same samples every epoch) it is compiled whole instead (``WholeBatchStep``).
@@ -61,9 +61,7 @@ def _binary_cross_entropy(z: Value, target: Sequence[Value]) -> Value:
 
 
 def _cross_entropy(logits: Sequence[Value], one_hot: Sequence[Value]) -> Value:
-    m = logits[0]
-    for z_j in logits[1:]:
-        m = m + (z_j - m).relu()  # max(m, z_j), built from ops
+    m = autograd.max(list(logits))  # its gradient, 1 − Σ_j softmax_j, is 0 (to rounding)
     log_sum_exp = autograd.sum((z_j - m).exp() for z_j in logits).log() + m
     return log_sum_exp - autograd.dot(list(one_hot), list(logits))
 
