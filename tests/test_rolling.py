@@ -473,3 +473,34 @@ def test_labels_of_any_kind_stay_in_comments() -> None:
     for i, (a, b) in enumerate([(0.5, 2.0), (-1.0, 0.25)]):
         value, (ga, gb) = _eager(loss, [a, b])
         assert _close(values[i], value) and _close(grads[0][i], ga) and _close(grads[1][i], gb)
+
+
+def test_last_batch_says_how_the_last_batched_call_ran() -> None:
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=2)
+    def loss(x1: Value, x2: Value) -> Value:
+        return (model([x1, x2]) - 1.0) ** 2
+
+    compiled = autograd.compile(loss)
+    assert compiled.last_batch is None
+    compiled(0.5, 0.25)  # a call per point does not say
+    assert compiled.last_batch is None
+    compiled.value_and_grad([0.5, 1.0], [0.25, -1.0])
+    assert compiled.last_batch == "rolled"
+    values, _ = compiled.value_and_grad([0.5, math.inf], [0.25, -1.0])
+    assert compiled.last_batch == "point by point"
+    assert values[1] == loss(Value(math.inf), Value(-1.0)).data  # the engine's own answer
+
+    from benchmarks.rolled import unstructured
+
+    one_of_a_kind = unstructured(3000)  # nothing repeats: nothing to roll
+    unrolled = autograd.compile(one_of_a_kind)
+    values, (dx, _) = unrolled.value_and_grad([0.1, 0.2], 0.3)
+    assert unrolled.last_batch == "node by node"
+
+    def by_floats(point: list[float]) -> float:
+        return one_of_a_kind(Value(point[0]), Value(point[1])).data
+
+    for x, value, grad in zip([0.1, 0.2], values, dx, strict=True):
+        assert math.isclose(value, by_floats([x, 0.3]), rel_tol=1e-12)
+        expected = _central_differences(by_floats, [x, 0.3])[0]
+        assert math.isclose(grad, expected, rel_tol=1e-5, abs_tol=1e-8)

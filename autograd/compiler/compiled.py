@@ -112,6 +112,10 @@ class CompiledFunction:
         self._fast_value: Callable[..., Any] | None = None  # the value alone, on floats
         # rolled programs by (which arguments are batched, gradients?); None: not rollable
         self._rolled: dict[tuple[tuple[bool, ...], bool], RolledProgram | None] = {}
+        # how the last batched call ran: "rolled" (one NumPy line per group of like nodes),
+        # "node by node" (one NumPy line per node) or "point by point" (n separate calls, after
+        # an error, a NaN or an infinity); None before any
+        self.last_batch: str | None = None
 
     def __repr__(self) -> str:
         return f"<compiled {self.name}({', '.join(self._names or ['...'])})>"
@@ -416,6 +420,7 @@ class CompiledFunction:
                 call_rolled(rolled, [*arrays, *parameters], n, np) if rolled is not None else None
             )
             if result is not None:
+                self.last_batch = "rolled"
                 return result[0], result[1] if gradients else ()
         if n and first is None:
             first = [float(x[0]) if b else x for x, b in zip(xs, batched, strict=True)]
@@ -440,6 +445,7 @@ class CompiledFunction:
             bool(np.isfinite(g).all()) for g in results
         )
         if finite:
+            self.last_batch = "node by node"
             return values, tuple(results)
         return self._one_by_one(xs, n, gradients)
 
@@ -462,6 +468,7 @@ class CompiledFunction:
 
     def _one_by_one(self, xs: list[Any], n: int, gradients: bool) -> tuple[Any, tuple[Any, ...]]:
         """n separate calls: what the batched path means, and what it falls back to."""
+        self.last_batch = "point by point"
         np = _numpy()
         values = np.empty(n)
         per_example: list[Any] = [np.empty(n) if _is_batch(x) else 0.0 for x in xs]
