@@ -171,6 +171,19 @@ def test_a_padded_convolution_is_one_group_of_windows_padded_with_zeros() -> Non
     assert len([g for g in groups if g.op == "relu"]) == 1
 
 
+def test_dense_layers_of_two_widths_on_one_input_stay_two_matrix_products() -> None:
+    narrow, wide = nn.Linear(2, 8, seed=1), nn.Linear(6, 8, seed=2)
+    xs = [Value(0.1 * k, label=f"x{k}") for k in range(6)]
+    root = autograd.sum(narrow(xs[:2])) * autograd.sum(wide(xs))
+    order = topological_order(root)
+    groups = group_like_nodes(order, xs)
+    _check_edges(groups, order)
+    layers = [g for g in groups if g.op == "dot"]
+    assert sorted(g.size for g in layers) == [8, 8]  # not one gather padded to width 6
+    assert not any(e.padded for g in layers for e in g.inputs)
+    assert {e.kind for g in layers for e in g.inputs if e.position == 1} == {"matmul"}
+
+
 def test_sums_padded_past_twice_their_size_are_grouped_by_width() -> None:
     xs = [Value(0.1 * k, label=f"x{k}") for k in range(12)]
 

@@ -25,13 +25,15 @@ A ``dot`` or ``sum`` whose every place reads one group is coloured by those grou
 its number of inputs: a padded convolution's windows at the border (4 or 6 taps of a 3x3
 kernel) and inside (9) are one group, their rows padded to the widest with an index that reads
 0 (the zeros of the padding, which add nothing). Where padding would more than double a group's
-size, the graph is grouped again with the widths told apart.
+size, or the nodes of one width all read the same inputs (a matrix product of their own), those
+nodes are grouped again with their widths told apart.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -53,6 +55,7 @@ _ROUNDS = 2  # colourings of the op nodes: before and after the leaves are told 
 _N_ARY = frozenset({"sum", "max", "dot"})
 _PADDABLE = frozenset({"sum", "dot"})  # ops to which a 0 argument adds nothing
 _MOST_PADDING = 2.0  # a padded group at most twice the size of its arguments
+_PADDING_TRIES = 3  # colourings that unpad the groups better apart, before padding none
 
 
 @dataclass(frozen=True)
@@ -145,9 +148,14 @@ def group_like_nodes(order: Sequence[Value], inputs: Sequence[Value] = ()) -> li
                 users[child].append((i, place(node._op.name, p, arity)))
     keys = [op_key(node) if node._op is not None else None for node in order]
 
-    colours = _refine(order, kinds, keys, arguments, users, padded=True)
-    if _padding_ratio(keys, arguments, colours) > _MOST_PADDING:
-        colours = _refine(order, kinds, keys, arguments, users, padded=False)
+    paddable = [key is not None and key[0] in _PADDABLE for key in keys]
+    for _ in range(_PADDING_TRIES):
+        colours = _refine(order, kinds, keys, arguments, users, paddable)
+        unwanted = _badly_padded(keys, arguments, colours)
+        if not unwanted:
+            return _groups(order, kinds, arguments, users, colours)
+        paddable = [p and colours[i] not in unwanted for i, p in enumerate(paddable)]
+    colours = _refine(order, kinds, keys, arguments, users, [False] * len(order))
     return _groups(order, kinds, arguments, users, colours)
 
 
@@ -170,21 +178,35 @@ def _padded_signature(
     return None
 
 
-def _padding_ratio(
+def _badly_padded(
     keys: list[tuple[object, ...] | None], arguments: list[list[int]], colours: list[int]
-) -> float:
-    """The largest (padded size / size) of a group of ``dot`` or ``sum`` nodes of unequal
-    widths: how much larger its padded array is than its arguments."""
-    widest: dict[int, int] = {}
-    total: dict[int, int] = {}
-    count: dict[int, int] = {}
+) -> set[int]:
+    """The colours of the groups of ``dot`` or ``sum`` nodes of unequal widths that are better
+    apart: padding would more than double the group (``_MOST_PADDING``), or the nodes of one
+    width all read the same inputs, a matrix product of their own (two dense layers of
+    different widths on one input), which a padded gather would turn into a slower product."""
+    by_colour: dict[int, list[int]] = {}
+    inputs_from: dict[int, int] = {}  # where a node's inputs start: a dot's second half
     for i, key in enumerate(keys):
         if key is not None and key[0] in _PADDABLE:
-            c = colours[i]
-            widest[c] = max(widest.get(c, 0), len(arguments[i]))
-            total[c] = total.get(c, 0) + len(arguments[i])
-            count[c] = count.get(c, 0) + 1
-    return max((widest[c] * count[c] / max(total[c], 1) for c in widest), default=1.0)
+            by_colour.setdefault(colours[i], []).append(i)
+            inputs_from[i] = len(arguments[i]) // 2 if key[0] == "dot" else 0
+    unwanted = set()
+    for colour, members in by_colour.items():
+        widths = {len(arguments[i]) for i in members}
+        if len(widths) == 1:
+            continue
+        size = sum(len(arguments[i]) for i in members)
+        if max(widths) * len(members) > _MOST_PADDING * size:
+            unwanted.add(colour)
+            continue
+        rows: dict[int, set[tuple[int, ...]]] = {}
+        for i in members:
+            rows.setdefault(len(arguments[i]), set()).add(tuple(arguments[i][inputs_from[i]:]))
+        counts = Counter(len(arguments[i]) for i in members)
+        if any(len(read) == 1 and counts[width] > 1 for width, read in rows.items()):
+            unwanted.add(colour)
+    return unwanted
 
 
 def structure_count(order: Sequence[Value]) -> int:
@@ -216,12 +238,11 @@ def _refine(
     keys: list[tuple[object, ...] | None],
     arguments: list[list[int]],
     users: list[list[tuple[int, int]]],
-    padded: bool = True,
+    paddable: list[bool],
 ) -> list[int]:
-    """Each node's colour after refinement: equal colours, like nodes. ``padded``: a ``dot``
+    """Each node's colour after refinement: equal colours, like nodes. A ``paddable`` ``dot``
     or ``sum`` is coloured by its places' colours, not its width (``_padded_signature``)."""
     leaf_colour: dict[int, object] = {i: kind for i, kind in enumerate(kinds) if kind != "op"}
-    paddable = [padded and key is not None and key[0] in _PADDABLE for key in keys]
     colours: list[int] = []
     count = -1
     for _ in range(_ROUNDS):
