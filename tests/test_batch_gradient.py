@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+import autograd
 import nn
+from autograd import Value
 from autograd.compiler.tracing import input_node, trace
 from nn.batch_gradient import batch_program
 from nn.compiled_step import CompiledStep
@@ -78,3 +80,23 @@ def test_a_graph_rolling_declines_gets_the_program_of_one_line_per_node() -> Non
     assert np.allclose(grad, 4 * 2 * theta, rtol=1e-12)  # ∂/∂θ of θ², for each of 4 examples
     assert np.array_equal(outputs, np.ones((4, 2)))  # the last two squares: the targets'
 
+
+
+def test_compiled_cross_entropy_has_the_softmax_gradient_by_hand_ties_included() -> None:
+    from nn.compiled_step import PER_EXAMPLE
+
+    def loss(*numbers: Value) -> Value:  # three logits, then the one-hot class
+        return PER_EXAMPLE["cross_entropy"](list(numbers[:3]), list(numbers[3:]))
+
+    logits = np.array([[0.0, 0.0, 0.0], [2.0, 2.0, -1.0], [1000.0, -1000.0, 999.0]])
+    one_hot = np.eye(3)[[0, 1, 2]]
+    columns = [*logits.T, *one_hot.T]
+    values, grads = autograd.compile(loss).value_and_grad(*columns)
+    for i, (z, t) in enumerate(zip(logits.tolist(), one_hot.tolist(), strict=True)):
+        m = max(z)
+        total = math.fsum(math.exp(v - m) for v in z)
+        assert math.isclose(values[i], m + math.log(total) - math.fsum(
+            a * b for a, b in zip(z, t, strict=True)), rel_tol=1e-12)
+        for j in range(3):  # ∂ℓ/∂z_j = softmax(z)_j − t_j
+            by_hand = math.exp(z[j] - m) / total - t[j]
+            assert math.isclose(grads[j][i], by_hand, rel_tol=1e-12, abs_tol=1e-15)
