@@ -19,7 +19,7 @@ from optim.optimizer import check_lr
 
 from .array_step import ArrayTraining
 from .buffer_rollback import BufferRollback
-from .compiled_step import compiled_training
+from .compiled_training import compiled_training
 from .fit_checks import (
     check_data,
     check_loss,

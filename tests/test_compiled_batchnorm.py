@@ -162,7 +162,7 @@ def test_the_step_runs_as_the_rolled_program_and_falls_back_to_one_line_per_node
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from autograd.compiler.rolling import NotWorthRolling
-    from nn.compiled_step import compiled_training
+    from nn.compiled_training import compiled_training
 
     model = mlp_with_batch_norm(3)
     step = compiled_training(model, "cross_entropy", XS, CLASSES, 4)
