@@ -1,4 +1,4 @@
-"""The rolled programs' scatter-add sums each slot's uses in order, as adding them one by one does."""
+"""The rolled programs' scatter-add sums the uses of each slot in order, one by one."""
 
 from __future__ import annotations
 

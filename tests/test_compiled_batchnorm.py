@@ -245,3 +245,12 @@ def test_dropout_and_other_batch_wide_modules_are_still_refused_beside_batch_nor
     with pytest.raises(ValueError, match=r"BatchNorm1d.*computes each batch as a whole"):
         nn.fit(mlp_with_batch_norm(1), XS, MOONS, loss=lambda p, y: nn.mse_loss(p, y),
                epochs=1, progress=False, compile=True)
+
+
+def test_the_notebooks_batch_norm_convnet_trains_compiled_as_pytorch_does() -> None:
+    pytest.importorskip("torch")
+    from benchmarks.digits_epoch import COMPILED, TORCH, run_digits_epoch
+
+    # 20 digits in batches of 8: two batches of 8 and a last one of 4, Adam, batch statistics
+    runs = {run.engine: run for run in run_digits_epoch(20, batch_norm=True)}
+    assert math.isclose(runs[COMPILED].mean_loss, runs[TORCH].mean_loss, rel_tol=1e-10)
