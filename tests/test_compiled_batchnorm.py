@@ -102,15 +102,41 @@ def test_cumulative_running_averages_and_adam_without_a_bias_before_batch_norm()
     assert_same_training(eager, compiled)
 
 
-def test_the_last_batch_of_one_example_is_refused_as_eagerly() -> None:
+def test_the_last_batch_of_one_example_is_refused_as_eagerly_but_before_the_first_step() -> None:
     # 9 examples in batches of 4: the last holds one, and batch norm needs two values
-    def run(compile: bool) -> str:
+    def run(compile: bool) -> tuple[str, bool]:
+        model = mlp_with_batch_norm(1)
+        start = model.state_dict()
         with pytest.raises(nn.BatchRequired) as error:
-            nn.fit(mlp_with_batch_norm(1), XS[:9], MOONS[:9], loss="mse", epochs=1,
-                   batch_size=4, progress=False, compile=compile)
-        return str(error.value)
+            nn.fit(model, XS[:9], MOONS[:9], loss="mse", epochs=1, batch_size=4,
+                   progress=False, compile=compile)
+        return str(error.value), model.state_dict() == start
 
-    assert run(True) == run(False)
+    (eager, eager_unchanged), (compiled, compiled_unchanged) = run(False), run(True)
+    assert compiled == eager
+    assert compiled_unchanged and not eager_unchanged  # compiling traces every batch size first
+
+
+def test_validation_early_stopping_and_monitoring_see_the_compiled_statistics() -> None:
+    xs_val, ys_val = nn.make_moons(6, seed=8)
+    ys = [0.5 * y for y in MOONS]
+
+    def run(compile: bool) -> tuple[Any, ...]:
+        model = mlp_with_batch_norm(1)
+        history = nn.fit(model, XS, ys, loss="mse", epochs=5, batch_size=4, seed=2,
+                         optimizer=optim.SGD(model.parameters(), lr=0.3), progress=False,
+                         validation=(xs_val, [0.5 * y for y in ys_val]), early_stopping=2,
+                         monitor=True, compile=compile)
+        return history, [p.data for p in model.parameters()], model.named_buffers()
+
+    eager, compiled = run(False), run(True)
+    assert_same_training(eager, compiled)
+    assert eager[0].best_epoch == compiled[0].best_epoch
+    for x, y in zip(eager[0].val_losses, compiled[0].val_losses, strict=True):
+        assert_close(x, y)  # in eval mode, with the running statistics of the steps taken
+    for layer, norms in eager[0].grad_norms.items():
+        for x, y in zip(norms, compiled[0].grad_norms[layer], strict=True):
+            assert_close(x, y)
 
 
 def test_the_whole_batch_gradient_agrees_with_central_differences() -> None:
