@@ -177,7 +177,7 @@ class _BatchNorm(Module):
         if self.training:
             recorder = getattr(self, "_statistics_recorder", None)
             if recorder is not None:  # traced: the compiled step updates them after each step
-                recorder.extend(batch_statistics)
+                recorder.append(batch_statistics)
             else:
                 self.update_running_statistics(
                     [(float(mean.data), float(variance.data), m)
@@ -186,12 +186,12 @@ class _BatchNorm(Module):
         return outputs
 
     @contextmanager
-    def recording_batch_statistics(self) -> Iterator[list[tuple[Value, Value, int]]]:
+    def recording_batch_statistics(self) -> Iterator[list[list[tuple[Value, Value, int]]]]:
         """While open, a training forward pass leaves the running statistics as they are and
-        appends each channel's batch statistics (μ and σ² as Values, and the count m) to the
-        list yielded instead: ``fit(compile=True)`` traces the pass this way and applies the
-        compiled values of μ and σ² with ``update_running_statistics`` after each step."""
-        recorded: list[tuple[Value, Value, int]] = []
+        appends its batch statistics to the list yielded instead, one entry per pass: each
+        channel's (μ, σ², m), μ and σ² as Values. ``fit(compile=True)`` traces the passes this
+        way and applies the compiled values with ``update_running_statistics`` after each step."""
+        recorded: list[list[tuple[Value, Value, int]]] = []
         self._statistics_recorder = recorded
         try:
             yield recorded

@@ -84,8 +84,9 @@ class CoupledBatchStep:
         size = n if batch_size is None else min(batch_size, n)
         self.n_outputs = self._output_count(size)
         self.y_rows = target_rows(loss, ys, self.n_outputs, np)
-        # the batch norms' counts m per channel, for each batch size, in the order of the extras
-        self.counts: dict[int, list[list[int]]] = {}
+        # for each batch size, each batch norm pass of the graph (a layer used twice passes
+        # twice) and its counts m per channel, in the order of the extras
+        self.passes: dict[int, list[tuple[_BatchNorm, list[int]]]] = {}
         self.programs: dict[int, LossAndGrads] = {}
         self.sources: dict[int, str] = {}
         first = list(range(size))
@@ -100,7 +101,7 @@ class CoupledBatchStep:
         self._compile(size, graph)
         if n % size:  # the last, smaller batch of each epoch
             self._compile(n % size, self._trace(list(range(n % size))))
-        self._pending: list[list[tuple[float, float, int]]] | None = None
+        self._pending: list[tuple[_BatchNorm, list[tuple[float, float, int]]]] = []
 
     @property
     def source(self) -> str:
@@ -154,12 +155,16 @@ class CoupledBatchStep:
                         for norm in self.norms]
 
             def extras() -> list[Value]:
-                for found in recorded:
-                    statistics.extend(v for mean, variance, _ in found for v in (mean, variance))
+                for passes in recorded:
+                    for channels in passes:
+                        statistics.extend(v for mean, variance, _ in channels
+                                          for v in (mean, variance))
                 return [*outputs, *statistics]
 
             graph = trace(whole_batch, "fit", leaves, self.parameters, extras=extras)
-        self.counts[b] = [[m for _, _, m in found] for found in recorded]
+        self.passes[b] = [(norm, [m for _, _, m in channels])
+                          for norm, passes in zip(self.norms, recorded, strict=True)
+                          for channels in passes]
         return graph
 
     def _compile(self, size: int, graph: Trace) -> None:
@@ -192,29 +197,15 @@ class CoupledBatchStep:
         if not (math.isfinite(loss) and np.isfinite(gradient).all()
                 and np.isfinite(statistics).all()):
             raise NotFinite
-        self._pending = self._per_layer(statistics.tolist(), self.counts[m])
+        numbers = statistics.tolist()
+        pairs = iter(zip(numbers[0::2], numbers[1::2], strict=True))  # (μ, σ²) per channel
+        self._pending = [(norm, [(*next(pairs), count) for count in counts])
+                         for norm, counts in self.passes[m]]
         return loss, gradient, count_hits(self.loss, outputs, t, np)
-
-    @staticmethod
-    def _per_layer(
-        numbers: list[float], counts: list[list[int]]
-    ) -> list[list[tuple[float, float, int]]]:
-        """The flat (μ, σ²) pairs of the extras, as each batch norm's [(μ, σ², m) per channel]."""
-        pairs = iter(zip(numbers[0::2], numbers[1::2], strict=True))
-        layers = []
-        for layer in counts:
-            channels = []
-            for m in layer:
-                mean, variance = next(pairs)
-                channels.append((mean, variance, m))
-            layers.append(channels)
-        return layers
 
     def step_taken(self) -> None:
         """Move each batch norm's running statistics with the last batch's μ and σ², as its
         eager forward pass would have done."""
-        if self._pending is None:
-            return
-        for norm, statistics in zip(self.norms, self._pending, strict=True):
-            norm.update_running_statistics(statistics)
-        self._pending = None
+        for norm, channels in self._pending:
+            norm.update_running_statistics(channels)
+        self._pending = []

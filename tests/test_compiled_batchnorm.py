@@ -280,3 +280,14 @@ def test_the_notebooks_batch_norm_convnet_trains_compiled_as_pytorch_does() -> N
     # 20 digits in batches of 8: two batches of 8 and a last one of 4, Adam, batch statistics
     runs = {run.engine: run for run in run_digits_epoch(20, batch_norm=True)}
     assert math.isclose(runs[COMPILED].mean_loss, runs[TORCH].mean_loss, rel_tol=1e-10)
+
+
+def test_a_batch_norm_layer_used_twice_moves_its_statistics_twice_per_step() -> None:
+    def model() -> nn.Sequential:
+        shared = nn.BatchNorm1d(2, momentum=0.2)
+        return nn.Sequential(shared, nn.Linear(2, 2, seed=1), nn.Tanh(), shared,
+                             nn.Linear(2, 1, seed=2))
+
+    eager, compiled = fit_both(model, XS, [0.5 * y for y in MOONS], "mse")
+    assert_same_training(eager, compiled)
+    assert dict(compiled[2])["0.num_batches_tracked"] == 18  # 9 steps, two passes each
