@@ -27,17 +27,25 @@ class Node(Protocol):
 V = TypeVar("V", bound=Node)
 
 
-def topological_order(root: V) -> list[V]:
+def topological_order(root: V, visited: set[V] | None = None) -> list[V]:
     """Every node ``root`` depends on, each once, inputs before the nodes that use them.
 
     A depth-first search with an explicit stack of input iterators (no recursion). Inputs
     are explored left to right, so the order depends only on how the graph was written,
     never on object ids. ``root`` comes last.
+
+    ``visited``, if given, holds nodes already ordered (with everything they depend on):
+    they are left out, and the new ones are added to it, so the orders of several roots join
+    without walking a shared part twice.
     """
     if not isinstance(root, Node):
         raise TypeError(f"topological_order: root must be a Value, got {_describe(root)}")
     order: list[V] = []
-    visited = {root}
+    if visited is None:
+        visited = set()
+    elif root in visited:
+        return order
+    visited.add(root)
     path = [root]  # the nodes whose inputs are being explored, outermost first
     pending = [iter(root.inputs)]  # for each node on the path, its inputs not yet explored
     while path:

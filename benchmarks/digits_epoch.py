@@ -5,7 +5,10 @@ with ``nn.fit`` (cross entropy, ``optim.Adam``, batches of 8) for one epoch over
 three quarters of ``nn.load_digits()``. The anchor is the same model through ``nn.to_torch``
 (float64, one thread), trained on the same batches in the same order with
 ``torch.optim.Adam``: the two mean losses agree, which shows both did the same arithmetic.
-PyTorch is optional; without it only backprop-lab's epoch is timed.
+PyTorch is optional; without it only backprop-lab's epoch is timed. With ``batch_norm=True``
+the notebook's second model, a ``BatchNorm2d(4)`` after the convolution (compiled a whole batch
+at a time, ``nn.coupled_step``): ``python -c "from benchmarks.digits_epoch import *;
+print(run_digits_epoch(batch_norm=True))"``.
 """
 
 from __future__ import annotations
@@ -28,10 +31,11 @@ LEARNING_RATE = 0.01
 SEED = 0
 
 
-def notebook_convnet() -> nn.Sequential:
+def notebook_convnet(batch_norm: bool = False) -> nn.Sequential:
     """The ConvNet of notebooks/06_convnets.ipynb, with the notebook's seeds."""
     return nn.Sequential(
         nn.Conv2d(1, 4, kernel_size=3, padding=1, seed=0),
+        *([nn.BatchNorm2d(4)] if batch_norm else []),
         nn.ReLU(),
         nn.MaxPool2d(2),
         nn.Flatten(),
@@ -56,9 +60,11 @@ class EpochRun:
     mean_loss: float  # the mean of the batch losses the optimizer stepped from
 
 
-def epoch_ours(xs: list[Any], ys: list[int], compiled: bool = False) -> EpochRun:
+def epoch_ours(
+    xs: list[Any], ys: list[int], compiled: bool = False, batch_norm: bool = False
+) -> EpochRun:
     """The epoch through ``nn.fit``: eagerly, or through ``autograd.compile`` when ``compiled``."""
-    model = notebook_convnet()
+    model = notebook_convnet(batch_norm)
     optimizer = optim.Adam(model.parameters(), lr=LEARNING_RATE)
     with collector(True):
         start = time.perf_counter()
@@ -70,13 +76,14 @@ def epoch_ours(xs: list[Any], ys: list[int], compiled: bool = False) -> EpochRun
     return EpochRun(COMPILED if compiled else OURS, len(xs), seconds, history.losses[0])
 
 
-def epoch_torch(xs: list[Any], ys: list[int]) -> EpochRun | None:
+def epoch_torch(xs: list[Any], ys: list[int], batch_norm: bool = False) -> EpochRun | None:
     """The same epoch in PyTorch: fit's batch order (``random.Random(SEED)`` shuffle)."""
     try:
         import torch
     except ImportError:
         return None
-    model = nn.to_torch(notebook_convnet())
+    model = nn.to_torch(notebook_convnet(batch_norm))
+    model.train()  # batch norm with the batch's statistics, as fit trains
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     order = list(range(len(xs)))
     random.Random(SEED).shuffle(order)
@@ -100,11 +107,12 @@ def epoch_torch(xs: list[Any], ys: list[int]) -> EpochRun | None:
     return EpochRun(TORCH, len(xs), seconds, sum(losses) / len(losses))
 
 
-def run_digits_epoch(limit: int | None = None) -> list[EpochRun]:
+def run_digits_epoch(limit: int | None = None, batch_norm: bool = False) -> list[EpochRun]:
     """backprop-lab's epoch, eager then compiled, then PyTorch's where it is installed."""
     xs, ys = training_split(limit)
-    runs = [epoch_ours(xs, ys), epoch_ours(xs, ys, compiled=True)]
-    theirs = epoch_torch(xs, ys)
+    runs = [epoch_ours(xs, ys, batch_norm=batch_norm),
+            epoch_ours(xs, ys, compiled=True, batch_norm=batch_norm)]
+    theirs = epoch_torch(xs, ys, batch_norm)
     if theirs is not None:
         runs.append(theirs)
     return runs

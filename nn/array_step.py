@@ -5,6 +5,7 @@ Each step is a handful of array operations whatever the number of parameters::
     ℓ, ∇θ ℓ = compiled.loss_and_gradients(θ, batch)     the generated program, batched
     ℓ ← ℓ + β Σ θ_i²,  ∇θ ℓ ← ∇θ ℓ + 2βθ               the L2 penalty (when β > 0)
     θ ← optimizer's update of θ from ∇θ ℓ               ``optim.arrays``: SGD, RMSProp, Adam
+    running statistics ← the batch's μ and σ²           batch norm only (``nn.coupled_step``)
 
 While ``fit`` runs, the arrays are ahead of the Parameters and of ``optimizer.state``; they are
 written back (``write_back``) before anything reads them (validation, monitoring, early
@@ -25,6 +26,7 @@ from optim import Optimizer
 from optim.arrays import ArrayStep, array_step
 
 from .compiled_step import CompiledStep, NotFinite, WholeBatchStep, _numpy
+from .coupled_step import CoupledBatchStep
 from .monitor import Monitor
 
 
@@ -36,7 +38,8 @@ class ArrayTraining:
     """
 
     def __init__(
-        self, compiled: CompiledStep | WholeBatchStep, optimizer: Optimizer, l2: float
+        self, compiled: CompiledStep | WholeBatchStep | CoupledBatchStep, optimizer: Optimizer,
+        l2: float,
     ) -> None:
         np = self.np = _numpy()
         self.compiled = compiled
@@ -99,6 +102,7 @@ class ArrayTraining:
                 return None
             self.theta = new_theta
             self.ahead = True
+        self.compiled.step_taken()  # batch norm's running statistics, now the step is taken
         if watcher is not None:
             self.write_parameters()
             watcher.after_step()

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import autograd
@@ -154,7 +156,7 @@ class _BatchNorm(Module):
                 variance = squares / len(values)
                 variance.label = "σ²" + number + self._channel(c)
                 std = (variance + self.eps).sqrt()
-                batch_statistics.append((mean.data, variance.data, len(values)))
+                batch_statistics.append((mean, variance, len(values)))
             else:
                 mean = self.running_mean[c]
                 centered = [map_nested(lambda v: v - mean, part) for part in parts]  # noqa: B023
@@ -173,8 +175,28 @@ class _BatchNorm(Module):
                     where = (j, c, *position) if self.num_features > 1 else (j, *position)
                     x_hat.label = f"x̂{number}[{','.join(str(i) for i in where)}]"
         if self.training:
-            self._update_running_statistics(batch_statistics)
+            recorder = getattr(self, "_statistics_recorder", None)
+            if recorder is not None:  # traced: the compiled step updates them after each step
+                recorder.append(batch_statistics)
+            else:
+                self.update_running_statistics(
+                    [(float(mean.data), float(variance.data), m)
+                     for mean, variance, m in batch_statistics]
+                )
         return outputs
+
+    @contextmanager
+    def recording_batch_statistics(self) -> Iterator[list[list[tuple[Value, Value, int]]]]:
+        """While open, a training forward pass leaves the running statistics as they are and
+        appends its batch statistics to the list yielded instead, one entry per pass: each
+        channel's (μ, σ², m), μ and σ² as Values. ``fit(compile=True)`` traces the passes this
+        way and applies the compiled values with ``update_running_statistics`` after each step."""
+        recorded: list[list[tuple[Value, Value, int]]] = []
+        self._statistics_recorder = recorded
+        try:
+            yield recorded
+        finally:
+            del self._statistics_recorder
 
     def number_nodes(self, number: int) -> None:
         """Name this batch norm's nodes ``μ{number}``, ``σ²{number}``, ``x̂{number}[…]``."""
@@ -190,7 +212,9 @@ class _BatchNorm(Module):
             self.weight[c].label = "γ" + self._channel(c)
             self.bias[c].label = "β" + self._channel(c)
 
-    def _update_running_statistics(self, statistics: list[tuple[float, float, int]]) -> None:
+    def update_running_statistics(self, statistics: list[tuple[float, float, int]]) -> None:
+        """One training batch's step of the running statistics, from each channel's batch
+        mean μ, biased variance σ² and count m (the momentum formula above)."""
         self.num_batches_tracked += 1
         # α: the momentum, or for momentum=None 1/k after k batches (a cumulative average)
         alpha = 1.0 / self.num_batches_tracked if self.momentum is None else self.momentum

@@ -25,19 +25,17 @@ divergence are reported exactly as without ``compile``.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import autograd
 from autograd import Parameter, Value
 from autograd.compiler.codegen import generate, load
-from autograd.compiler.tracing import DataDependenceError, Trace, input_node, trace
+from autograd.compiler.tracing import Trace, input_node, trace
 from autograd.value import is_real_number
 
 from .batch_gradient import LossAndGrads, batch_program
 from .fit_checks import check_predictions
-from .loss_modules import module_loss
 from .losses import bce_loss, cross_entropy, hinge_loss, mse_loss, sse_loss
 from .module import Module
 from .outputs import one_output, one_output_each
@@ -106,7 +104,7 @@ class CompiledStep:
             )
         self.n_outputs = len(graph.extras)
         self.x_rows = x_rows
-        self.y_rows = self._targets(ys)
+        self.y_rows = target_rows(loss, ys, self.n_outputs, np)
         names = [p.label or f"theta{i}" for i, p in enumerate(self.parameters)]
         names += [f"x{i + 1}" for i in range(self.inputs_per_x)]
         names += ["y"] if loss != "cross_entropy" else [f"t{j}" for j in range(self.n_outputs)]
@@ -146,22 +144,6 @@ class CompiledStep:
             prediction = self.model(_rebuilt(self.x_shape, iter([float(v) for v in x])))
         return 1 if isinstance(prediction, Value) else len(prediction)
 
-    def _targets(self, ys: Sequence[Any]) -> Any:
-        """The targets, one row each (one-hot for cross_entropy), checked as the eager loss does."""
-        np = _numpy()
-        if self.loss == "cross_entropy":
-            classes = range(self.n_outputs)
-            for y in ys:
-                if type(y) is not int or y not in classes:  # else the loss says what is wrong
-                    cross_entropy([0.0] * self.n_outputs, y)
-        else:
-            LOSSES[self.loss]([0.0] * len(ys), list(ys))
-        if self.loss != "cross_entropy":
-            return np.array([float(y) for y in ys], dtype=float).reshape(len(ys), 1)
-        one_hot = np.zeros((len(ys), self.n_outputs))
-        one_hot[np.arange(len(ys)), [int(k) for k in ys]] = 1.0
-        return one_hot
-
     def loss_and_gradients(self, theta: Any, batch: Sequence[int]) -> tuple[float, Any, int]:
         """(the batch's loss, ∂loss/∂θ as an array, how many examples it classified correctly)
         at parameters ``theta`` (an array in ``parameters`` order); NotFinite otherwise.
@@ -186,21 +168,10 @@ class CompiledStep:
             gradient = grad * scale
         if not (math.isfinite(loss) and np.isfinite(gradient).all()):
             raise NotFinite
-        return loss, gradient, self._hits(outputs, self.y_rows[rows])
+        return loss, gradient, count_hits(self.loss, outputs, self.y_rows[rows], np)
 
-    def _hits(self, outputs: Any, targets: Any) -> int:
-        """How many outputs classify their example correctly, as ``fit``'s accuracy counts:
-        the sign for hinge (labels ±1) and bce (0/1), the first largest logit for cross_entropy."""
-        np = _numpy()
-        if self.loss == "cross_entropy":
-            right = outputs.argmax(axis=1) == targets.argmax(axis=1)
-        elif self.loss == "hinge":
-            right = np.where(outputs[:, 0] > 0, 1.0, -1.0) == targets[:, 0]
-        elif self.loss == "bce":
-            right = np.where(outputs[:, 0] > 0, 1.0, 0.0) == targets[:, 0]
-        else:
-            return 0
-        return int(right.sum())
+    def step_taken(self) -> None:
+        """Nothing to do after a step: the model has no batch statistics."""
 
 
 class WholeBatchStep:
@@ -242,6 +213,9 @@ class WholeBatchStep:
             raise NotFinite
         return loss, gradient, 0
 
+    def step_taken(self) -> None:
+        """Nothing to do after a step: the model has no batch statistics."""
+
 
 class NotFinite(ArithmeticError):
     """A compiled batch gave a NaN or an infinity; ``fit`` computes it again eagerly."""
@@ -251,8 +225,41 @@ def _as_value(z: Any) -> Value:
     return z if isinstance(z, Value) else Value(float(z))
 
 
-def _refuse_uncompilable(model: Module) -> None:
-    """ValueError for a model without one per-example graph: dropout, or batch statistics."""
+def target_rows(loss: str, ys: Sequence[Any], n_outputs: int, np: Any) -> Any:
+    """The targets, one row each (one-hot for cross_entropy over ``n_outputs`` classes),
+    checked as the eager loss does."""
+    if loss == "cross_entropy":
+        classes = range(n_outputs)
+        for y in ys:
+            if type(y) is not int or y not in classes:  # else the loss says what is wrong
+                cross_entropy([0.0] * n_outputs, y)
+    else:
+        LOSSES[loss]([0.0] * len(ys), list(ys))
+    if loss != "cross_entropy":
+        return np.array([float(y) for y in ys], dtype=float).reshape(len(ys), 1)
+    one_hot = np.zeros((len(ys), n_outputs))
+    one_hot[np.arange(len(ys)), [int(k) for k in ys]] = 1.0
+    return one_hot
+
+
+def count_hits(loss: str, outputs: Any, targets: Any, np: Any) -> int:
+    """How many outputs classify their example correctly, as ``fit``'s accuracy counts:
+    the sign for hinge (labels ±1) and bce (0/1), the first largest logit for cross_entropy."""
+    if loss == "cross_entropy":
+        right = outputs.argmax(axis=1) == targets.argmax(axis=1)
+    elif loss == "hinge":
+        right = np.where(outputs[:, 0] > 0, 1.0, -1.0) == targets[:, 0]
+    elif loss == "bce":
+        right = np.where(outputs[:, 0] > 0, 1.0, 0.0) == targets[:, 0]
+    else:
+        return 0
+    return int(right.sum())
+
+
+def _refuse_uncompilable(model: Module, batch_norm: bool = False) -> None:
+    """ValueError for a model without one graph to compile: dropout, or a module computing a
+    batch as a whole (batch norm too, unless ``batch_norm``: ``nn.coupled_step`` compiles it)."""
+    from .batchnorm import _BatchNorm
     from .dropout import Dropout
 
     for module in model.modules() if isinstance(model, Module) else []:
@@ -264,13 +271,16 @@ def _refuse_uncompilable(model: Module) -> None:
                 f"dropout draws a new mask on every call, so the model has no single graph to "
                 f"compile; use compile=False (or p=0)"
             )
+        if batch_norm and isinstance(module, _BatchNorm):
+            continue
         own = getattr(type(module), "forward_batch", None)
         batch_wide = own is not None and own is not getattr(Module, "forward_batch", None)
         if batch_wide and not [m for m in module.modules() if m is not module]:
             raise ValueError(
                 f"fit: compile=True cannot train a model with {module!r} in training mode: it "
                 f"computes each batch as a whole (forward_batch), so there is no per-example "
-                f"graph to compile; use compile=False (fit trains every module in training mode)"
+                f"graph to compile (batch norm is compiled batch by batch, for the named "
+                f"losses); use compile=False (fit trains every module in training mode)"
             )
 
 
@@ -360,49 +370,3 @@ def _numpy() -> Any:
             "fit: compile=True needs NumPy (pip install 'backprop-lab[compile]')"
         ) from None
     return numpy
-
-
-def compiled_training(
-    model: Any, loss: Any, xs: Sequence[Any], ys: Sequence[Any], batch_size: int | None
-) -> CompiledStep | WholeBatchStep | None:
-    """The compiled step for ``fit(compile=True)``, or None where the eager engine must run.
-
-    A named loss is compiled per example and batched, as is a loss module computing one
-    (``nn.CrossEntropyLoss(reduction="sum")``: cross_entropy, summed). A loss function of a
-    whole batch is compiled as it is when there is one batch (``batch_size=None``: the same
-    samples in the same order every epoch); with mini-batches it runs eagerly, with a warning.
-    Tracing runs the model once at the parameters' current values; if that overflows or
-    leaves a domain (the first step would diverge), fit runs eagerly and reports it as usual.
-    """
-    if not callable(getattr(model, "parameters", None)):
-        raise TypeError(
-            f"fit: compile=True needs a model with parameters() (an nn.Module), got "
-            f"{type(model).__name__}"
-        )
-    reduction = "mean"
-    named = module_loss(loss)  # nn.CrossEntropyLoss(reduction="sum"): its named loss, summed
-    if named is not None:
-        loss, reduction = named
-    if not isinstance(loss, str) and batch_size is not None:
-        warnings.warn(
-            "fit: compile=True compiles a loss function of a whole batch only for full-batch "
-            "training (batch_size=None); with mini-batches it runs on the eager engine (the "
-            "named losses are compiled per example: loss='mse', ...)",
-            stacklevel=3,
-        )
-        return None
-    try:
-        if not isinstance(loss, str):
-            return WholeBatchStep(model, loss, xs, ys)
-        return CompiledStep(model, loss, xs, ys, reduction)
-    except DataDependenceError:
-        raise
-    except (ArithmeticError, ValueError) as error:
-        if "fit:" in str(error) or not _numeric(error):
-            raise
-        return None
-
-
-def _numeric(error: Exception) -> bool:
-    """An error of arithmetic (overflow, a domain) rather than of the arguments."""
-    return isinstance(error, ArithmeticError) or "math domain error" in str(error)

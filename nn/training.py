@@ -19,7 +19,7 @@ from optim.optimizer import check_lr
 
 from .array_step import ArrayTraining
 from .buffer_rollback import BufferRollback
-from .compiled_step import compiled_training
+from .compiled_training import compiled_training
 from .fit_checks import (
     check_data,
     check_loss,
@@ -245,9 +245,12 @@ def fit(
         compile: compute each step with ``autograd.compile``'s generated code, the per-example
             loss batched over the step's examples with NumPy (see ``nn.compiled_step``): the
             same History and parameters, many times faster. Needs a model whose graph is the
-            same on every call and one example at a time (no Dropout or batch norm in training
-            mode: ValueError); a loss function (not a name) is compiled for full-batch
-            training only, and runs eagerly with mini-batches. The parameters and the
+            same on every call (no Dropout in training mode: ValueError). Batch norm in
+            training mode ties a batch's examples together: the loss of a whole batch is
+            compiled instead, once per batch size, and the running statistics move after each
+            step as in the eager pass (``nn.coupled_step``; named losses only). A loss
+            function (not a name) is compiled for full-batch training only (no batch norm in
+            training mode), and runs eagerly with mini-batches. The parameters and the
             optimizer's state live in NumPy arrays meanwhile (``nn.array_step``), written back
             before validation, early stopping or a schedule function reads them, and when
             ``fit`` returns or raises.
@@ -354,6 +357,7 @@ def fit(
                     on_arrays = arrays.step(batch, watcher if last else None)
                     if on_arrays is not None:
                         value, right = on_arrays
+                        buffers.save()  # batch norm's running statistics moved with the step
                         batch_losses.append(value)
                         correct += right
                         continue

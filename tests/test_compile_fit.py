@@ -258,15 +258,14 @@ def test_compiled_training_matches_eager_with_validation_early_stopping_and_moni
             assert math.isclose(a, b, rel_tol=1e-9)
 
 
-def test_batch_norm_in_training_mode_is_refused_and_a_sequential_model_compiles() -> None:
-    batch_norm = nn.BatchNorm1d(4)
-    model = nn.Sequential(nn.Linear(2, 4, seed=0), batch_norm, nn.Linear(4, 3, seed=1))
-    with pytest.raises(ValueError, match=r"BatchNorm1d.*computes each batch as a whole"):
-        nn.fit(model, XS, LABELS["cross_entropy"], loss="cross_entropy", epochs=1,
-               progress=False, compile=True)
-
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_a_sequential_model_compiles_with_batch_norm_in_training_mode_too(
+    batch_norm: bool,
+) -> None:
+    # batch norm is compiled a whole batch at a time (tests/test_compiled_batchnorm.py)
     def run(compile: bool) -> tuple[nn.History, list[float]]:
-        model = nn.Sequential(nn.Linear(2, 4, seed=0), nn.Linear(4, 3, seed=1))
+        middle = [nn.BatchNorm1d(4), nn.Tanh()] if batch_norm else []
+        model = nn.Sequential(nn.Linear(2, 4, seed=0), *middle, nn.Linear(4, 3, seed=1))
         history = nn.fit(model, XS, LABELS["cross_entropy"], loss="cross_entropy", epochs=3,
                          batch_size=7, seed=0, progress=False, compile=compile)
         return history, [p.data for p in model.parameters()]

@@ -545,14 +545,18 @@ def test_a_loss_class_or_a_torch_loss_module_is_refused_naming_the_fix() -> None
 def test_a_compile_refusal_leaves_the_models_modes_as_they_were() -> None:
     import nn
 
-    model = nn.Sequential(nn.Linear(2, 3, seed=1), nn.BatchNorm1d(3), nn.Linear(3, 1, seed=2))
+    # dropout in training mode is refused (batch norm beside it would compile)
+    model = nn.Sequential(nn.Linear(2, 3, seed=1), nn.BatchNorm1d(3), nn.Dropout(0.5, seed=0),
+                          nn.Linear(3, 1, seed=2))
     model.eval()
     before = [p.data for p in model.parameters()]
+    buffers = model.named_buffers()
     with pytest.raises(ValueError, match=r"compile=True cannot train .* in training mode"):
         nn.fit(model, [[1.0, 2.0], [3.0, 4.0], [0.0, 1.0]], [1.0, 2.0, 3.0], epochs=1,
                progress=False, compile=True)
     assert [m.training for m in model.modules()] == [False] * len(model.modules())
     assert [p.data for p in model.parameters()] == before
+    assert model.named_buffers() == buffers
 
 
 def test_l2_on_a_function_model_penalises_the_optimizers_parameters() -> None:

@@ -407,6 +407,24 @@ def test_generalization_uses_the_test_set_once_for_the_chosen_setting(executed: 
     assert float(test_error) < 1.5 * 0.3**2
 
 
+def test_convnet_notebook_states_the_mistakes_its_run_prints(executed: Runner) -> None:
+    notebook = executed("06_convnets.ipynb")
+    printed = text_outputs(notebook)
+    found = re.findall(r"seed (\d): (\d+) without batch norm, (\d+) with", printed)
+    (plain_0, norm_0), (plain_1, norm_1) = [
+        (int(plain), int(norm)) for _, plain, norm in sorted(found)
+    ]
+    (prose,) = [" ".join(cell.source.split()) for cell in notebook.cells
+                if cell.get("id") == "convnets-one-seed"]
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    seed_0 = (f"the model with batch norm makes {norm_0} mistakes on the 449 held-out digits "
+              f"and the one without makes {plain_0}, a difference of "
+              f"{words[plain_0 - norm_0]} digits")
+    assert seed_0 in prose
+    assert f"gives {norm_1} mistakes with batch norm and {plain_1} without" in prose
+    assert f"the plain model alone moves by {abs(plain_1 - plain_0)} mistakes" in prose
+
+
 def test_convnet_notebook_checks_its_initial_loss_against_ln_10(executed: Runner) -> None:
     printed = text_outputs(executed("06_convnets.ipynb"))
     (initial,) = re.findall(r"initial loss (\S+), ln 10 = 2\.303", printed)

@@ -18,8 +18,9 @@ class Scatter:
     """The transpose of a gather: sums values into ``size`` slots along the last axis.
 
     A source laid along one axis of a matrix (each node used once per row, or once per column)
-    is a sum over the other axis; otherwise the uses are split into layers, each using a node at
-    most once, added in turn (``np.add.at`` past 16 layers).
+    is a sum over the other axis; otherwise one ``np.bincount`` adds every use into its slot,
+    in the order of the uses (as adding them one by one would), each row of the batch into
+    slots of its own.
     """
 
     def __init__(self, np: Any, index: Any, size: int) -> None:
@@ -33,19 +34,7 @@ class Scatter:
         self.repeated = len(flat) % size == 0 and flat == [
             k for k in range(size) for _ in range(len(flat) // size)
         ]
-        layers: list[tuple[list[int], list[int]]] = []
-        seen: dict[int, int] = {}
-        for position, slot in enumerate(flat):
-            layer = seen.get(slot, 0)
-            seen[slot] = layer + 1
-            if layer == len(layers):
-                layers.append(([], []))
-            layers[layer][0].append(slot)
-            layers[layer][1].append(position)
-        self.layers = [
-            (np.array(slots, dtype=np.intp), np.array(positions, dtype=np.intp))
-            for slots, positions in layers
-        ] if len(layers) <= 16 else None
+        self._slots: tuple[int, Any] = (0, None)  # the last batch's rows, each use's slot in all
 
     def __call__(self, values: Any) -> Any:
         np = self.np
@@ -56,15 +45,18 @@ class Scatter:
             return flat.reshape((*lead, -1, self.size)).sum(axis=-2)
         if self.repeated:
             return flat.reshape((*lead, self.size, -1)).sum(axis=-1)
-        out = np.zeros((*lead, self.size))
         if self.injective:
+            out = np.zeros((*lead, self.size))
             out[..., self.index] = flat
-        elif self.layers is not None:
-            for slots, positions in self.layers:
-                out[..., slots] += flat[..., positions]
-        else:
-            np.add.at(out, (Ellipsis, self.index), flat)
-        return out
+            return out
+        rows = flat.size // self.index.size
+        known, slots = self._slots
+        if known != rows:
+            offsets = np.arange(rows, dtype=np.intp).reshape(-1, 1) * self.size
+            slots = (self.index.astype(np.intp) + offsets).reshape(-1)
+            self._slots = (rows, slots)
+        sums = np.bincount(slots, weights=flat.reshape(-1), minlength=rows * self.size)
+        return sums.reshape((*lead, self.size))
 
 
 def picker(positions: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:

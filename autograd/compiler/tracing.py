@@ -366,10 +366,7 @@ def trace(
 def _joint_order(roots: Sequence[Value]) -> list[Value]:
     """Topological order of everything the roots depend on, the first root's graph first."""
     order: list[Value] = []
-    seen: set[int] = set()
+    visited: set[Value] = set()  # shared: each node is walked once, whatever the roots share
     for root in roots:
-        for node in topological_order(root):
-            if id(node) not in seen:
-                seen.add(id(node))
-                order.append(node)
+        order.extend(topological_order(root, visited))
     return order
