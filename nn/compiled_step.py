@@ -73,6 +73,15 @@ PER_EXAMPLE: dict[str, Callable[[Any, Sequence[Value]], Value]] = {
 }
 
 
+def check_named_loss(loss: str) -> None:
+    """ValueError unless ``loss`` is one of the losses compiled per example."""
+    if loss not in PER_EXAMPLE:
+        raise ValueError(
+            f"fit: compile=True needs one of the named losses {', '.join(NAMED_LOSSES)}; a "
+            f"loss function of a whole batch cannot be compiled per example"
+        )
+
+
 class CompiledStep:
     """A model's per-example loss, compiled; ``loss_and_gradients(theta, batch)`` runs one step's
     worth. ``loss_and_grads`` is the generated program behind it (``nn.batch_gradient``)."""
@@ -82,11 +91,7 @@ class CompiledStep:
         reduction: str = "mean",
     ) -> None:
         np = _numpy()
-        if loss not in PER_EXAMPLE:
-            raise ValueError(
-                f"fit: compile=True needs one of the named losses {', '.join(NAMED_LOSSES)}; a "
-                f"loss function of a whole batch cannot be compiled per example"
-            )
+        check_named_loss(loss)
         _refuse_uncompilable(model)
         self.model: Any = model  # called: a Module subclass defines __call__
         self.loss = loss

@@ -33,7 +33,6 @@ from .batch_gradient import LossAndGrads, batch_program
 from .batchnorm import _BatchNorm
 from .compiled_step import (
     MEAN_LOSSES,
-    NAMED_LOSSES,
     PER_EXAMPLE,
     NotFinite,
     _as_value,
@@ -42,6 +41,7 @@ from .compiled_step import (
     _rebuilt,
     _refuse_uncompilable,
     _shape_of,
+    check_named_loss,
     count_hits,
     target_rows,
 )
@@ -67,11 +67,7 @@ class CoupledBatchStep:
         reduction: str = "mean", batch_size: int | None = None,
     ) -> None:
         np = _numpy()
-        if loss not in PER_EXAMPLE:
-            raise ValueError(
-                f"fit: compile=True needs one of the named losses {', '.join(NAMED_LOSSES)}; a "
-                f"loss function of a whole batch cannot be compiled per example"
-            )
+        check_named_loss(loss)
         _refuse_uncompilable(model, batch_norm=True)
         self.model: Any = model  # called: a Module subclass defines forward_batch
         self.loss = loss
