@@ -504,3 +504,34 @@ def test_last_batch_says_how_the_last_batched_call_ran() -> None:
         assert math.isclose(value, by_floats([x, 0.3]), rel_tol=1e-12)
         expected = _central_differences(by_floats, [x, 0.3])[0]
         assert math.isclose(grad, expected, rel_tol=1e-5, abs_tol=1e-8)
+
+
+def test_a_sequentials_parameters_take_the_layer_views_names_in_the_code() -> None:
+    from autograd.graph.layer_view import layer_view
+
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1, seed=0), nn.ReLU(), nn.Flatten(),
+                          nn.Linear(32, 1, seed=1))  # its Parameters' labels: 0.weight.0.0.1.2, ...
+
+    def loss(*pixels: Value) -> Value:
+        return model([[list(pixels[r * 4 : (r + 1) * 4]) for r in range(4)]])[0] ** 2
+
+    compiled = autograd.compile(loss)
+    compiled(*[0.5] * 16)
+    by_layer = {layer.name: {id(n) for n in layer.nodes}
+                for layer in layer_view(loss(*map(Value, [0.5] * 16))).layers}
+    parameters = [g for g in compiled.groups if g.kind == "parameter"]
+    assert sorted(g.name for g in parameters) == ["W1", "W2", "b1", "b2"]
+    kernel = next(g for g in parameters if g.name == "W1")
+    assert {p.label for p in kernel.nodes} == {p.label for row in model[0].weight for p in
+                                               _flat(row)}
+    assert len(by_layer["W1"]) == kernel.size == 18
+    source = compiled.array_source
+    for name in ("W1", "b1", "W2", "b2"):
+        assert f"    {name} = np.array([p.data for p in " in source
+    assert "p1" not in source and "v0_bias" not in source
+
+
+def _flat(nested: Any) -> list[Any]:
+    if isinstance(nested, list):
+        return [leaf for item in nested for leaf in _flat(item)]
+    return [nested]

@@ -45,7 +45,8 @@ from operator import countOf, is_not
 from typing import Any
 
 from ..functional import gradients as gradients_of
-from ..graph.groups import NodeGroup, group_like_nodes
+from ..graph.groups import NodeGroup, group_like_nodes, renamed
+from ..graph.layer_view import layer_view
 from ..value import Parameter, Value, as_float, is_real_number
 from .codegen import generate, load
 from .rolling import RolledProgram, call_rolled, roll
@@ -204,7 +205,8 @@ class CompiledFunction:
     def groups(self) -> list[NodeGroup]:
         """The groups of like nodes (name, op, shape, ...) the batched program runs as arrays."""
         graph = self._traced_for_reading()
-        return group_like_nodes(list(graph.order), graph.inputs)
+        arguments = graph.inputs[: len(graph.inputs) - len(self._closed)]  # as array_source
+        return renamed(group_like_nodes(list(graph.order), arguments), _layer_names(graph))
 
     @property
     def array_source(self) -> str:
@@ -218,6 +220,7 @@ class CompiledFunction:
         return roll(
             own, self._names or [], (True,) * len(arguments), _numpy(), True,
             self.name if self.name.isidentifier() else "f", parameters=True,
+            names=_layer_names(graph),
         ).source
 
     def _traced_for_reading(self) -> Trace:
@@ -501,6 +504,13 @@ def _small_enough(graph: Trace, name: str) -> Trace:
             f"than running it: call the function on Values (the eager engine)"
         )
     return graph
+
+
+def _layer_names(graph: Trace) -> dict[int, str]:
+    """Each node's layer in the pictures' layer view (W1, b1, z1, h1), by ``id``: the names
+    the compiled code people read takes, so that the code and the picture say the same."""
+    view = layer_view(graph.output, "compile")
+    return {id(node): layer.name for layer in view.layers for node in layer.nodes}
 
 
 def _ready_batch(xs: Sequence[Any], types: list[type], floats: int) -> int | None:

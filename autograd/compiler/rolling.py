@@ -28,7 +28,7 @@ import builtins
 import keyword
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from ..graph.groups import (
     NodeGroup,
     group_like_nodes,
     is_identity,
+    renamed,
     structure_count,
 )
 from ..value import Parameter
@@ -85,6 +86,7 @@ def roll(
     title: str = "f",
     parameters: bool = False,
     packed: bool = False,
+    names: Mapping[int, str] | None = None,
 ) -> RolledProgram:
     """The rolled program of ``graph`` for arguments batched as ``batched`` says.
 
@@ -100,6 +102,9 @@ def roll(
     extras being the values of ``graph.extras``, and no gradients for the batched arguments
     (a ValueError if a group of inputs mixes shared and batched ones, or an extra is no node
     of a group).
+
+    ``names`` (by node ``id``) renames the groups that are one of them (``groups.renamed``):
+    the layer view's W1, b1, z1, h1, for a program people read.
     """
     order = list(graph.order)
     if structure_count(order) > max(_FEWEST_WORTH_ROLLING, len(order) // 4):
@@ -107,6 +112,11 @@ def roll(
             f"compile: {title}'s {len(order):,} nodes are nearly all unlike: nothing to roll"
         )
     groups, fused = fuse_sums_of_products(group_like_nodes(order, graph.inputs))
+    if names:
+        before = [group.name for group in groups]
+        groups = renamed(groups, names)
+        fused = {after.name: fused[name] for name, after in zip(before, groups, strict=True)
+                 if name in fused}
     if len(groups) > max(_FEWEST_WORTH_ROLLING, len(graph.order) // 2):
         raise NotWorthRolling(
             f"compile: {title}'s {len(graph.order):,} nodes form {len(groups):,} groups: "

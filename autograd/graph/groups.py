@@ -34,8 +34,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from ..value import Parameter, Value
 from .identifiers import identifier
@@ -48,6 +48,7 @@ __all__ = [
     "is_identity",
     "matrix_derivative",
     "op_key",
+    "renamed",
     "structure_count",
 ]
 
@@ -102,6 +103,7 @@ class NodeGroup:
     shape: tuple[int, ...]
     nodes: tuple[Value, ...]
     inputs: tuple[GroupEdge, ...]
+    named: bool = True  # False: a stand-in (p1, dot2) for nodes whose labels give no name
 
     @property
     def size(self) -> int:
@@ -209,6 +211,33 @@ def _badly_padded(
     return unwanted
 
 
+def renamed(groups: Sequence[NodeGroup], wanted: Mapping[int, str]) -> list[NodeGroup]:
+    """``groups`` with a stand-in name (``named`` False: p1, dot2) named as ``wanted`` names
+    every one of its nodes (by ``id``), where they all want the same name, no other node wants
+    it and no other group has it; edges follow.
+
+    The pictures' layer view calls a graph's arrays W1, b1, z1, h1 by the layers it finds;
+    where a group is one of those layers, the compiled code takes its name.
+    """
+    taken = {group.name for group in groups}
+    wanting = Counter(wanted.values())
+    names: dict[str, str] = {}
+    for group in groups:
+        name = wanted.get(id(group.nodes[0]))
+        if (not group.named and name and name != group.name and name not in taken
+                and name.isidentifier() and wanting[name] == group.size
+                and all(wanted.get(id(node)) == name for node in group.nodes)):
+            taken.add(name)
+            names[group.name] = name
+    if not names:
+        return list(groups)
+    return [
+        replace(group, name=names.get(group.name, group.name), inputs=tuple(
+            replace(edge, source=names.get(edge.source, edge.source)) for edge in group.inputs))
+        for group in groups
+    ]
+
+
 def structure_count(order: Sequence[Value]) -> int:
     """How many kinds of op node ``order`` has, told apart by op and by what they are made of
     (step 1 of the colouring, all leaves alike): at least the number of op groups, and a cheap
@@ -298,7 +327,7 @@ def _groups(
         for k, i in enumerate(m):
             group_of[i] = g
             slot[i] = k
-    names = _group_names(order, groups_members, kinds)
+    names, stand_ins = _group_names(order, groups_members, kinds)
     shapes: list[tuple[int, ...]] = [(len(m),) for m in groups_members]
     edges_of: list[tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...]] = []
     for m in groups_members:
@@ -359,6 +388,7 @@ def _groups(
                 shapes[g],
                 tuple(order[i] for i in m),
                 edges,
+                g not in stand_ins,
             )
         )
     return result
@@ -458,30 +488,34 @@ def _is_repeated(index: tuple[int, ...], n: int) -> bool:
 # ---- names -------------------------------------------------------------------------------------
 
 _INDEX = re.compile(r"\[[\d,\s]*\]")
+_MODULE_PATH = re.compile(r"(\w+\.)*[A-Za-z_]\w*(\.\d+)+")  # 0.weight.3.1: a module's parameter
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LEAF_NAMES = {"parameter": "p", "input": "x", "constant": "c"}
 
 
 def _group_names(
     order: list[Value], groups_members: list[list[int]], kinds: list[str]
-) -> list[str]:
-    """A name for each group: its nodes' shared name without the indices, else op name + count.
+) -> tuple[list[str], set[int]]:
+    """A name for each group: its nodes' shared name without the indices, else op name + count;
+    and which groups got the stand-in op name + count.
 
-    ``W1[0,1]``, ``W1[1,0]`` ... give ``W1``; ``x1``, ``x2`` give ``x``. A name is a plain ASCII
+    ``W1[0,1]``, ``W1[1,0]`` ... give ``W1``; ``x1``, ``x2`` give ``x``. A module's path
+    (``0.weight.3``, a ``Sequential``'s parameter) is no name. A name is a plain ASCII
     identifier, distinct from every other group's.
     """
     names_of = node_names(order)
     fallback = stable_names(order)
     wanted_names = [
-        {_INDEX.sub("", names_of[order[i]]) for i in m if names_of[order[i]] != fallback[order[i]]
-         or order[i].label}
+        {_INDEX.sub("", names_of[order[i]]) for i in m if (names_of[order[i]] != fallback[order[i]]
+         or order[i].label) and not _MODULE_PATH.fullmatch(names_of[order[i]])}
         for m in groups_members
     ]
     everywhere = set().union(*wanted_names) if wanted_names else set()
     taken: set[str] = set()
     counters: dict[str, int] = {}
     result = []
-    for m, wanted in zip(groups_members, wanted_names, strict=True):
+    stand_ins = set()
+    for g, (m, wanted) in enumerate(zip(groups_members, wanted_names, strict=True)):
         node = order[m[0]]
         name = next(iter(wanted)) if len(wanted) == 1 else _common_stem(wanted)
         if kinds[m[0]] == "constant" and not node.label:
@@ -489,6 +523,8 @@ def _group_names(
         elif name and not _IDENTIFIER.fullmatch(name):
             name = identifier(name)  # the lecture's letters spelled out: ŷ is y_hat, σ² sigma_2
         if not _IDENTIFIER.fullmatch(name) or name in taken:
+            if not _IDENTIFIER.fullmatch(name):
+                stand_ins.add(g)
             stem = name if _IDENTIFIER.fullmatch(name) else (
                 node._op.name if node._op is not None else _LEAF_NAMES[kinds[m[0]]]
             )
@@ -500,7 +536,7 @@ def _group_names(
                     break
         taken.add(name)
         result.append(name)
-    return result
+    return result, stand_ins
 
 
 def _common_stem(names: set[str]) -> str:
