@@ -10,7 +10,7 @@ import autograd
 import nn
 from autograd import Parameter, Value
 from autograd.backprop import topological_order
-from autograd.graph.groups import GroupEdge, NodeGroup, group_like_nodes, matrix_derivative
+from autograd.graph.groups import GroupEdge, NodeGroup, group_like_nodes
 
 from .test_compile_properties import Program, programs
 
@@ -96,19 +96,6 @@ def test_the_number_of_groups_does_not_depend_on_the_widths() -> None:
         groups = group_like_nodes(topological_order(loss), x)
         counts.add(tuple((g.name, g.op, len(g.shape)) for g in groups))
     assert len(counts) == 1
-
-
-def test_matrix_derivatives_read_as_the_lecture_writes_them() -> None:
-    loss, x = _mlp_loss([4, 1])
-    groups = _groups(loss, x)
-    dot = next(g for g in groups.values() if g.op == "dot" and g.shape == (4,))
-    texts = {matrix_derivative(dot, edge) for edge in dot.inputs}
-    assert texts == {f"∂{dot.name}/∂W1 = xᵀ", f"∂{dot.name}/∂x = W1ᵀ"}
-    z1 = groups["z1"]
-    bias = next(edge for edge in z1.inputs if edge.source == "b1")
-    assert matrix_derivative(z1, bias) == "∂z1/∂b1 = I"
-    h1 = groups["h1"]
-    assert matrix_derivative(h1, h1.inputs[0]) == "∂h1/∂z1 = diag([z1 > 0])"
 
 
 def _micrograd_layer(rng: random.Random, nin: int, nout: int, xs: list[Value]) -> list[Value]:

@@ -46,7 +46,6 @@ __all__ = [
     "NodeGroup",
     "group_like_nodes",
     "is_identity",
-    "matrix_derivative",
     "op_key",
     "renamed",
     "structure_count",
@@ -543,58 +542,3 @@ def _common_stem(names: set[str]) -> str:
     """``x`` for ``x1``, ``x2``: the names with their trailing digits dropped, if then equal."""
     stems = {name.rstrip("0123456789") for name in names}
     return stems.pop() if len(stems) == 1 else ""
-
-
-# ---- the local derivative of an edge in matrix form ---------------------------------------------
-
-def matrix_derivative(group: NodeGroup, edge: GroupEdge, others: Sequence[GroupEdge] = ()) -> str:
-    """The local derivative ∂group/∂source of ``edge`` in the lecture's matrix form, as text.
-
-    For z1 = W1·x + b1: ∂z1/∂W1 = xᵀ, ∂z1/∂x = W1ᵀ, ∂z1/∂b1 = I; for h1 = relu(z1):
-    ∂h1/∂z1 = diag([z1 > 0]). ``others`` are the group's other edges (its ``inputs`` by default).
-    """
-    others = others or group.inputs
-    top = f"∂{group.name}/∂{edge.source}"
-    name = _op_name(group)
-    partner = next((e.source for e in others if e is not edge and e.position != edge.position),
-                   None)
-    if name == "dot":
-        if partner is None:
-            return f"{top} = 2·{edge.source}ᵀ"
-        return f"{top} = {partner}ᵀ"
-    if name in ("add", "sum"):
-        return f"{top} = {'1ᵀ' if edge.kind == 'broadcast' and group.size > 1 else 'I'}"
-    if name == "sub":
-        return f"{top} = {'I' if edge.position == 0 else '−I'}"
-    if name == "neg":
-        return f"{top} = −I"
-    if name == "mul":
-        return f"{top} = diag({partner or edge.source})"
-    if name == "div":
-        if edge.position == 0:
-            return f"{top} = diag(1/{partner})"
-        return f"{top} = diag(−{group.name}/{edge.source})"
-    local = ELEMENTWISE_DERIVATIVES.get(name)
-    if local is not None:
-        return f"{top} = diag({local.format(x=edge.source, out=group.name)})"
-    return f"{top} = diag(∂{group.name}ᵢ/∂{edge.source}ᵢ)"
-
-
-# d out/d x of the one-input ops, as the diagonal of a matrix form: diag([z1 > 0]) for relu;
-# shared with the layer view's labels (``matrix_form``).
-ELEMENTWISE_DERIVATIVES = {
-    "relu": "[{x} > 0]",
-    "tanh": "1 − {out}²",
-    "sigmoid": "{out}(1 − {out})",
-    "exp": "{out}",
-    "log": "1/{x}",
-    "sqrt": "1/(2{out})",
-    "sin": "cos {x}",
-    "cos": "−sin {x}",
-    "abs": "sign {x}",
-}
-
-
-def _op_name(group: NodeGroup) -> str:
-    node = group.nodes[0]
-    return node._op.name if node._op is not None else ""

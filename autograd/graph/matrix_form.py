@@ -6,11 +6,23 @@ chain rule and the backprop steps of that view build their matrix lines from the
 
 from __future__ import annotations
 
-from .groups import ELEMENTWISE_DERIVATIVES as _LOCAL
 from .layer_view import N_ARY, Layer
 from .numbers_format import format_number
 
 __all__ = ["local_matrix"]
+
+# d out/d x of the one-input ops, as the diagonal of a matrix form: diag([z1 > 0]) for relu
+_LOCAL = {
+    "relu": "[{x} > 0]",
+    "tanh": "1 − {out}²",
+    "sigmoid": "{out}(1 − {out})",
+    "exp": "{out}",
+    "log": "1/{x}",
+    "sqrt": "1/(2{out})",
+    "sin": "cos {x}",
+    "cos": "−sin {x}",
+    "abs": "sign {x}",
+}
 
 
 
