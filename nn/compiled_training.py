@@ -5,7 +5,7 @@
   batch's examples together: the loss of a whole batch, once per batch size
   (``nn.coupled_step``);
 - a loss function, with full-batch training: the loss of the whole data set
-  (``WholeBatchStep``); with mini-batches it runs eagerly.
+  (``WholeBatchStep``); with mini-batches, or batch norm in training mode, it runs eagerly.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def compiled_training(
     norm in training mode, whose examples a batch ties together, the loss of a whole batch is
     compiled instead, once per batch size (``nn.coupled_step``). A loss function of a
     whole batch is compiled as it is when there is one batch (``batch_size=None``: the same
-    samples in the same order every epoch); with mini-batches it runs eagerly, with a warning.
+    samples in the same order every epoch); with mini-batches, or a model with batch norm in
+    training mode, it runs eagerly, with a warning.
     Tracing runs the model once at the parameters' current values; if that overflows or
     leaves a domain (the first step would diverge), fit runs eagerly and reports it as usual.
     """
@@ -44,11 +45,11 @@ def compiled_training(
     named = module_loss(loss)  # nn.CrossEntropyLoss(reduction="sum"): its named loss, summed
     if named is not None:
         loss, reduction = named
-    if not isinstance(loss, str) and batch_size is not None:
+    if not isinstance(loss, str) and (batch_size is not None or batch_norms_in_training(model)):
         warnings.warn(
             "fit: compile=True compiles a loss function of a whole batch only for full-batch "
-            "training (batch_size=None); with mini-batches it runs on the eager engine (the "
-            "named losses are compiled per example: loss='mse', ...)",
+            "training (batch_size=None) of a model without batch norm in training mode; here "
+            "it runs on the eager engine (the named losses are compiled: loss='mse', ...)",
             stacklevel=3,
         )
         return None

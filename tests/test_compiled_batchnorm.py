@@ -268,9 +268,19 @@ def test_dropout_and_other_batch_wide_modules_are_still_refused_beside_batch_nor
     with pytest.raises(ValueError, match=r"Dropout.*draws a new mask"):
         nn.fit(model, XS, MOONS, loss="hinge", epochs=1, batch_size=4, progress=False,
                compile=True)
-    with pytest.raises(ValueError, match=r"BatchNorm1d.*computes each batch as a whole"):
-        nn.fit(mlp_with_batch_norm(1), XS, MOONS, loss=lambda p, y: nn.mse_loss(p, y),
-               epochs=1, progress=False, compile=True)
+
+
+def test_a_loss_function_with_batch_norm_trains_eagerly_with_a_warning() -> None:
+    def loss(p: Any, y: Any) -> Any:
+        return nn.mse_loss(p, y)
+
+    eager, compiled = mlp_with_batch_norm(1), mlp_with_batch_norm(1)
+    nn.fit(eager, XS, MOONS, loss=loss, epochs=2, progress=False)
+    with pytest.warns(UserWarning, match="batch norm in training mode"):
+        nn.fit(compiled, XS, MOONS, loss=loss, epochs=2, progress=False, compile=True)
+    for a, b in zip(eager.parameters(), compiled.parameters(), strict=True):
+        assert a.data == b.data
+    assert eager[1].running_mean == compiled[1].running_mean
 
 
 def test_the_notebooks_batch_norm_convnet_trains_compiled_as_pytorch_does() -> None:
