@@ -535,3 +535,23 @@ def _flat(nested: Any) -> list[Any]:
     if isinstance(nested, list):
         return [leaf for item in nested for leaf in _flat(item)]
     return [nested]
+
+
+def test_every_array_of_a_sequential_is_named_as_the_layer_view_names_it() -> None:
+    from autograd.compiler.compiled import _layer_names
+
+    norm = nn.BatchNorm1d(2)
+    norm.eval()  # its γ and β: Parameters the layer view calls p1 and p2
+    model = nn.Sequential(nn.Linear(2, 2, seed=0), norm, nn.Tanh(), nn.Linear(2, 1, seed=1))
+    plain = nn.Sequential(nn.Linear(2, 3, seed=0), nn.Tanh(), nn.Linear(3, 1, seed=1))
+    for network in (model, plain):
+        compiled = autograd.compile(lambda a, b, net=network: net([a, b])[0] ** 2)
+        compiled([0.1, 0.2], [0.3, 0.4])
+        wanted = _layer_names(compiled._traced_for_reading())
+        groups = compiled.groups
+        assert len({g.name for g in groups}) == len(groups)
+        for group in groups:
+            name = wanted.get(id(group.nodes[0]))
+            if group.kind == "parameter" or name in ("z1", "h1", "z2"):
+                assert group.name == name, (group.name, name)
+    assert {"z1", "h1", "z2"} <= {g.name for g in groups}  # the plain MLP's layers

@@ -218,16 +218,22 @@ def renamed(groups: Sequence[NodeGroup], wanted: Mapping[int, str]) -> list[Node
     The pictures' layer view calls a graph's arrays W1, b1, z1, h1 by the layers it finds;
     where a group is one of those layers, the compiled code takes its name.
     """
-    taken = {group.name for group in groups}
     wanting = Counter(wanted.values())
     names: dict[str, str] = {}
     for group in groups:
         name = wanted.get(id(group.nodes[0]))
-        if (not group.named and name and name != group.name and name not in taken
-                and name.isidentifier() and wanting[name] == group.size
+        if (not group.named and name and name != group.name and name.isidentifier()
+                and wanting[name] == group.size
                 and all(wanted.get(id(node)) == name for node in group.nodes)):
-            taken.add(name)
             names[group.name] = name
+    # a group keeps its name where another keeps that name, until no name is had twice
+    while True:
+        kept = {group.name for group in groups if group.name not in names}
+        clashing = {old for old, new in names.items() if new in kept}
+        if not clashing:
+            break
+        for old in clashing:
+            del names[old]
     if not names:
         return list(groups)
     return [
@@ -521,9 +527,10 @@ def _group_names(
             name = ""
         elif name and not _IDENTIFIER.fullmatch(name):
             name = identifier(name)  # the lecture's letters spelled out: ŷ is y_hat, σ² sigma_2
+        op_only = node._op is not None and name.rstrip("0123456789_") == node._op.name
+        if not _IDENTIFIER.fullmatch(name) or op_only:
+            stand_ins.add(g)  # no name, or only the op's: add, dot2
         if not _IDENTIFIER.fullmatch(name) or name in taken:
-            if not _IDENTIFIER.fullmatch(name):
-                stand_ins.add(g)
             stem = name if _IDENTIFIER.fullmatch(name) else (
                 node._op.name if node._op is not None else _LEAF_NAMES[kinds[m[0]]]
             )
