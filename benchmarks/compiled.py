@@ -33,10 +33,19 @@ COMPILED = "compiled, per example"
 BATCHED = "compiled, batched"
 
 
-def mlp_per_example(sizes: Sequence[int] = DEMO_SIZES) -> Callable[..., Value]:
+def dot_neuron(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:
+    """A neuron's weighted sum as ``nn`` writes it: one ``dot`` node and the bias."""
+    return autograd.dot(w, x) + b
+
+
+def mlp_per_example(
+    sizes: Sequence[int] = DEMO_SIZES,
+    neuron: Callable[[Sequence[Value], Sequence[Value], Value], Value] = dot_neuron,
+) -> Callable[..., Value]:
     """The demo's per-example loss relu(1 − y·score) as a function of (θ..., x1, x2, y).
 
-    θ is in micrograd's order (each neuron's weights, then its bias); hidden layers use relu.
+    θ is in micrograd's order (each neuron's weights, then its bias); hidden layers use relu;
+    ``neuron(w, x, b)`` writes each neuron's weighted sum.
     """
     n_parameters = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))
     n_inputs = sizes[0]
@@ -50,7 +59,7 @@ def mlp_per_example(sizes: Sequence[int] = DEMO_SIZES) -> Callable[..., Value]:
         for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
             outputs = []
             for _ in range(n_out):
-                act = autograd.dot(theta[k : k + n_in], x) + theta[k + n_in]
+                act = neuron(theta[k : k + n_in], x, theta[k + n_in])
                 k += n_in + 1
                 outputs.append(act.relu() if layer != last else act)
             x = outputs
@@ -239,7 +248,7 @@ def _digits_function(model: Any) -> Callable[..., Value]:
         for layer, (n_in, n_out) in enumerate(shapes):
             outputs = []
             for _ in range(n_out):
-                act = autograd.dot(theta[k : k + n_in], x) + theta[k + n_in]
+                act = dot_neuron(theta[k : k + n_in], x, theta[k + n_in])
                 k += n_in + 1
                 outputs.append(act.relu() if layer < len(shapes) - 1 else act)
             x = outputs

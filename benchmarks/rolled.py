@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
 import random
 import time
 import tracemalloc
@@ -43,27 +42,14 @@ MICROGRAD_STYLE = "compiled, batched (micrograd-style)"
 GRAPH_NODES = 300_000
 
 
+def micrograd_neuron(w: Sequence[Value], x: Sequence[Value], b: Value) -> Value:
+    """A neuron's weighted sum as micrograd writes it: one node per ``*`` and per ``+``."""
+    return sum((wi * xi for wi, xi in zip(w, x, strict=True)), b)
+
+
 def micrograd_style_per_example(sizes: Sequence[int] = DEMO_SIZES) -> Callable[..., Value]:
     """The demo's per-example loss as micrograd writes it: one node per ``*`` and per ``+``."""
-    n_parameters = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))
-
-    def per_example(*arguments: Value) -> Value:
-        theta = arguments[:n_parameters]
-        x: list[Value] = list(arguments[n_parameters : n_parameters + sizes[0]])
-        y = arguments[-1]
-        k = 0
-        last = len(sizes) - 2
-        for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
-            outputs = []
-            for _ in range(n_out):
-                w, b = theta[k : k + n_in], theta[k + n_in]
-                k += n_in + 1
-                act = sum((wi * xi for wi, xi in zip(w, x, strict=True)), b)
-                outputs.append(act.relu() if layer != last else act)
-            x = outputs
-        return (1 + -y * x[0]).relu()
-
-    return per_example
+    return mlp_per_example(sizes, micrograd_neuron)
 
 
 class RolledStep:

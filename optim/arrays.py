@@ -51,6 +51,17 @@ class ArrayStep:
         when the optimizer leaves the state as it is)."""
         raise NotImplementedError
 
+    def _signed(self, theta: Array, g: Array) -> Array:
+        """The first lines of SGD's and Adam's updates: the sign, then the weight decay."""
+        optimizer: Any = self.optimizer
+        if optimizer.maximize:
+            # g ← −∇θ ℓ
+            g = -g
+        if optimizer.weight_decay > 0:
+            # g ← g + λ θ
+            g = g + optimizer.weight_decay * theta
+        return g
+
     # ---- the step --------------------------------------------------------------------------
 
     def step(self, theta: Array, g: Array) -> Array | None:
@@ -112,12 +123,7 @@ class SGDStep(ArrayStep):
 
     def _update(self, theta: Array, g: Array, state: State) -> tuple[Array, State]:
         optimizer = self.optimizer
-        if optimizer.maximize:
-            # g ← −∇θ ℓ
-            g = -g
-        if optimizer.weight_decay > 0:
-            # g ← g + λ θ
-            g = g + optimizer.weight_decay * theta
+        g = self._signed(theta, g)
         if optimizer.momentum > 0:
             # b ← μ b + g
             b = optimizer.momentum * state["momentum_buffer"] + g
@@ -150,14 +156,7 @@ class AdamStep(ArrayStep):
     optimizer: Adam
 
     def _update(self, theta: Array, g: Array, state: State) -> tuple[Array, State]:
-        optimizer = self.optimizer
-        if optimizer.maximize:
-            # g ← −∇θ ℓ
-            g = -g
-        if optimizer.weight_decay > 0:
-            # g ← g + λ θ
-            g = g + optimizer.weight_decay * theta
-        return self._adam_step(theta, g, state)
+        return self._adam_step(theta, self._signed(theta, g), state)
 
     def _adam_step(self, theta: Array, g: Array, state: State) -> tuple[Array, State]:
         """The lines from v to k, as ``Adam._adam_step``."""
