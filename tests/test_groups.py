@@ -198,3 +198,22 @@ def test_any_program_groups_with_index_maps_that_rebuild_it(program: Program) ->
     _check_edges(groups, order)
     interior = [node for node in order if node._op is not None and node is not root]
     assert len([g for g in groups if g.kind == "op"]) <= len(interior) // 4 + 1 + 1
+
+
+def test_layer_names_given_to_stand_ins_are_plain_ascii_identifiers_each_once() -> None:
+    from autograd.graph.groups import renamed
+
+    a, b = [Parameter(0.1 * k) for k in range(3)], [Parameter(0.2 * k) for k in range(3)]
+    x = Value(0.5, label="x")
+    root = autograd.dot(a, [x, x, x]) * autograd.dot(b, [x.tanh()] * 3)
+    groups = group_like_nodes(topological_order(root), [x])
+    weights = [g for g in groups if g.kind == "parameter"]
+    assert len(weights) == 2 and not any(g.named for g in weights)
+    for first, second in (("ﬁ", "h₁"), ("𝐱", "x1"), ("ﬁ", "fi")):
+        wanted = {id(n): first for n in weights[0].nodes}
+        wanted |= {id(n): second for n in weights[1].nodes}
+        names = [g.name for g in renamed(groups, wanted)]
+        assert len(set(names)) == len(names)
+        assert all(name.isascii() and name.isidentifier() for name in names), names
+    wanted = {id(n): "ﬁ" for n in weights[0].nodes}
+    assert "fi" in [g.name for g in renamed(groups, wanted)]  # NFKC's reading, spelled out

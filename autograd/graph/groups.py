@@ -222,14 +222,16 @@ def renamed(groups: Sequence[NodeGroup], wanted: Mapping[int, str]) -> list[Node
     names: dict[str, str] = {}
     for group in groups:
         name = wanted.get(id(group.nodes[0]))
-        if (not group.named and name and name != group.name and name.isidentifier()
-                and wanting[name] == group.size
+        if (not group.named and name and wanting[name] == group.size
                 and all(wanted.get(id(node)) == name for node in group.nodes)):
-            names[group.name] = name
+            name = name if _IDENTIFIER.fullmatch(name) else identifier(name)  # μ1 is mu1
+            if _IDENTIFIER.fullmatch(name) and name != group.name:
+                names[group.name] = name
     # a group keeps its name where another keeps that name, until no name is had twice
     while True:
         kept = {group.name for group in groups if group.name not in names}
-        clashing = {old for old, new in names.items() if new in kept}
+        twice = {new for new, count in Counter(names.values()).items() if count > 1}
+        clashing = {old for old, new in names.items() if new in kept or new in twice}
         if not clashing:
             break
         for old in clashing:
